@@ -1,0 +1,492 @@
+//! Matching many multi-word phrases against tokens, clitics and spelling variants allowed.
+//!
+//! Lexicons (triggers, actors, targets) and the gazetteer (tens of thousands of place
+//! names) are all phrases of one or more words. [`PhraseSet`] compiles them into a trie over
+//! word keys and finds, left to right, the longest phrase that starts at each token.
+//!
+//! How a word matches:
+//! - Arabic: the word key is the folded word without a leading article (ال), so "البارة",
+//!   "بارة" and "والبارة" all reach the key "باره". The first word of a phrase may carry
+//!   any proclitics (و ف ب ل ك ال لل); later words only the article.
+//! - A lexicon word ending in `*` matches any word that starts with it ("قصف*" matches
+//!   قصفت، قصفوا، قصفها); one ending in `+` matches the word with or without a pronoun
+//!   suffix ("قوات+" matches قواتها).
+//! - Latin: lower-cased; the articles "al"/"el" (and "ad-", "ash-", "az-" … before a hyphen)
+//!   are transparent, so "al-Bab" and "Bab" are the same phrase. A phrase may also be marked
+//!   to match by consonant skeleton, so that "Khan Sheikhoun" finds "Khan Shaykhun".
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
+
+use crate::tokens::{proclitic_splits, pronoun_suffix_split, Script, Token};
+
+/// How the words of a phrase may vary in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PhraseOptions {
+    /// Also match Latin words by consonant skeleton (for transliterated names).
+    pub latin_skeleton: bool,
+}
+
+/// A phrase found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch {
+    /// Index (into the caller's tokens) of the first word of the phrase.
+    pub first: u32,
+    /// Index after the last word.
+    pub end: u32,
+    /// Byte length of the proclitics on the first word (و، ب، ال …), not part of the name.
+    pub clitic_len: u8,
+    /// Whether the first word carried the article (ال) in the text.
+    pub had_article: bool,
+    /// Which phrase: the index returned by [`PhraseSetBuilder::add`].
+    pub phrase: u32,
+}
+
+/// Result of adding a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// A new phrase with this index.
+    New(u32),
+    /// The same word sequence was added before under this index.
+    Existing(u32),
+    /// The phrase has no words.
+    Empty,
+}
+
+/// A compiled set of phrases; see the module documentation.
+#[derive(Debug, Default)]
+pub struct PhraseSet {
+    exact: FxHashMap<Box<str>, u32>,
+    prefix: FxHashMap<Box<str>, u32>,
+    suffixed: FxHashMap<Box<str>, u32>,
+    words: u32,
+    /// (state, word) → state; state 0 is the root.
+    edges: FxHashMap<(u32, u32), u32>,
+    /// state → phrase, for states that end a phrase.
+    terminal: FxHashMap<u32, u32>,
+    states: u32,
+    phrases: u32,
+    longest_prefix: usize,
+}
+
+/// Builds a [`PhraseSet`].
+#[derive(Debug, Default)]
+pub struct PhraseSetBuilder {
+    set: PhraseSet,
+    seen: HashMap<Vec<u32>, u32>,
+}
+
+const LATIN_ARTICLES: [&str; 2] = ["al", "el"];
+const LATIN_HYPHEN_ARTICLES: [&str; 14] = [
+    "ad", "ar", "as", "ash", "at", "az", "an", "adh", "ath", "ed", "es", "er", "et", "ez",
+];
+
+impl PhraseSetBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a folded phrase (see [`crate::fold`]). An identical word sequence added before
+    /// returns [`Added::Existing`] with the earlier index, so callers can merge payloads.
+    pub fn add(&mut self, folded: &str, options: PhraseOptions) -> Added {
+        let words = phrase_words(folded);
+        if words.is_empty() {
+            return Added::Empty;
+        }
+        let mut ids = Vec::with_capacity(words.len());
+        for w in words {
+            let (kind, bare) = if let Some(p) = w.strip_suffix('*') {
+                (1, p)
+            } else if let Some(p) = w.strip_suffix('+') {
+                (2, p)
+            } else {
+                (0, w)
+            };
+            let key: String = if is_latin(bare) {
+                if kind == 0 && options.latin_skeleton && skeleton(bare).chars().count() >= 3 {
+                    format!("\u{1}{}", skeleton(bare))
+                } else {
+                    bare.to_string()
+                }
+            } else {
+                canonical_key(bare).to_string()
+            };
+            if key.is_empty() {
+                return Added::Empty;
+            }
+            let set = &mut self.set;
+            let map = match kind {
+                1 => {
+                    set.longest_prefix = set.longest_prefix.max(key.chars().count());
+                    &mut set.prefix
+                }
+                2 => &mut set.suffixed,
+                _ => &mut set.exact,
+            };
+            let id = match map.get(key.as_str()) {
+                Some(&id) => id,
+                None => {
+                    set.words += 1;
+                    map.insert(key.into_boxed_str(), set.words);
+                    set.words
+                }
+            };
+            ids.push(id);
+        }
+        if let Some(&i) = self.seen.get(&ids) {
+            return Added::Existing(i);
+        }
+        let set = &mut self.set;
+        let mut state = 0u32;
+        for &id in &ids {
+            state = match set.edges.get(&(state, id)) {
+                Some(&s) => s,
+                None => {
+                    set.states += 1;
+                    set.edges.insert((state, id), set.states);
+                    set.states
+                }
+            };
+        }
+        let index = set.phrases;
+        set.phrases += 1;
+        set.terminal.insert(state, index);
+        self.seen.insert(ids, index);
+        Added::New(index)
+    }
+
+    /// Finishes building.
+    pub fn build(self) -> PhraseSet {
+        self.set
+    }
+}
+
+/// Splits a folded phrase into words, dropping Latin articles and punctuation.
+fn phrase_words(folded: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = folded;
+    while !rest.is_empty() {
+        let start = match rest.find(|c: char| is_word_char(c)) {
+            Some(s) => s,
+            None => break,
+        };
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+        let w = &rest[..end];
+        rest = &rest[end..];
+        let hyphen = rest.starts_with('-');
+        if LATIN_ARTICLES.contains(&w) || (hyphen && LATIN_HYPHEN_ARTICLES.contains(&w)) {
+            continue;
+        }
+        out.push(w);
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '*' || c == '+'
+}
+
+fn is_latin(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+/// The key of a folded Arabic word: without a leading article, if two letters remain.
+fn canonical_key(w: &str) -> &str {
+    match w.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest,
+        _ => w,
+    }
+}
+
+/// Rough phonetic key of a Latin word, so that the many transliterations of one Arabic
+/// name meet: every run of vowels (y included) becomes `a`, q and c read as k, doubled
+/// consonants collapse. "Sheikhoun" and "Shaykhun" both give "shakhan"; "Zour" and "Zor"
+/// give "zar".
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut prev = '\0';
+    for c in word.chars() {
+        let c = match c {
+            'q' | 'c' => 'k',
+            'e' | 'i' | 'o' | 'u' | 'y' => 'a',
+            _ => c,
+        };
+        if !c.is_ascii_alphanumeric() || c == prev {
+            continue;
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
+/// A token's candidate words: (word id, clitic byte length, had article).
+type Candidate = (u32, u8, bool);
+
+impl PhraseSet {
+    /// Number of distinct phrases.
+    pub fn len(&self) -> usize {
+        self.phrases as usize
+    }
+
+    /// True when no phrase was added.
+    pub fn is_empty(&self) -> bool {
+        self.phrases == 0
+    }
+
+    fn candidates(&self, text: &str, token: &Token, first: bool, out: &mut Vec<Candidate>) {
+        let w = token.text(text);
+        match token.script {
+            Script::Digits => {
+                if let Some(&id) = self.exact.get(w) {
+                    out.push((id, 0, false));
+                }
+            }
+            Script::Latin => {
+                if let Some(&id) = self.exact.get(w) {
+                    out.push((id, 0, false));
+                }
+                let sk = skeleton(w);
+                if sk.chars().count() >= 3 {
+                    let key = format!("\u{1}{sk}");
+                    if let Some(&id) = self.exact.get(key.as_str()) {
+                        out.push((id, 0, false));
+                    }
+                }
+                self.prefix_candidates(w, 0, false, out);
+            }
+            Script::Arabic => {
+                for p in proclitic_splits(w).iter() {
+                    let clitics = &w[..p];
+                    if !first && !(p == 0 || clitics == "ال") {
+                        continue;
+                    }
+                    let had_article = clitics.ends_with("ال")
+                        || (clitics.ends_with("لل") && p >= 2)
+                        || (p == 0 && w.starts_with("ال"));
+                    let stem = &w[p..];
+                    let key = canonical_key(stem);
+                    let cl = p as u8;
+                    if let Some(&id) = self.exact.get(key) {
+                        out.push((id, cl, had_article));
+                    }
+                    if !self.suffixed.is_empty() {
+                        if let Some(&id) = self.suffixed.get(key) {
+                            out.push((id, cl, had_article));
+                        }
+                        if let Some(s) = pronoun_suffix_split(key) {
+                            if let Some(&id) = self.suffixed.get(s) {
+                                out.push((id, cl, had_article));
+                            }
+                        }
+                    }
+                    self.prefix_candidates(key, cl, had_article, out);
+                }
+            }
+        }
+    }
+
+    fn prefix_candidates(&self, key: &str, cl: u8, art: bool, out: &mut Vec<Candidate>) {
+        if self.prefix.is_empty() {
+            return;
+        }
+        for (n, (i, c)) in key.char_indices().enumerate() {
+            if n >= self.longest_prefix {
+                break;
+            }
+            let end = i + c.len_utf8();
+            if let Some(&id) = self.prefix.get(&key[..end]) {
+                out.push((id, cl, art));
+            }
+        }
+    }
+
+    /// Finds phrases in `text` (folded) over `tokens`, left to right, taking at each position
+    /// the longest phrase that starts there and skipping the words it covers.
+    pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<PhraseMatch> {
+        let mut out = Vec::new();
+        self.find_into(text, tokens, &mut out);
+        out
+    }
+
+    /// As [`PhraseSet::find`], appending to `out`.
+    pub fn find_into(&self, text: &str, tokens: &[Token], out: &mut Vec<PhraseMatch>) {
+        // Latin articles are transparent: work on the indices of the other tokens.
+        let content: Vec<u32> = (0..tokens.len() as u32)
+            .filter(|&i| !is_latin_article(text, &tokens[i as usize]))
+            .collect();
+        let mut first_cands = Vec::new();
+        let mut next_cands = Vec::new();
+        let mut i = 0;
+        while i < content.len() {
+            first_cands.clear();
+            self.candidates(text, &tokens[content[i] as usize], true, &mut first_cands);
+            let mut best: Option<(usize, Candidate, u32)> = None;
+            for &cand in &first_cands {
+                let Some(&s) = self.edges.get(&(0, cand.0)) else {
+                    continue;
+                };
+                self.walk(
+                    text,
+                    tokens,
+                    &content,
+                    i + 1,
+                    s,
+                    &mut next_cands,
+                    &mut |end, phrase| {
+                        if best.is_none_or(|(e, _, _)| end > e) {
+                            best = Some((end, cand, phrase));
+                        }
+                    },
+                );
+            }
+            match best {
+                Some((end, cand, phrase)) => {
+                    out.push(PhraseMatch {
+                        first: content[i],
+                        end: content[end - 1] + 1,
+                        clitic_len: cand.1,
+                        had_article: cand.2,
+                        phrase,
+                    });
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    /// Depth-first walk from `state` at content position `pos`; reports every phrase end.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        content: &[u32],
+        pos: usize,
+        state: u32,
+        scratch: &mut Vec<Candidate>,
+        report: &mut dyn FnMut(usize, u32),
+    ) {
+        if let Some(&phrase) = self.terminal.get(&state) {
+            report(pos, phrase);
+        }
+        if pos >= content.len() {
+            return;
+        }
+        // Phrases do not cross punctuation other than spaces and hyphens.
+        for k in content[pos - 1] as usize..content[pos] as usize {
+            let gap = &text[tokens[k].end as usize..tokens[k + 1].start as usize];
+            if !gap.chars().all(|c| c == ' ' || c == '-') {
+                return;
+            }
+        }
+        let mark = scratch.len();
+        self.candidates(text, &tokens[content[pos] as usize], false, scratch);
+        let cands: Vec<Candidate> = scratch[mark..].to_vec();
+        scratch.truncate(mark);
+        for cand in cands {
+            if let Some(&s) = self.edges.get(&(state, cand.0)) {
+                self.walk(text, tokens, content, pos + 1, s, scratch, report);
+            }
+        }
+    }
+}
+
+fn is_latin_article(text: &str, t: &Token) -> bool {
+    if t.script != Script::Latin {
+        return false;
+    }
+    let w = t.text(text);
+    if LATIN_ARTICLES.contains(&w) {
+        return true;
+    }
+    LATIN_HYPHEN_ARTICLES.contains(&w) && text[t.end as usize..].starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{fold, tokenize};
+
+    fn set(phrases: &[&str], skeleton: bool) -> PhraseSet {
+        let mut b = PhraseSetBuilder::new();
+        for p in phrases {
+            b.add(
+                &fold(p),
+                PhraseOptions {
+                    latin_skeleton: skeleton,
+                },
+            );
+        }
+        b.build()
+    }
+
+    fn found(set: &PhraseSet, text: &str) -> Vec<(u32, String)> {
+        let t = fold(text);
+        let toks = tokenize(&t);
+        set.find(&t, &toks)
+            .into_iter()
+            .map(|m| {
+                let s = toks[m.first as usize].start as usize + m.clitic_len as usize;
+                let e = toks[m.end as usize - 1].end as usize;
+                (m.phrase, t[s..e].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clitics_on_the_first_word_and_article_on_later_words() {
+        let s = set(&["قصف*", "قوات النظام", "ريف", "البارة"], false);
+        let got = found(&s, "وبقصف لقوات النظام على والبارة بريف إدلب");
+        assert_eq!(
+            got,
+            vec![
+                (0, "قصف".to_string()),
+                (1, "قوات النظام".to_string()),
+                (3, "الباره".to_string()),
+                (2, "ريف".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn longest_phrase_wins() {
+        let s = set(&["اطلاق النار", "وقف اطلاق النار", "حلب", "ريف حلب"], false);
+        let got = found(&s, "خرق وقف إطلاق النار في ريف حلب");
+        assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), vec![1, 3]);
+    }
+
+    #[test]
+    fn suffix_and_prefix_words() {
+        let s = set(&["قوات+", "استهدف*"], false);
+        let got = found(&s, "قواتها واستهدفتها");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn latin_articles_are_transparent_and_skeletons_match() {
+        let s = set(&["Khan Shaykhun", "al-Bab", "Deir ez-Zor"], true);
+        assert_eq!(found(&s, "strikes on Khan Sheikhoun")[0].0, 0);
+        assert_eq!(found(&s, "near Bab city")[0].0, 1);
+        assert_eq!(found(&s, "in Deir al-Zour province")[0].0, 2);
+        assert_eq!(skeleton("sheikhoun"), skeleton("shaykhun"));
+        assert_eq!(skeleton("darayya"), skeleton("daraya"));
+    }
+
+    #[test]
+    fn phrases_do_not_cross_punctuation() {
+        let s = set(&["قوات النظام"], false);
+        assert!(found(&s, "قوات، النظام").is_empty());
+    }
+
+    #[test]
+    fn a_place_is_not_found_inside_a_longer_word() {
+        // حلبون is a village near Damascus, not Aleppo.
+        let s = set(&["حلب"], false);
+        assert!(found(&s, "بلدة حلبون").is_empty());
+    }
+}
