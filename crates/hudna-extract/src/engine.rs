@@ -1,0 +1,1748 @@
+//! The reading of one article: sentences into event frames, frames into incidents.
+//!
+//! The extractor works in three passes over an article:
+//!
+//! 1. **Cut.** Page furniture is dropped: everything after a "related articles" header and
+//!    every "read also" line.
+//! 2. **Frames.** Each sentence is scanned once with the combined phrase matcher. Every event
+//!    word opens a *frame* that reaches to the next event word; a frame collects the places,
+//!    actors, weapons, targets, tolls and day words around it. A frame without a place of its
+//!    own borrows one from its sentence or from "the town"/"the city" it refers back to; a
+//!    frame without an actor inherits one from an earlier frame of the same type.
+//! 3. **Incidents.** Namesake places are resolved with the governorates and places the whole
+//!    article names; then frames become one incident per type × place × day × perpetrator,
+//!    and repeated reports of one event inside the article merge (ACLED's rule).
+//!
+//! Long articles are read in windows of whole lines, so memory stays bounded whatever the
+//! size of the text.
+
+use chrono::NaiveDate;
+use hudna_core::{Article, GeoPrecision, Incident, IncidentType, Target};
+use hudna_gazetteer::{Context, PlaceId, PlaceKind};
+use hudna_text::{fold, sentences, tokenize_into, Normalized, PhraseMatch, Script, Token};
+use rustc_hash::FxHashMap;
+
+use crate::dates::DayKey;
+use crate::lexicon::{
+    ActorId, ActorKind, CasualtyKind, DateCue, Disc, EventClass, Lexicon, Means, NumberKind, Role,
+    TargetCue,
+};
+use crate::numbers::{casualty_kind, NumberReader, Toll, TollKind};
+
+/// Largest piece of text (bytes) folded and scanned at once.
+const WINDOW: usize = 64 * 1024;
+
+/// A phrase match or a number, in the folded text of one window.
+#[derive(Debug, Clone, Copy)]
+struct Item<'l> {
+    first: u32,
+    end: u32,
+    /// Folded byte range of the phrase without its proclitics.
+    start: u32,
+    stop: u32,
+    clitic: u8,
+    article: bool,
+    roles: &'l [Role],
+    digits: Option<u32>,
+}
+
+impl Item<'_> {
+    fn has(&self, f: impl Fn(&Role) -> bool) -> bool {
+        self.roles.iter().any(f)
+    }
+    fn disc(&self, d: Disc) -> bool {
+        self.roles.contains(&Role::Disc(d))
+    }
+    fn event(&self) -> Option<(EventClass, bool, bool)> {
+        self.roles.iter().find_map(|r| match r {
+            Role::Event { class, noun, weak } => Some((*class, *noun, *weak)),
+            _ => None,
+        })
+    }
+    fn means(&self) -> Option<Means> {
+        self.roles.iter().find_map(|r| match r {
+            Role::Weapon(m) => Some(*m),
+            _ => None,
+        })
+    }
+    fn place_group(&self) -> Option<u32> {
+        self.roles.iter().find_map(|r| match r {
+            Role::Place(g) => Some(*g),
+            _ => None,
+        })
+    }
+    fn target(&self) -> Option<TargetCue> {
+        self.roles.iter().find_map(|r| match r {
+            Role::Target(t) => Some(*t),
+            _ => None,
+        })
+    }
+    fn date(&self) -> Option<DateCue> {
+        self.roles.iter().find_map(|r| match r {
+            Role::Date(d) => Some(*d),
+            _ => None,
+        })
+    }
+    fn is_number(&self) -> bool {
+        self.digits.is_some() || self.has(|r| matches!(r, Role::Number { .. }))
+    }
+    /// Whether the item has any role other than being a place name.
+    fn is_word(&self) -> bool {
+        self.roles.iter().any(|r| !matches!(r, Role::Place(_)))
+    }
+}
+
+/// How a place relates to the event of its frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlaceRole {
+    /// Where the event happened.
+    Head,
+    /// Roughly where: "near", "around".
+    Vicinity,
+    /// Contains the event's place ("ريف X", "east of X").
+    Container,
+    /// Where fire came from.
+    Origin,
+}
+
+/// A place named in a frame.
+#[derive(Debug, Clone)]
+struct PlaceMention {
+    /// Candidates in the gazetteer (a place group), or none for a name read from context.
+    group: Option<u32>,
+    /// Name as written (original text, proclitics other than the article dropped).
+    name: String,
+    /// Folded name without the article, for keys.
+    key: String,
+    role: PlaceRole,
+    /// "ريف X": the countryside of X.
+    rural: bool,
+    /// Token index in the window, for ordering and for tying tolls to places.
+    at: u32,
+    /// Governorates named by containers of this place.
+    hint: Vec<hudna_gazetteer::Admin1Id>,
+    /// A place word said what kind of place it is ("حي", "مخيم").
+    kind_hint: Option<PlaceKind>,
+}
+
+/// One event read from one sentence.
+#[derive(Debug, Clone)]
+struct Frame {
+    kind: IncidentType,
+    actor: Option<ActorId>,
+    actor_strength: u8,
+    target_actor: Option<ActorId>,
+    target: Option<TargetCue>,
+    places: Vec<PlaceMention>,
+    containers: Vec<PlaceMention>,
+    /// Tolls: (place index in `places`, or None for the whole frame).
+    tolls: Vec<(Option<usize>, Toll)>,
+    day: Option<DayKey>,
+    /// Original byte range of the sentence.
+    span: (usize, usize),
+    sentence: usize,
+}
+
+/// What the reading of an article remembers from one sentence to the next.
+#[derive(Default)]
+struct ArticleState {
+    published: Option<NaiveDate>,
+    frames: Vec<Frame>,
+    /// Last actor named, for each actor id (order of mention).
+    last_named: Vec<ActorId>,
+    /// Actors named in the title.
+    title_actors: Vec<ActorId>,
+    /// Governorates the article names, with a count.
+    admin1_mentions: FxHashMap<u16, u32>,
+    /// Last head place, for "the town".
+    last_place: Option<PlaceMention>,
+    sentence: usize,
+}
+
+/// Reads articles; see the module documentation.
+pub(crate) struct Engine<'l> {
+    pub lex: &'l Lexicon,
+}
+
+/// Cuts the text: returns the end of the article proper and the byte ranges of furniture
+/// lines inside it.
+fn cut(lex: &Lexicon, text: &str) -> (usize, Vec<(usize, usize)>) {
+    let mut skipped = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.len() > 400 {
+            continue;
+        }
+        let f = fold(trimmed);
+        let f = f.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let starts = |p: &String| {
+            f.starts_with(p.as_str()) && !f[p.len()..].starts_with(|c: char| c.is_alphanumeric())
+        };
+        if lex.cutoff.iter().any(starts) {
+            return (start, skipped);
+        }
+        if lex.skipline.iter().any(starts) {
+            skipped.push((start, pos));
+        }
+    }
+    (text.len(), skipped)
+}
+
+/// Splits `[0, end)` of `text` into windows of whole lines (or whole sentences, for very long
+/// lines) of at most about [`WINDOW`] bytes.
+fn windows(text: &str, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < end {
+        if end - start <= WINDOW {
+            out.push((start, end));
+            break;
+        }
+        let mut limit = start + WINDOW;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let piece = &text[start..limit];
+        let cut = piece
+            .rfind('\n')
+            .or_else(|| piece.rfind(['.', '؟', '!']))
+            .or_else(|| piece.rfind(' '))
+            .map(|i| start + i + 1)
+            .filter(|&c| c > start)
+            .unwrap_or(limit);
+        out.push((start, cut));
+        start = cut;
+    }
+    out
+}
+
+/// Converts byte offsets of the original text into character offsets, moving forward only.
+struct CharCursor<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCursor<'_> {
+    fn to_char(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+impl<'l> Engine<'l> {
+    pub fn extract(&self, article: &Article) -> Vec<Incident> {
+        let mut st = ArticleState {
+            published: article.published,
+            ..Default::default()
+        };
+        if let Some(title) = &article.title {
+            self.read_title(title, &mut st);
+        }
+        let text = article.text.as_str();
+        let (end, skipped) = cut(self.lex, text);
+        let mut tokens = Vec::new();
+        let mut matches = Vec::new();
+        for (w0, w1) in windows(text, end) {
+            let window = &text[w0..w1];
+            let norm = Normalized::new(window);
+            let folded = norm.as_str();
+            tokens.clear();
+            tokenize_into(folded, &mut tokens);
+            matches.clear();
+            self.lex.phrases.find_into(folded, &tokens, &mut matches);
+            let items = self.items(folded, &tokens, &matches);
+            let win = Window {
+                original: window,
+                offset: w0,
+                norm: &norm,
+                folded,
+                tokens: &tokens,
+                items: &items,
+            };
+            for range in sentences(folded) {
+                let (o0, o1) = norm.original_range(range.start, range.end);
+                let (o0, o1) = (o0 + w0, o1 + w0);
+                if skipped.iter().any(|&(s, e)| o0 < e && s < o1) {
+                    continue;
+                }
+                self.sentence(&win, range, (o0, o1), &mut st);
+                st.sentence += 1;
+            }
+        }
+        self.incidents(article, st)
+    }
+
+    fn items(&self, folded: &str, tokens: &[Token], matches: &[PhraseMatch]) -> Vec<Item<'l>> {
+        let mut items = Vec::with_capacity(matches.len() + 8);
+        let mut m = matches.iter().peekable();
+        let mut i = 0u32;
+        while (i as usize) < tokens.len() {
+            if let Some(pm) = m.peek() {
+                if pm.first == i {
+                    let t0 = &tokens[pm.first as usize];
+                    let t1 = &tokens[pm.end as usize - 1];
+                    items.push(Item {
+                        first: pm.first,
+                        end: pm.end,
+                        start: t0.start + pm.clitic_len as u32,
+                        stop: t1.end,
+                        clitic: pm.clitic_len,
+                        article: pm.had_article,
+                        roles: &self.lex.roles[pm.phrase as usize],
+                        digits: None,
+                    });
+                    i = pm.end;
+                    m.next();
+                    continue;
+                }
+                if pm.first < i {
+                    m.next();
+                    continue;
+                }
+            }
+            let t = &tokens[i as usize];
+            if t.script == Script::Digits {
+                if let Ok(v) = t.text(folded).parse::<u32>() {
+                    items.push(Item {
+                        first: i,
+                        end: i + 1,
+                        start: t.start,
+                        stop: t.end,
+                        clitic: 0,
+                        article: false,
+                        roles: &[],
+                        digits: Some(v),
+                    });
+                }
+            }
+            i += 1;
+        }
+        items
+    }
+
+    fn read_title(&self, title: &str, st: &mut ArticleState) {
+        let f = fold(title);
+        let mut tokens = Vec::new();
+        tokenize_into(&f, &mut tokens);
+        let matches = self.lex.phrases.find(&f, &tokens);
+        for pm in matches {
+            for r in &self.lex.roles[pm.phrase as usize] {
+                match r {
+                    Role::Actor {
+                        set,
+                        kind: ActorKind::Name | ActorKind::Air,
+                        ..
+                    } => {
+                        let a = self.lex.actor_sets[*set as usize][0];
+                        if !st.title_actors.contains(&a) {
+                            st.title_actors.push(a);
+                        }
+                    }
+                    Role::Place(g) => {
+                        let group = &self.lex.place_groups[*g as usize];
+                        if group.len() == 1 {
+                            let p = self.lex.gazetteer.place(group[0]);
+                            if p.kind.stands_alone() {
+                                if let Some(a) = p.admin1 {
+                                    *st.admin1_mentions.entry(a).or_default() += 1;
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// One window of an article, with its folded text, tokens and items.
+struct Window<'a, 'l> {
+    original: &'a str,
+    offset: usize,
+    norm: &'a Normalized,
+    folded: &'a str,
+    tokens: &'a [Token],
+    items: &'a [Item<'l>],
+}
+
+impl Window<'_, '_> {
+    fn tok(&self, i: u32) -> &str {
+        self.tokens[i as usize].text(self.folded)
+    }
+
+    /// Folded text between two tokens (exclusive).
+    fn gap(&self, a_end: u32, b_first: u32) -> &str {
+        if a_end == 0 || b_first as usize > self.tokens.len() || a_end > b_first {
+            return "";
+        }
+        let s = self.tokens[a_end as usize - 1].end as usize;
+        let e = self.tokens[b_first as usize].start as usize;
+        &self.folded[s..e.max(s)]
+    }
+
+    fn clitics(&self, it: &Item<'_>) -> &str {
+        let t = &self.tokens[it.first as usize];
+        &self.folded[t.start as usize..t.start as usize + it.clitic as usize]
+    }
+
+    /// The name as written in the original, without proclitics other than the article.
+    fn written(&self, it: &Item<'_>) -> String {
+        let t = &self.tokens[it.first as usize];
+        let cl = self.clitics(it);
+        // Keep the article: drop only the conjunction/preposition part.
+        let keep_article = if it.article {
+            if cl.ends_with("ال") {
+                2 * 2
+            } else if cl.ends_with("لل") {
+                2
+            } else {
+                0
+            }
+        } else {
+            0
+        };
+        let start = t.start as usize + it.clitic as usize - keep_article.min(it.clitic as usize);
+        let (s, e) = self.norm.original_range(start, it.stop as usize);
+        self.original[s..e].trim().to_string()
+    }
+
+    fn capitalised(&self, it: &Item<'_>) -> bool {
+        let start = it.start as usize;
+        let (s, _) = self.norm.original_range(start, start + 1);
+        self.original[s..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii_alphabetic() || c.is_uppercase())
+    }
+}
+
+/// Casualty statements in a sentence.
+fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
+    let mut out = Vec::new();
+    // Numbers first.
+    let mut numbers = Vec::new();
+    let mut reader = NumberReader::default();
+    let mut last_end = u32::MAX;
+    for it in items {
+        let joined = last_end == it.first
+            || (last_end != u32::MAX && it.first == last_end && win.clitics(it).starts_with('و'));
+        if it.is_number() {
+            if !joined {
+                if let Some(n) = reader.finish() {
+                    numbers.push(n);
+                }
+            }
+            reader.feed(it.roles, it.digits, it.first, it.end);
+            last_end = it.end;
+        } else if it.has(|r| {
+            matches!(
+                r,
+                Role::Number {
+                    kind: NumberKind::About,
+                    ..
+                }
+            )
+        }) {
+            last_end = it.end;
+        } else {
+            if let Some(n) = reader.finish() {
+                numbers.push(n);
+            }
+            last_end = u32::MAX;
+        }
+    }
+    if let Some(n) = reader.finish() {
+        numbers.push(n);
+    }
+    let cues: Vec<(u32, u32, CasualtyKind)> = items
+        .iter()
+        .filter_map(|it| casualty_kind(it.roles).map(|k| (it.first, it.end, k)))
+        .collect();
+    for it in items {
+        if casualty_kind(it.roles) == Some(CasualtyKind::None) {
+            out.push(Toll {
+                kind: TollKind::Nobody,
+                value: Some(0),
+                at: it.first,
+            });
+        }
+    }
+    for n in &numbers {
+        // Not a toll: a count of shells, a date, an age, a time.
+        let next = items.iter().find(|it| it.first >= n.end);
+        if let Some(next) = next {
+            if next.first <= n.end + 1
+                && (next.means().is_some()
+                    || next.date().is_some()
+                    || next.has(|r| matches!(r, Role::Event { .. })))
+            {
+                continue;
+            }
+        }
+        let next_word = win.tokens.get(n.end as usize).map(|t| t.text(win.folded));
+        if matches!(
+            next_word,
+            Some(
+                "عاما"
+                    | "عام"
+                    | "سنه"
+                    | "سنوات"
+                    | "years"
+                    | "year"
+                    | "ساعه"
+                    | "دقيقه"
+                    | "كم"
+                    | "km"
+                    | "متر"
+            )
+        ) {
+            continue;
+        }
+        if win.gap(n.first, n.first).contains(':') {
+            continue;
+        }
+        // Part of a toll already given ("بينهم سبعة أطفال").
+        let subset = cues
+            .iter()
+            .any(|&(f, e, k)| k == CasualtyKind::Subset && e <= n.first && n.first - e <= 1);
+        if subset {
+            continue;
+        }
+        let before = cues
+            .iter()
+            .filter(|&&(_, e, k)| {
+                matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
+                    && e <= n.first
+                    && n.first - e <= 4
+            })
+            .max_by_key(|&&(_, e, _)| e);
+        let after = cues
+            .iter()
+            .filter(|&&(f, _, k)| {
+                matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
+                    && f >= n.end
+                    && f - n.end <= 4
+            })
+            .min_by_key(|&&(f, _, _)| f);
+        let kind = match (before, after) {
+            (Some(&(_, e, kb)), Some(&(f, _, ka))) => {
+                if n.first - e <= f - n.end + 1 {
+                    kb
+                } else {
+                    ka
+                }
+            }
+            (Some(&(_, _, k)), None) | (None, Some(&(_, _, k))) => k,
+            (None, None) => continue,
+        };
+        out.push(Toll {
+            kind: if kind == CasualtyKind::Killed {
+                TollKind::Killed
+            } else {
+                TollKind::Injured
+            },
+            value: Some(n.value),
+            at: n.first,
+        });
+    }
+    out.sort_by_key(|t| t.at);
+    out
+}
+
+#[derive(Default)]
+struct Scope {
+    /// Token ranges where the corresponding cue applies.
+    habitual: Vec<(u32, u32)>,
+    irrealis: Vec<(u32, u32)>,
+    accusation: Vec<(u32, u32)>,
+    origin: Vec<(u32, u32)>,
+    agent: Vec<(u32, u32)>,
+}
+
+fn within(ranges: &[(u32, u32)], at: u32) -> bool {
+    ranges.iter().any(|&(s, e)| s <= at && at < e)
+}
+
+impl<'l> Engine<'l> {
+    /// Reads one sentence into frames.
+    fn sentence(
+        &self,
+        win: &Window<'_, 'l>,
+        range: std::ops::Range<usize>,
+        span: (usize, usize),
+        st: &mut ArticleState,
+    ) {
+        let t0 = win
+            .tokens
+            .partition_point(|t| (t.start as usize) < range.start) as u32;
+        let t1 = win
+            .tokens
+            .partition_point(|t| (t.start as usize) < range.end) as u32;
+        if t0 >= t1 {
+            return;
+        }
+        let i0 = win.items.partition_point(|it| it.first < t0);
+        let i1 = win.items.partition_point(|it| it.first < t1);
+        let items = &win.items[i0..i1];
+
+        // Clause boundaries: commas and similar, as token indices where a clause starts.
+        let clause_of = |at: u32| -> u32 {
+            let mut start = t0;
+            for k in (t0 + 1)..=at.min(t1 - 1) {
+                let g = win.gap(k, k);
+                let _ = g;
+                let s = win.tokens[k as usize - 1].end as usize;
+                let e = win.tokens[k as usize].start as usize;
+                if win.folded[s..e].contains([',', ':', '(', ')', '-']) {
+                    start = k;
+                }
+            }
+            start
+        };
+        let clause_end = |at: u32| -> u32 {
+            for k in (at + 1)..t1 {
+                let s = win.tokens[k as usize - 1].end as usize;
+                let e = win.tokens[k as usize].start as usize;
+                if win.folded[s..e].contains([',', ':', '(', ')']) {
+                    return k;
+                }
+            }
+            t1
+        };
+
+        // Scopes of discourse cues.
+        let mut scope = Scope::default();
+        for it in items {
+            if it.disc(Disc::Habitual) {
+                scope
+                    .habitual
+                    .push((clause_of(it.first), clause_end(it.first)));
+            }
+            if it.disc(Disc::Irrealis) {
+                scope.irrealis.push((it.first, clause_end(it.first)));
+            }
+            if it.disc(Disc::Accusation) {
+                scope.accusation.push((it.first, t1));
+            }
+            if it.disc(Disc::Origin) {
+                scope.origin.push((
+                    it.end,
+                    (it.end + 5).min(clause_end(it.first).max(it.end + 2)),
+                ));
+            }
+            if it.disc(Disc::Agent) {
+                scope.agent.push((it.end, it.end + 4));
+            }
+        }
+
+        // Event words that count.
+        let triggers: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| {
+                it.event().is_some()
+                    && !it.disc(Disc::Block)
+                    && !within(&scope.habitual, it.first)
+                    && !within(&scope.irrealis, it.first)
+                    && !within(&scope.origin, it.first)
+            })
+            .map(|(i, _)| i)
+            .collect();
+
+        // Remember actors named here, for weak names later.
+        for it in items {
+            if within(&scope.accusation, it.first) {
+                continue;
+            }
+            for r in it.roles {
+                if let Role::Actor {
+                    set,
+                    kind: ActorKind::Name | ActorKind::Air,
+                    ..
+                } = r
+                {
+                    let a = self.lex.actor_sets[*set as usize][0];
+                    st.last_named.retain(|&x| x != a);
+                    st.last_named.push(a);
+                }
+            }
+        }
+
+        let places = self.places(win, items, &scope, t0, t1, st);
+        let tolls = tolls(win, items);
+
+        if triggers.is_empty() {
+            if let Some(p) = places
+                .iter()
+                .rev()
+                .find(|p| matches!(p.role, PlaceRole::Head))
+            {
+                let _ = p;
+            }
+            return;
+        }
+
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut carried_actor: Option<(ActorId, u8)> = None;
+        let mut carried_means: Option<Means> = None;
+        for (k, &ti) in triggers.iter().enumerate() {
+            let trig = &items[ti];
+            let (class, _noun, weak) = trig.event().unwrap_or((EventClass::Strike, false, true));
+            let w0 = if k == 0 {
+                t0
+            } else {
+                items[triggers[k - 1]].end
+            };
+            let w1 = triggers.get(k + 1).map(|&n| items[n].first).unwrap_or(t1);
+            let in_window = |at: u32| at >= w0 && at < w1;
+
+            // Places of this frame: those after the trigger up to the next one; the first
+            // frame also takes the places before it.
+            let own_start = if k == 0 { t0 } else { trig.first };
+            let mut fplaces: Vec<PlaceMention> = places
+                .iter()
+                .filter(|p| p.at >= own_start && p.at < w1)
+                .cloned()
+                .collect();
+
+            // Means.
+            let mut means: Option<Means> = None;
+            for it in items.iter().filter(|it| in_window(it.first)) {
+                if let Some(m) = it.means() {
+                    if within(&scope.origin, it.first) {
+                        continue;
+                    }
+                    means = Some(match (means, m) {
+                        (Some(Means::Air), _) | (_, Means::Air) => Means::Air,
+                        (Some(Means::Drone), _) | (_, Means::Drone) => Means::Drone,
+                        (Some(prev), _) if prev != Means::Gun => prev,
+                        _ => m,
+                    });
+                }
+            }
+            if means.is_none() {
+                means = carried_means;
+            }
+
+            // Actor.
+            let mut best: Option<(ActorId, i32)> = None;
+            let mut target_actor = None;
+            let mut air_actor = false;
+            for (j, it) in items.iter().enumerate() {
+                if !in_window(it.first) {
+                    continue;
+                }
+                for r in it.roles {
+                    let Role::Actor { set, kind, article } = *r else {
+                        continue;
+                    };
+                    let candidates = &self.lex.actor_sets[set as usize];
+                    // "المسلحين" and "مسلحين": the listed spelling that agrees wins.
+                    let twin = it
+                        .roles
+                        .iter()
+                        .any(|r2| matches!(r2, Role::Actor { article: a2, .. } if *a2 != article));
+                    if twin && article != it.article {
+                        continue;
+                    }
+                    let accused = within(&scope.accusation, it.first);
+                    let after_agent = within(&scope.agent, it.first);
+                    // In target position: "مواقع قسد", "عناصر من قوات النظام".
+                    let prev = j.checked_sub(1).map(|p| &items[p]);
+                    let targetish = prev.is_some_and(|p| {
+                        it.first - p.end <= 1
+                            && matches!(
+                                p.target(),
+                                Some(TargetCue::Class(Target::Armed | Target::Civilians))
+                            )
+                            && !within(&scope.agent, p.first)
+                    }) || win.tok(it.first.saturating_sub(1)) == "ضد"
+                        || win.tok(it.first.saturating_sub(1)) == "against";
+                    let actor = match kind {
+                        ActorKind::Weak => {
+                            let found = st
+                                .last_named
+                                .iter()
+                                .rev()
+                                .find(|a| candidates.contains(a))
+                                .copied();
+                            found.unwrap_or(candidates[0])
+                        }
+                        _ => candidates[0],
+                    };
+                    if kind == ActorKind::Adj {
+                        // Only right after an event or weapon word.
+                        let ok = prev.is_some_and(|p| {
+                            it.first - p.end <= 1 && (p.event().is_some() || p.means().is_some())
+                        });
+                        if !ok {
+                            continue;
+                        }
+                    }
+                    if targetish && !after_agent {
+                        if target_actor.is_none() && actor != self.lex.unknown {
+                            target_actor = Some(actor);
+                        }
+                        continue;
+                    }
+                    let mut score: i32 = match kind {
+                        ActorKind::Air => 6,
+                        ActorKind::Name | ActorKind::Adj => 5,
+                        ActorKind::Weak => 3,
+                    };
+                    if after_agent {
+                        score += 3;
+                    }
+                    if accused {
+                        score -= 4;
+                    }
+                    let d = if it.first >= trig.end {
+                        (it.first - trig.end) as i32
+                    } else {
+                        (trig.first - it.end) as i32 + 1
+                    };
+                    score -= d.min(8) / 2;
+                    if best.is_none_or(|(_, s)| score > s) {
+                        best = Some((actor, score));
+                        air_actor = kind == ActorKind::Air;
+                    }
+                }
+            }
+            // An accused actor counts only if the accuser is no party and no one else is
+            // accused; otherwise the perpetrator is unknown.
+            if let Some((a, s)) = best {
+                if s <= 1 {
+                    let accused_count = items
+                        .iter()
+                        .filter(|it| {
+                            within(&scope.accusation, it.first)
+                                && it.has(|r| matches!(r, Role::Actor { .. }))
+                        })
+                        .count();
+                    if accused_count > 1 {
+                        best = Some((self.lex.unknown, 2));
+                    } else {
+                        best = Some((a, 2));
+                    }
+                }
+            }
+            if air_actor && means.is_none() {
+                means = Some(Means::Air);
+            }
+            let mut actor = best.map(|(a, s)| (a, s.clamp(0, 20) as u8));
+            if actor.is_none() {
+                actor = carried_actor;
+            }
+
+            // Type.
+            let similar = items
+                .iter()
+                .any(|it| in_window(it.first) && it.disc(Disc::Similar));
+            let target = self.target(items, &scope, w0, w1, trig.first);
+            let kind = match class {
+                EventClass::Type(t) => Some(match (t, means) {
+                    (IncidentType::Shelling, Some(Means::Air | Means::Drone)) => {
+                        IncidentType::AirStrike
+                    }
+                    (IncidentType::Attack, Some(Means::Air | Means::Drone)) => {
+                        IncidentType::AirStrike
+                    }
+                    _ => t,
+                }),
+                EventClass::Strike => match means {
+                    Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
+                    Some(Means::Explosive) => Some(IncidentType::Explosion),
+                    Some(Means::Gun) => Some(IncidentType::Attack),
+                    Some(Means::Ground) => Some(IncidentType::Shelling),
+                    None => {
+                        let actor_code = actor.map(|(a, _)| self.lex.code(a));
+                        let prev_kind = if similar || weak {
+                            st.frames
+                                .last()
+                                .filter(|f| st.sentence - f.sentence <= 2)
+                                .map(|f| f.kind)
+                        } else {
+                            None
+                        };
+                        if let Some(pk) = prev_kind {
+                            Some(pk)
+                        } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
+                            Some(IncidentType::AirStrike)
+                        } else if weak {
+                            let hujum = win.tok(trig.first).contains("هجوم")
+                                || win.tok(trig.first).starts_with("attack");
+                            if hujum && actor.is_some() {
+                                match target {
+                                    Some(TargetCue::Class(Target::Armed)) => {
+                                        Some(IncidentType::ArmedClash)
+                                    }
+                                    _ => Some(IncidentType::Attack),
+                                }
+                            } else {
+                                None
+                            }
+                        } else {
+                            Some(IncidentType::Shelling)
+                        }
+                    }
+                },
+            };
+            carried_actor = actor.or(carried_actor);
+            if means.is_some() {
+                carried_means = means;
+            }
+            let Some(kind) = kind else { continue };
+            if similar && actor.is_none() {
+                if let Some(f) = st.frames.last() {
+                    actor = f.actor.map(|a| (a, 2));
+                }
+            }
+
+            // Day.
+            let day = day_in(win, items, w0, w1).or_else(|| day_in(win, items, t0, t1));
+
+            // A frame with no place of its own: the nearest place of the sentence, or the
+            // place "the town" refers back to.
+            if !fplaces
+                .iter()
+                .any(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
+            {
+                let sentence_head = places
+                    .iter()
+                    .filter(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
+                    .min_by_key(|p| p.at.abs_diff(trig.first))
+                    .cloned();
+                let anaphor = items
+                    .iter()
+                    .any(|it| in_window(it.first) && it.disc(Disc::Anaphor));
+                if let Some(p) = sentence_head {
+                    fplaces.push(p);
+                } else if anaphor {
+                    if let Some(p) = st.last_place.clone() {
+                        fplaces.push(p);
+                    }
+                } else if let Some(c) = fplaces
+                    .iter()
+                    .find(|p| p.role == PlaceRole::Container)
+                    .cloned()
+                    .or_else(|| {
+                        places
+                            .iter()
+                            .filter(|p| p.role == PlaceRole::Container)
+                            .min_by_key(|p| p.at.abs_diff(trig.first))
+                            .cloned()
+                    })
+                {
+                    // Only a container is named ("ريف إدلب الجنوبي"): it is the place.
+                    let mut c = c;
+                    c.role = PlaceRole::Head;
+                    fplaces.push(c);
+                }
+            }
+            let containers: Vec<PlaceMention> = places
+                .iter()
+                .filter(|p| p.role == PlaceRole::Container)
+                .cloned()
+                .collect();
+            fplaces.retain(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity));
+            if fplaces.is_empty() {
+                continue;
+            }
+            // Tolls of this frame: those in its window, and for the first frame those
+            // before it.
+            let mut ftolls = Vec::new();
+            for t in &tolls {
+                if !(t.at >= w0 && t.at < w1) {
+                    continue;
+                }
+                // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
+                let tied = fplaces
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.at > t.at && p.at - t.at <= 5)
+                    .min_by_key(|(_, p)| p.at)
+                    .map(|(i, _)| i);
+                let tied = tied.filter(|_| fplaces.len() > 1);
+                ftolls.push((tied, *t));
+            }
+            frames.push(Frame {
+                kind,
+                actor: actor.map(|(a, _)| a),
+                actor_strength: actor.map(|(_, s)| s).unwrap_or(0),
+                target_actor,
+                target,
+                places: fplaces,
+                containers,
+                tolls: ftolls,
+                day,
+                span,
+                sentence: st.sentence,
+            });
+        }
+
+        // Frames of one sentence that share type and place are one event.
+        for f in frames {
+            if let Some(p) = f.places.last() {
+                st.last_place = Some(p.clone());
+            }
+            st.frames.push(f);
+        }
+    }
+
+    fn target(
+        &self,
+        items: &[Item<'_>],
+        scope: &Scope,
+        w0: u32,
+        w1: u32,
+        trig: u32,
+    ) -> Option<TargetCue> {
+        let rank = |t: TargetCue| match t {
+            TargetCue::Class(Target::Medical) => 0,
+            TargetCue::Class(Target::Humanitarian) => 1,
+            TargetCue::Class(Target::Education) => 2,
+            TargetCue::Class(Target::Infrastructure) => 3,
+            TargetCue::Class(Target::Armed) => 4,
+            TargetCue::Class(Target::Civilians) => 5,
+            TargetCue::Class(Target::Unknown) => 6,
+            TargetCue::Vague => 7,
+        };
+        let _ = trig;
+        items
+            .iter()
+            .filter(|it| it.first >= w0 && it.first < w1)
+            .filter(|it| !within(&scope.origin, it.first) && !within(&scope.agent, it.first))
+            .filter_map(|it| it.target())
+            .min_by_key(|t| rank(*t))
+    }
+
+    /// Places named in a sentence, with their role.
+    fn places(
+        &self,
+        win: &Window<'_, 'l>,
+        items: &[Item<'l>],
+        scope: &Scope,
+        t0: u32,
+        t1: u32,
+        st: &mut ArticleState,
+    ) -> Vec<PlaceMention> {
+        let mut out: Vec<PlaceMention> = Vec::new();
+        // Index of items by first token.
+        let item_at: FxHashMap<u32, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.first, i))
+            .collect();
+        let covered = |tok: u32| items.iter().any(|it| it.first <= tok && tok < it.end);
+        let mut last_place_end: Option<u32> = None;
+        let mut list_open_until: u32 = 0; // after a plural place word, names follow
+        let mut tok = t0;
+        while tok < t1 {
+            let Some(&ii) = item_at.get(&tok) else {
+                // A word no lexicon knows, right after a place word: a name the gazetteer
+                // lacks ("قرى أم عشبة، الخضراوي").
+                if tok < list_open_until && !covered(tok) {
+                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1) {
+                        let continues = last_place_end.is_some_and(|e| coordinated(win, e, tok));
+                        let after_type = tok > 0
+                            && item_at
+                                .get(&(tok - 1))
+                                .is_some_and(|&j| items[j].disc(Disc::Placetype));
+                        if continues || after_type {
+                            out.push(m);
+                            last_place_end = Some(next);
+                            list_open_until = next + 3;
+                            tok = next;
+                            continue;
+                        }
+                    }
+                }
+                tok += 1;
+                continue;
+            };
+            let it = &items[ii];
+            tok = it.end;
+            if it.disc(Disc::Placetype) {
+                list_open_until = it.end + 3;
+                if it.place_group().is_none() {
+                    continue;
+                }
+            }
+            let Some(group) = it.place_group() else {
+                continue;
+            };
+            let prev = ii.checked_sub(1).map(|p| &items[p]);
+            let prev_adjacent = prev.filter(|p| {
+                p.end == it.first
+                    || (p.end + 1 == it.first
+                        && matches!(win.tok(p.end), "في" | "in" | "of" | "the"))
+            });
+            let after_placetype = prev_adjacent.is_some_and(|p| p.disc(Disc::Placetype));
+            let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container));
+            let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
+            let cl = win.clitics(it);
+            let locative = cl.starts_with('ب')
+                || cl.starts_with("وب")
+                || matches!(
+                    win.tok(it.first.saturating_sub(1)),
+                    "في" | "على"
+                        | "الى"
+                        | "علي"
+                        | "من"
+                        | "عند"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "near"
+                        | "into"
+                        | "from"
+                        | "of"
+                        | "to"
+                );
+            let continues = last_place_end.is_some_and(|e| coordinated(win, e, it.first));
+            let group_places = &self.lex.place_groups[group as usize];
+            let stands = group_places
+                .iter()
+                .any(|&p| self.lex.gazetteer.place(p).kind.stands_alone());
+            let key = fold(&win.folded[it.start as usize..it.stop as usize]);
+            let latin = win.tokens[it.first as usize].script == Script::Latin;
+            if latin && !win.capitalised(it) {
+                continue;
+            }
+            let stop = self.lex.place_stopwords.contains(&key)
+                || self
+                    .lex
+                    .place_stopwords
+                    .contains(key.trim_start_matches("ال"));
+            let strong_context = after_placetype || continues && !it.is_word();
+            let ok = if it.is_word() {
+                // Also a word of the lexicons: a place only with a place word before it.
+                after_placetype
+            } else if stop {
+                strong_context
+            } else {
+                stands || strong_context || locative || after_container || after_vicinity
+            };
+            if !ok {
+                continue;
+            }
+            let rural = prev_adjacent.is_some_and(|p| {
+                p.disc(Disc::Container)
+                    && matches!(
+                        win.tok(p.first),
+                        "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
+                    )
+            });
+            let mut role = if within(&scope.origin, it.first) {
+                PlaceRole::Origin
+            } else if after_container {
+                PlaceRole::Container
+            } else if after_vicinity {
+                PlaceRole::Vicinity
+            } else {
+                PlaceRole::Head
+            };
+            // "X countryside", "X province" (English): X contains the event's place.
+            if let Some(next) = items.get(ii + 1) {
+                if next.first == it.end && next.disc(Disc::ContainerAfter) {
+                    role = PlaceRole::Container;
+                }
+            }
+            // "البارة بجبل الزاوية", "Al-Fterah town in ... Idlib": a place right after
+            // another, introduced by ب or في, contains it.
+            if role == PlaceRole::Head {
+                if let Some(e) = last_place_end {
+                    let only_glue = (e..it.first).all(|k| {
+                        matches!(win.tok(k), "في" | "in" | "of" | "the")
+                            || items.iter().any(|x| {
+                                x.first <= k
+                                    && k < x.end
+                                    && (x.disc(Disc::Placetype) || x.disc(Disc::Container))
+                            })
+                    });
+                    let has_fi = (e..it.first).any(|k| matches!(win.tok(k), "في" | "in"));
+                    let by_ba = (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
+                    if it.first - e <= 2 && by_ba && only_glue {
+                        role = PlaceRole::Container;
+                    }
+                }
+            }
+            let kind_hint =
+                prev_adjacent
+                    .filter(|p| p.disc(Disc::Placetype))
+                    .map(|p| match win.tok(p.first) {
+                        "حي" | "حيي" | "احياء" | "حاره" | "neighbourhood" | "neighborhood" => {
+                            PlaceKind::Neighbourhood
+                        }
+                        "مخيم" | "camp" => PlaceKind::Site,
+                        _ => PlaceKind::Village,
+                    });
+            let name = win.written(it);
+            let key = strip_article(&key);
+            let mut m = PlaceMention {
+                group: Some(group),
+                name,
+                key,
+                role,
+                rural,
+                at: it.first,
+                hint: Vec::new(),
+                kind_hint,
+            };
+            if role == PlaceRole::Container {
+                // Containers hint the governorate of the places before them.
+                if let Some(a) = self.admin1_of_group(group) {
+                    m.hint.push(a);
+                    *st.admin1_mentions.entry(a).or_default() += 1;
+                    for p in out.iter_mut().rev() {
+                        if p.role == PlaceRole::Container {
+                            continue;
+                        }
+                        if !p.hint.contains(&a) {
+                            p.hint.push(a);
+                        }
+                    }
+                }
+            } else if let Some(a) = self.admin1_of_group(group) {
+                if stands {
+                    *st.admin1_mentions.entry(a).or_default() += 1;
+                }
+            }
+            out.push(m);
+            last_place_end = Some(it.end);
+            if role != PlaceRole::Container {
+                list_open_until = it.end + 3;
+            }
+        }
+        out
+    }
+
+    /// The governorate of a place name, if all its namesakes that matter agree.
+    fn admin1_of_group(&self, group: u32) -> Option<u16> {
+        let places = &self.lex.place_groups[group as usize];
+        let g = &self.lex.gazetteer;
+        // Prefer prominent namesakes.
+        let best = places
+            .iter()
+            .copied()
+            .max_by_key(|&p| match g.place(p).kind {
+                PlaceKind::Admin1 => 5,
+                PlaceKind::MajorCity => 4,
+                PlaceKind::Country => 3,
+                PlaceKind::Town => 2,
+                _ => 0,
+            })?;
+        let bp = g.place(best);
+        if places.len() == 1 || bp.kind <= PlaceKind::Town {
+            bp.admin1
+        } else {
+            None
+        }
+    }
+
+    /// A name the gazetteer lacks, read after a place word: one word, or two when the first
+    /// is a usual first word of names (أم، تل، خربة …) or the second carries the article.
+    fn unknown_name(
+        &self,
+        win: &Window<'_, 'l>,
+        items: &[Item<'l>],
+        tok: u32,
+        t1: u32,
+    ) -> Option<(PlaceMention, u32)> {
+        let t = &win.tokens[tok as usize];
+        if t.script == Script::Digits {
+            return None;
+        }
+        let w = t.text(win.folded);
+        if is_function_word(w) || w.chars().count() < 2 {
+            return None;
+        }
+        if t.script == Script::Latin {
+            let (s, _) = win
+                .norm
+                .original_range(t.start as usize, t.start as usize + 1);
+            if !win.original[s..].starts_with(|c: char| c.is_uppercase()) {
+                return None;
+            }
+        }
+        let mut end = tok + 1;
+        if end < t1 && !items.iter().any(|it| it.first == end) {
+            let next = &win.tokens[end as usize];
+            let nw = next.text(win.folded);
+            let glued = {
+                let s = t.end as usize;
+                let e = next.start as usize;
+                win.folded[s..e].chars().all(|c| c == ' ' || c == '-')
+            };
+            let joins = NAME_HEADS.contains(&w)
+                || (nw.starts_with("ال") && !nw.starts_with("الذي") && !nw.starts_with("التي"))
+                || (t.script == Script::Latin && {
+                    let (s, _) = win
+                        .norm
+                        .original_range(next.start as usize, next.start as usize + 1);
+                    win.original[s..].starts_with(|c: char| c.is_uppercase())
+                });
+            if glued && joins && next.script == t.script && !is_function_word(nw) {
+                end += 1;
+            }
+        }
+        let s = t.start as usize;
+        // Drop a leading conjunction: "والخضراوي".
+        let (cl, s) = if t.script == Script::Arabic && w.starts_with('و') && w.chars().count() > 3
+        {
+            ("و", s + 2)
+        } else {
+            ("", s)
+        };
+        let _ = cl;
+        let e = win.tokens[end as usize - 1].end as usize;
+        let (os, oe) = win.norm.original_range(s, e);
+        let name = win.original[os..oe].trim().to_string();
+        let key = strip_article(&fold(&win.folded[s..e]));
+        Some((
+            PlaceMention {
+                group: None,
+                name,
+                key,
+                role: PlaceRole::Head,
+                rural: false,
+                at: tok,
+                hint: Vec::new(),
+                kind_hint: None,
+            },
+            end,
+        ))
+    }
+}
+
+/// First words of many place names; a name the gazetteer lacks that starts with one of
+/// these takes the next word too.
+const NAME_HEADS: &[&str] = &[
+    "ام",
+    "ابو",
+    "تل",
+    "خربه",
+    "دير",
+    "كفر",
+    "عين",
+    "بير",
+    "جبل",
+    "راس",
+    "قصر",
+    "حوش",
+    "مزرعه",
+    "عرب",
+    "بيت",
+    "بني",
+    "سيدي",
+    "دوير",
+    "قرط",
+    "رسم",
+    "حبوبه",
+    "تلال",
+    "وادي",
+    "باب",
+    "جسر",
+    "شارع",
+    "جمعيه",
+    "دادا",
+    "tal",
+    "tell",
+    "umm",
+    "abu",
+    "kafr",
+    "deir",
+    "bab",
+    "jabal",
+    "ain",
+];
+
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "في" | "من"
+            | "على"
+            | "علي"
+            | "الى"
+            | "عن"
+            | "مع"
+            | "و"
+            | "او"
+            | "ثم"
+            | "التي"
+            | "الذي"
+            | "الذين"
+            | "هذه"
+            | "هذا"
+            | "تلك"
+            | "ذلك"
+            | "بين"
+            | "عند"
+            | "قرب"
+            | "حيث"
+            | "كما"
+            | "ان"
+            | "بعد"
+            | "قبل"
+            | "خلال"
+            | "منذ"
+            | "حتى"
+            | "كل"
+            | "بعض"
+            | "عدد"
+            | "عده"
+            | "and"
+            | "or"
+            | "the"
+            | "of"
+            | "in"
+            | "on"
+            | "at"
+            | "near"
+            | "with"
+            | "by"
+            | "from"
+            | "to"
+            | "a"
+            | "an"
+            | "this"
+            | "that"
+            | "which"
+            | "who"
+    )
+}
+
+/// Whether the place starting at token `b` continues a list whose previous item ended at
+/// token `a_end`: "X وY", "X، Y", "X and Y".
+fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
+    if b < a_end {
+        return false;
+    }
+    let tb = &win.tokens[b as usize];
+    let gap = win.gap(a_end, b);
+    let glue: Vec<&str> = (a_end..b).map(|k| win.tok(k)).collect();
+    let comma = gap.contains(',');
+    let waw = tb.text(win.folded).starts_with('و') && tb.script == Script::Arabic;
+    match glue.as_slice() {
+        [] => comma || waw,
+        ["و"] | ["and"] | ["or"] => true,
+        _ => false,
+    }
+}
+
+fn strip_article(key: &str) -> String {
+    let k: String = key
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    let k = k.trim();
+    let k = k
+        .strip_prefix("ال")
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(k);
+    k.replace(' ', "")
+}
+
+/// The day said in `[w0, w1)`, if any.
+fn day_in(win: &Window<'_, '_>, items: &[Item<'_>], w0: u32, w1: u32) -> Option<DayKey> {
+    let mut rel = None;
+    let mut weekday: Option<(u8, bool)> = None;
+    let mut explicit = None;
+    let inside: Vec<&Item<'_>> = items
+        .iter()
+        .filter(|it| it.first >= w0 && it.first < w1)
+        .collect();
+    for (k, it) in inside.iter().enumerate() {
+        match it.date() {
+            Some(DateCue::Rel(n)) => {
+                rel.get_or_insert(n);
+            }
+            Some(DateCue::Weekday(d)) => {
+                let past = inside
+                    .get(k + 1)
+                    .is_some_and(|n| n.first == it.end && n.date() == Some(DateCue::Past))
+                    || k.checked_sub(1)
+                        .and_then(|p| inside.get(p))
+                        .is_some_and(|p| p.end == it.first && p.date() == Some(DateCue::Past));
+                weekday.get_or_insert((d, past));
+            }
+            Some(DateCue::Month(m)) => {
+                // "29 شباط [2016]", "19 September 2016", "September 19".
+                let day = k
+                    .checked_sub(1)
+                    .and_then(|p| inside.get(p))
+                    .filter(|p| it.first - p.end <= 2)
+                    .and_then(|p| p.digits)
+                    .or_else(|| {
+                        inside
+                            .get(k + 1)
+                            .filter(|n| n.first == it.end)
+                            .and_then(|n| n.digits)
+                            .filter(|&d| d <= 31)
+                    });
+                let year = inside
+                    .iter()
+                    .skip(k + 1)
+                    .take(3)
+                    .filter(|n| n.first <= it.end + 3)
+                    .find_map(|n| n.digits.filter(|&y| (1990..=2100).contains(&y)));
+                if let Some(d) = day.filter(|&d| (1..=31).contains(&d)) {
+                    let key = match year {
+                        Some(y) => NaiveDate::from_ymd_opt(y as i32, m as u32, d)
+                            .map(DayKey::Date)
+                            .unwrap_or(DayKey::DayMonth {
+                                day: d as u8,
+                                month: m,
+                            }),
+                        None => DayKey::DayMonth {
+                            day: d as u8,
+                            month: m,
+                        },
+                    };
+                    explicit.get_or_insert(key);
+                }
+            }
+            _ => {}
+        }
+    }
+    let _ = win;
+    explicit
+        .or(weekday.map(|(day, past)| DayKey::Weekday { day, past }))
+        .or(rel.map(DayKey::Rel))
+}
+
+impl<'l> Engine<'l> {
+    /// Resolves places and merges frames into incidents.
+    fn incidents(&self, article: &Article, st: ArticleState) -> Vec<Incident> {
+        let g = &self.lex.gazetteer;
+        // Governorates the article names, most often first.
+        let mut article_admin1: Vec<(u16, u32)> =
+            st.admin1_mentions.iter().map(|(a, n)| (*a, *n)).collect();
+        article_admin1.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let article_admin1: Vec<u16> = article_admin1.into_iter().map(|(a, _)| a).collect();
+        // Points of unambiguous places.
+        let mut near: Vec<(f64, f64)> = Vec::new();
+        for f in &st.frames {
+            for p in f.places.iter().chain(f.containers.iter()) {
+                if let Some(gr) = p.group {
+                    let group = &self.lex.place_groups[gr as usize];
+                    if group.len() == 1 {
+                        let pl = g.place(group[0]);
+                        if pl.kind != PlaceKind::Country && pl.kind != PlaceKind::Admin1 {
+                            near.push((pl.lat, pl.lon));
+                        }
+                    }
+                }
+            }
+        }
+
+        struct Draft {
+            inc: Incident,
+            day: Option<DayKey>,
+            place_key: String,
+            actor_known: bool,
+            sentence: usize,
+        }
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut cursor = CharCursor {
+            text: &article.text,
+            byte: 0,
+            chars: 0,
+        };
+        for f in &st.frames {
+            let cs = cursor.to_char(f.span.0);
+            let ce = cursor.to_char(f.span.1);
+            let n_places = f.places.len();
+            for (pi, p) in f.places.iter().enumerate() {
+                // Resolve the place.
+                let mut ctx = Context {
+                    admin1: p.hint.clone(),
+                    near: near.clone(),
+                };
+                for c in &f.containers {
+                    for a in &c.hint {
+                        if !ctx.admin1.contains(a) {
+                            ctx.admin1.push(*a);
+                        }
+                    }
+                }
+                for a in &article_admin1 {
+                    if !ctx.admin1.contains(a) {
+                        ctx.admin1.push(*a);
+                    }
+                }
+                let resolved: Option<PlaceId> = p.group.and_then(|gr| {
+                    let group = &self.lex.place_groups[gr as usize];
+                    g.choose(group, &ctx)
+                });
+                let (admin1, lat, lon, precision, key) = match resolved {
+                    Some(id) => {
+                        let pl = g.place(id);
+                        let precision = if p.rural {
+                            GeoPrecision::District
+                        } else {
+                            match pl.kind {
+                                PlaceKind::Country => GeoPrecision::Country,
+                                PlaceKind::Admin1 => GeoPrecision::Admin1,
+                                PlaceKind::Region | PlaceKind::Mountain => GeoPrecision::District,
+                                PlaceKind::Neighbourhood | PlaceKind::Site => GeoPrecision::Point,
+                                _ => GeoPrecision::Locality,
+                            }
+                        };
+                        (
+                            pl.admin1.map(|a| g.admin1_name(a).to_string()),
+                            Some(pl.lat),
+                            Some(pl.lon),
+                            Some(precision),
+                            format!("{}{}", pl.id, if p.rural { "/rural" } else { "" }),
+                        )
+                    }
+                    None => {
+                        // A name the gazetteer lacks: its container's governorate and point.
+                        let a = ctx.admin1.first().copied();
+                        let seat = a.and_then(|a| g.admin1_seat(a));
+                        let (lat, lon) = seat
+                            .map(|s| (Some(g.place(s).lat), Some(g.place(s).lon)))
+                            .unwrap_or((None, None));
+                        let container_point = f
+                            .containers
+                            .iter()
+                            .filter_map(|c| c.group)
+                            .find_map(|gr| g.choose(&self.lex.place_groups[gr as usize], &ctx))
+                            .map(|id| (g.place(id).lat, g.place(id).lon));
+                        let (lat, lon) = match container_point {
+                            Some((la, lo)) => (Some(la), Some(lo)),
+                            None => (lat, lon),
+                        };
+                        (
+                            a.map(|a| g.admin1_name(a).to_string()),
+                            lat,
+                            lon,
+                            lat.map(|_| GeoPrecision::District),
+                            format!("name:{}", p.key),
+                        )
+                    }
+                };
+                // Tolls: a toll tied to this place, or the frame's toll when it has one place.
+                let mut killed = None;
+                let mut injured = None;
+                for (tied, t) in &f.tolls {
+                    let applies = match tied {
+                        Some(i) => *i == pi,
+                        None => n_places == 1,
+                    };
+                    if !applies {
+                        continue;
+                    }
+                    match t.kind {
+                        TollKind::Killed => {
+                            killed = killed.or(t.value);
+                        }
+                        TollKind::Injured => {
+                            injured = injured.or(t.value);
+                        }
+                        TollKind::Nobody => {
+                            killed = killed.or(Some(0));
+                            injured = injured.or(Some(0));
+                        }
+                    }
+                }
+                let target = match f.target {
+                    Some(TargetCue::Class(t)) => t,
+                    Some(TargetCue::Vague) => Target::Unknown,
+                    None => match f.kind {
+                        IncidentType::ArmedClash => Target::Armed,
+                        _ if f.target_actor.is_some() => Target::Armed,
+                        _ => Target::Civilians,
+                    },
+                };
+                let actor = f
+                    .actor
+                    .or_else(|| st.title_actors.first().copied().filter(|_| false));
+                let perpetrator = actor
+                    .map(|a| self.lex.code(a).to_string())
+                    .unwrap_or_else(|| "UNKNOWN".to_string());
+                let inc = Incident {
+                    article_id: article.id.clone(),
+                    kind: f.kind,
+                    date: f.day.and_then(|d| d.resolve(st.published)),
+                    place: Some(p.name.clone()),
+                    admin1,
+                    lat,
+                    lon,
+                    perpetrator,
+                    target,
+                    target_actor: f.target_actor.map(|a| self.lex.code(a).to_string()),
+                    killed,
+                    injured,
+                    geo_precision: precision,
+                    evidence: vec![[cs, ce]],
+                };
+                let draft = Draft {
+                    inc,
+                    day: f.day.map(|d| d.canonical(st.published)),
+                    place_key: key,
+                    actor_known: actor.is_some() && actor != Some(self.lex.unknown),
+                    sentence: f.sentence,
+                };
+                // Merge with an earlier draft of the same event.
+                let same = drafts.iter_mut().find(|d| {
+                    d.inc.kind == draft.inc.kind
+                        && d.place_key == draft.place_key
+                        && (d.day == draft.day || d.day.is_none() || draft.day.is_none())
+                        && (d.inc.perpetrator == draft.inc.perpetrator
+                            || !d.actor_known
+                            || !draft.actor_known)
+                });
+                match same {
+                    Some(d) => {
+                        let _ = d.sentence;
+                        if !d.actor_known && draft.actor_known {
+                            d.inc.perpetrator = draft.inc.perpetrator.clone();
+                            d.actor_known = true;
+                        }
+                        if d.day.is_none() {
+                            d.day = draft.day;
+                            d.inc.date = d.inc.date.or(draft.inc.date);
+                        }
+                        d.inc.killed = d.inc.killed.or(draft.inc.killed);
+                        d.inc.injured = d.inc.injured.or(draft.inc.injured);
+                        if target_rank(draft.inc.target) < target_rank(d.inc.target) {
+                            d.inc.target = draft.inc.target;
+                        }
+                        if d.inc.target_actor.is_none() {
+                            d.inc.target_actor = draft.inc.target_actor.clone();
+                        }
+                        if !d.inc.evidence.contains(&[cs, ce]) {
+                            d.inc.evidence.push([cs, ce]);
+                        }
+                    }
+                    None => drafts.push(draft),
+                }
+            }
+        }
+        drafts.into_iter().map(|d| d.inc).collect()
+    }
+}
+
+fn target_rank(t: Target) -> u8 {
+    match t {
+        Target::Medical => 0,
+        Target::Humanitarian => 1,
+        Target::Education => 2,
+        Target::Infrastructure => 3,
+        Target::Armed => 4,
+        Target::Civilians => 5,
+        Target::Unknown => 6,
+    }
+}

@@ -1,0 +1,569 @@
+//! The lexicons and the gazetteer compiled into one phrase matcher.
+//!
+//! Every phrase of every data file becomes one entry of a single [`PhraseSet`], so the text
+//! is scanned once and the longest phrase wins across files: "وقف إطلاق النار" (a ceasefire,
+//! `block`) beats "إطلاق النار" (shooting), "جبهة النصرة" (an actor) beats the village
+//! النصرة. A phrase can play several roles at once ("الطيران الروسي" is an actor and a
+//! weapon); each phrase keeps the list of its [`Role`]s.
+
+use hudna_core::{IncidentType, Target};
+use hudna_gazetteer::{Gazetteer, PlaceId, Source};
+use hudna_text::{fold, Added, PhraseOptions, PhraseSet, PhraseSetBuilder};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::data::DataSource;
+use crate::ExtractError;
+
+/// Index into [`Lexicon::actors`].
+pub type ActorId = u16;
+
+/// What an event word says about the type of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventClass {
+    /// The word fixes the type.
+    Type(IncidentType),
+    /// A generic attack word; the type comes from the weapon, actor and target.
+    Strike,
+}
+
+/// How an attack was carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Means {
+    /// Aircraft, helicopters, barrel bombs.
+    Air,
+    /// Drones.
+    Drone,
+    /// Artillery, mortars, rockets, tanks.
+    Ground,
+    /// Small arms, snipers.
+    Gun,
+    /// IEDs, car bombs, mines, suicide bombers.
+    Explosive,
+}
+
+/// How a phrase names an actor; see `actor_names.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// Names the actor.
+    Name,
+    /// Names the actor's aircraft.
+    Air,
+    /// An adjective, valid right after an event or weapon word.
+    Adj,
+    /// Refers back to the last of its actors named in the article.
+    Weak,
+}
+
+/// A target word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetCue {
+    /// A class of target.
+    Class(Target),
+    /// Only "areas" or "outskirts": the target is unknown.
+    Vague,
+}
+
+/// A word about casualties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasualtyKind {
+    /// Dead.
+    Killed,
+    /// Wounded.
+    Injured,
+    /// Nobody was hurt.
+    None,
+    /// "among them": what follows is part of a toll.
+    Subset,
+    /// A count without a number.
+    Vague,
+}
+
+/// A number word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// A value that adds up with neighbours.
+    Unit,
+    /// A multiplier (thousand).
+    Scale,
+    /// A dual noun: two.
+    Dual,
+    /// "at least", "more than".
+    About,
+}
+
+/// A word about the day of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateCue {
+    /// Days relative to publication.
+    Rel(i8),
+    /// 0 = Sunday … 6 = Saturday.
+    Weekday(u8),
+    /// "last" after a weekday.
+    Past,
+    /// A month name.
+    Month(u8),
+    /// A period, not a day.
+    Vague,
+}
+
+/// Words that change how the words around them read; see `discourse.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Disc {
+    Cutoff,
+    Skipline,
+    Block,
+    Habitual,
+    Irrealis,
+    Accusation,
+    Agent,
+    Origin,
+    Container,
+    ContainerAfter,
+    Vicinity,
+    Placetype,
+    Anaphor,
+    Similar,
+}
+
+/// One role of a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An event word.
+    Event {
+        /// Type or generic.
+        class: EventClass,
+        /// A noun (can head a clause on its own) rather than a verb.
+        noun: bool,
+        /// A generic word that needs a weapon, an actor or an earlier event to count.
+        weak: bool,
+    },
+    /// A weapon.
+    Weapon(Means),
+    /// An actor name.
+    Actor {
+        /// Index into [`Lexicon::actor_sets`]: the actor, or for weak names the candidates.
+        set: u16,
+        /// How it names the actor.
+        kind: ActorKind,
+        /// Whether the phrase as listed starts with the article (ال); used to tell
+        /// "المسلحين" (the gunmen, of a side already named) from "مسلحين" (unknown gunmen).
+        article: bool,
+    },
+    /// A target word.
+    Target(TargetCue),
+    /// A casualty word.
+    Casualty(CasualtyKind),
+    /// A number word.
+    Number {
+        /// Kind.
+        kind: NumberKind,
+        /// Value.
+        value: u32,
+    },
+    /// A date word.
+    Date(DateCue),
+    /// A discourse word.
+    Disc(Disc),
+    /// A place name; index into [`Lexicon::place_groups`].
+    Place(u32),
+}
+
+/// An actor of the theatre.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Code (`SYR_GOV`, `RUS`, …).
+    pub code: String,
+    /// English name.
+    pub name: String,
+}
+
+/// Everything the extractor matches, compiled; see the module documentation.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// The matcher.
+    pub phrases: PhraseSet,
+    /// Roles of each phrase.
+    pub roles: Vec<Vec<Role>>,
+    /// Places that share each place name.
+    pub place_groups: Vec<Vec<PlaceId>>,
+    /// Actor sets referred to by [`Role::Actor`].
+    pub actor_sets: Vec<Vec<ActorId>>,
+    /// The theatre's actors.
+    pub actors: Vec<Actor>,
+    /// Folded phrases that end an article (related headlines).
+    pub cutoff: Vec<String>,
+    /// Folded phrases that mark a line as page furniture.
+    pub skipline: Vec<String>,
+    /// Folded place names that need a place word in front to count.
+    pub place_stopwords: FxHashSet<String>,
+    /// The gazetteer.
+    pub gazetteer: Gazetteer,
+    /// Id of `UNKNOWN`.
+    pub unknown: ActorId,
+}
+
+struct Builder {
+    phrases: PhraseSetBuilder,
+    roles: Vec<Vec<Role>>,
+}
+
+impl Builder {
+    fn add(&mut self, phrase: &str, role: Role, options: PhraseOptions) -> bool {
+        let folded = fold(phrase);
+        let idx = match self.phrases.add(&folded, options) {
+            Added::New(i) | Added::Existing(i) => i as usize,
+            Added::Empty => return false,
+        };
+        if self.roles.len() <= idx {
+            self.roles.resize(idx + 1, Vec::new());
+        }
+        if !self.roles[idx].contains(&role) {
+            self.roles[idx].push(role);
+        }
+        true
+    }
+}
+
+/// Rows of a lexicon TSV: (line number, cells), comments and blank lines skipped.
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter_map(|(i, l)| {
+        let l = l.trim_end_matches('\r');
+        if l.trim().is_empty() || l.starts_with('#') {
+            None
+        } else {
+            Some((i + 1, l.split('\t').map(str::trim).collect()))
+        }
+    })
+}
+
+fn bad(src: &DataSource, rel: &str, line: usize, reason: String) -> ExtractError {
+    ExtractError::Data {
+        file: src.describe(rel),
+        line,
+        reason,
+    }
+}
+
+fn cell<'a>(
+    src: &DataSource,
+    rel: &str,
+    line: usize,
+    row: &[&'a str],
+    i: usize,
+    name: &str,
+) -> Result<&'a str, ExtractError> {
+    match row.get(i) {
+        Some(c) if !c.is_empty() => Ok(c),
+        _ => Err(bad(src, rel, line, format!("missing column `{name}`"))),
+    }
+}
+
+impl Lexicon {
+    /// Loads the lexicons and the named theatre from `src`.
+    pub fn load(src: &DataSource, theatre: &str) -> Result<Lexicon, ExtractError> {
+        let mut b = Builder {
+            phrases: PhraseSetBuilder::new(),
+            roles: Vec::new(),
+        };
+        let plain = PhraseOptions::default();
+
+        // Actors.
+        let actors_rel = format!("theatres/{theatre}/actors.tsv");
+        let text = src.require(&actors_rel)?;
+        let mut actors = Vec::new();
+        for (line, row) in rows(&text) {
+            if row[0] == "code" {
+                continue;
+            }
+            let code = cell(src, &actors_rel, line, &row, 0, "code")?;
+            let name = row.get(1).copied().unwrap_or(code);
+            actors.push(Actor {
+                code: code.to_string(),
+                name: name.to_string(),
+            });
+        }
+        let unknown = actors
+            .iter()
+            .position(|a| a.code == "UNKNOWN")
+            .ok_or_else(|| bad(src, &actors_rel, 1, "no actor `UNKNOWN`".into()))?
+            as ActorId;
+        let mut actor_sets: Vec<Vec<ActorId>> = Vec::new();
+        let mut set_index: FxHashMap<Vec<ActorId>, u16> = FxHashMap::default();
+        let names_rel = format!("theatres/{theatre}/actor_names.tsv");
+        let text = src.require(&names_rel)?;
+        for (line, row) in rows(&text) {
+            let codes = cell(src, &names_rel, line, &row, 0, "codes")?;
+            let kind = match cell(src, &names_rel, line, &row, 1, "kind")? {
+                "name" => ActorKind::Name,
+                "air" => ActorKind::Air,
+                "adj" => ActorKind::Adj,
+                "weak" => ActorKind::Weak,
+                k => return Err(bad(src, &names_rel, line, format!("unknown kind `{k}`"))),
+            };
+            let phrase = cell(src, &names_rel, line, &row, 2, "phrase")?;
+            let mut ids = Vec::new();
+            for code in codes.split('|') {
+                let id = actors.iter().position(|a| a.code == code).ok_or_else(|| {
+                    bad(
+                        src,
+                        &names_rel,
+                        line,
+                        format!("unknown actor code `{code}`"),
+                    )
+                })?;
+                ids.push(id as ActorId);
+            }
+            let set = match set_index.get(&ids) {
+                Some(&s) => s,
+                None => {
+                    let s = actor_sets.len() as u16;
+                    actor_sets.push(ids.clone());
+                    set_index.insert(ids, s);
+                    s
+                }
+            };
+            let article = fold(phrase).starts_with("ال");
+            b.add(phrase, Role::Actor { set, kind, article }, plain);
+        }
+
+        // Lexicons.
+        let rel = "lexicon/events.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let ty = cell(src, rel, line, &row, 0, "type")?;
+            let class =
+                if ty == "strike" {
+                    EventClass::Strike
+                } else {
+                    EventClass::Type(ty.parse().map_err(|e: hudna_core::UnknownValue| {
+                        bad(src, rel, line, e.to_string())
+                    })?)
+                };
+            let (noun, weak) = match cell(src, rel, line, &row, 1, "role")? {
+                "noun" => (true, false),
+                "verb" => (false, false),
+                "weak" => (false, true),
+                r => return Err(bad(src, rel, line, format!("unknown role `{r}`"))),
+            };
+            let phrase = cell(src, rel, line, &row, 2, "phrase")?;
+            b.add(phrase, Role::Event { class, noun, weak }, plain);
+        }
+        let rel = "lexicon/weapons.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let means = match cell(src, rel, line, &row, 0, "means")? {
+                "air" => Means::Air,
+                "drone" => Means::Drone,
+                "ground" => Means::Ground,
+                "gun" => Means::Gun,
+                "explosive" => Means::Explosive,
+                m => return Err(bad(src, rel, line, format!("unknown means `{m}`"))),
+            };
+            b.add(
+                cell(src, rel, line, &row, 1, "phrase")?,
+                Role::Weapon(means),
+                plain,
+            );
+        }
+        let rel = "lexicon/targets.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let t = cell(src, rel, line, &row, 0, "target")?;
+            let cue =
+                if t == "vague" {
+                    TargetCue::Vague
+                } else {
+                    TargetCue::Class(t.parse().map_err(|e: hudna_core::UnknownValue| {
+                        bad(src, rel, line, e.to_string())
+                    })?)
+                };
+            b.add(
+                cell(src, rel, line, &row, 1, "phrase")?,
+                Role::Target(cue),
+                plain,
+            );
+        }
+        let rel = "lexicon/casualties.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let kind = match cell(src, rel, line, &row, 0, "kind")? {
+                "killed" => CasualtyKind::Killed,
+                "injured" => CasualtyKind::Injured,
+                "none" => CasualtyKind::None,
+                "subset" => CasualtyKind::Subset,
+                "vague" => CasualtyKind::Vague,
+                k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
+            };
+            b.add(
+                cell(src, rel, line, &row, 1, "phrase")?,
+                Role::Casualty(kind),
+                plain,
+            );
+        }
+        let rel = "lexicon/numbers.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let value: u32 = cell(src, rel, line, &row, 0, "value")?
+                .parse()
+                .map_err(|_| bad(src, rel, line, "field `value`: not a number".into()))?;
+            let kind = match cell(src, rel, line, &row, 1, "kind")? {
+                "unit" => NumberKind::Unit,
+                "scale" => NumberKind::Scale,
+                "dual" => NumberKind::Dual,
+                "about" => NumberKind::About,
+                k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
+            };
+            b.add(
+                cell(src, rel, line, &row, 2, "phrase")?,
+                Role::Number { kind, value },
+                plain,
+            );
+        }
+        let rel = "lexicon/dates.tsv";
+        let text = src.require(rel)?;
+        for (line, row) in rows(&text) {
+            let kind = cell(src, rel, line, &row, 0, "kind")?;
+            let value: i32 = cell(src, rel, line, &row, 1, "value")?
+                .parse()
+                .map_err(|_| bad(src, rel, line, "field `value`: not a number".into()))?;
+            let cue = match kind {
+                "rel" => DateCue::Rel(value as i8),
+                "weekday" => DateCue::Weekday(value as u8),
+                "past" => DateCue::Past,
+                "month" => DateCue::Month(value as u8),
+                "vague" => DateCue::Vague,
+                k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
+            };
+            b.add(
+                cell(src, rel, line, &row, 2, "phrase")?,
+                Role::Date(cue),
+                plain,
+            );
+        }
+        let rel = "lexicon/discourse.tsv";
+        let text = src.require(rel)?;
+        let mut cutoff = Vec::new();
+        let mut skipline = Vec::new();
+        for (line, row) in rows(&text) {
+            let phrase = cell(src, rel, line, &row, 1, "phrase")?;
+            let d = match cell(src, rel, line, &row, 0, "kind")? {
+                "cutoff" => {
+                    cutoff.push(fold(phrase));
+                    continue;
+                }
+                "skipline" => {
+                    skipline.push(fold(phrase));
+                    continue;
+                }
+                "block" => Disc::Block,
+                "habitual" => Disc::Habitual,
+                "irrealis" => Disc::Irrealis,
+                "accusation" => Disc::Accusation,
+                "agent" => Disc::Agent,
+                "origin" => Disc::Origin,
+                "container" => Disc::Container,
+                "container_after" => Disc::ContainerAfter,
+                "vicinity" => Disc::Vicinity,
+                "placetype" => Disc::Placetype,
+                "anaphor" => Disc::Anaphor,
+                "similar" => Disc::Similar,
+                k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
+            };
+            b.add(phrase, Role::Disc(d), plain);
+        }
+
+        // Places.
+        let base = format!("theatres/{theatre}");
+        let units_rel = format!("{base}/gazetteer/admin_units.tsv");
+        let places_rel = format!("{base}/gazetteer/places.tsv");
+        let extra_rel = format!("{base}/places_extra.tsv");
+        let units = src.require(&units_rel)?;
+        let places = src.require(&places_rel)?;
+        let extra = src.read(&extra_rel)?;
+        let units_name = src.describe(&units_rel);
+        let places_name = src.describe(&places_rel);
+        let extra_name = src.describe(&extra_rel);
+        let mut files = vec![Source {
+            name: &places_name,
+            text: &places,
+        }];
+        if let Some(extra) = &extra {
+            files.push(Source {
+                name: &extra_name,
+                text: extra,
+            });
+        }
+        let gazetteer = Gazetteer::load(
+            Some(Source {
+                name: &units_name,
+                text: &units,
+            }),
+            &files,
+        )
+        .map_err(|e| ExtractError::Data {
+            file: e.file.clone(),
+            line: e.line,
+            reason: e.reason.clone(),
+        })?;
+        let mut place_groups: Vec<Vec<PlaceId>> = Vec::new();
+        let mut group_of: FxHashMap<usize, u32> = FxHashMap::default();
+        let skeleton = PhraseOptions {
+            latin_skeleton: true,
+        };
+        for (name, id) in gazetteer.names() {
+            let folded = fold(name);
+            let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
+            if letters < 3 {
+                continue;
+            }
+            let latin = folded.chars().any(|c| c.is_ascii_alphabetic());
+            let idx = match b.phrases.add(&folded, if latin { skeleton } else { plain }) {
+                Added::New(i) | Added::Existing(i) => i as usize,
+                Added::Empty => continue,
+            };
+            if b.roles.len() <= idx {
+                b.roles.resize(idx + 1, Vec::new());
+            }
+            let g = *group_of.entry(idx).or_insert_with(|| {
+                place_groups.push(Vec::new());
+                (place_groups.len() - 1) as u32
+            });
+            let group = &mut place_groups[g as usize];
+            if !group.contains(&id) {
+                group.push(id);
+            }
+            if !b.roles[idx].contains(&Role::Place(g)) {
+                b.roles[idx].push(Role::Place(g));
+            }
+        }
+
+        let mut place_stopwords = FxHashSet::default();
+        let stop_rel = format!("{base}/place_stopwords.tsv");
+        if let Some(text) = src.read(&stop_rel)? {
+            for (_, row) in rows(&text) {
+                if row[0] != "name" {
+                    place_stopwords.insert(fold(row[0]));
+                }
+            }
+        }
+
+        Ok(Lexicon {
+            phrases: b.phrases.build(),
+            roles: b.roles,
+            place_groups,
+            actor_sets,
+            actors,
+            cutoff,
+            skipline,
+            place_stopwords,
+            gazetteer,
+            unknown,
+        })
+    }
+
+    /// The code of an actor.
+    pub fn code(&self, id: ActorId) -> &str {
+        &self.actors[id as usize].code
+    }
+}
