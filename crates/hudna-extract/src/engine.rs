@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use crate::dates::DayKey;
 use crate::lexicon::{
-    ActorId, ActorKind, CasualtyKind, DateCue, Disc, EventClass, Lexicon, Means, NumberKind, Role,
+    ActorId, ActorKind, CasualtyCount, CasualtyKind, DateCue, Disc, EventClass, Lexicon, Means, NumberKind, Role,
     TargetCue,
 };
 use crate::numbers::{casualty_kind, NumberReader, Toll, TollKind};
@@ -42,43 +42,47 @@ struct Item<'l> {
     stop: u32,
     clitic: u8,
     article: bool,
-    roles: &'l [Role],
+    /// Roles of every phrase of this span (a word can be an event word and a place name).
+    parts: [&'l [Role]; 3],
     digits: Option<u32>,
 }
 
-impl Item<'_> {
+impl<'l> Item<'l> {
+    fn roles(&self) -> impl Iterator<Item = &'l Role> + '_ {
+        self.parts.iter().flat_map(|p| p.iter())
+    }
     fn has(&self, f: impl Fn(&Role) -> bool) -> bool {
-        self.roles.iter().any(f)
+        self.roles().any(f)
     }
     fn disc(&self, d: Disc) -> bool {
-        self.roles.contains(&Role::Disc(d))
+        self.has(|r| *r == Role::Disc(d))
     }
     fn event(&self) -> Option<(EventClass, bool, bool)> {
-        self.roles.iter().find_map(|r| match r {
+        self.roles().find_map(|r| match r {
             Role::Event { class, noun, weak } => Some((*class, *noun, *weak)),
             _ => None,
         })
     }
     fn means(&self) -> Option<Means> {
-        self.roles.iter().find_map(|r| match r {
+        self.roles().find_map(|r| match r {
             Role::Weapon(m) => Some(*m),
             _ => None,
         })
     }
     fn place_group(&self) -> Option<u32> {
-        self.roles.iter().find_map(|r| match r {
+        self.roles().find_map(|r| match r {
             Role::Place(g) => Some(*g),
             _ => None,
         })
     }
     fn target(&self) -> Option<TargetCue> {
-        self.roles.iter().find_map(|r| match r {
+        self.roles().find_map(|r| match r {
             Role::Target(t) => Some(*t),
             _ => None,
         })
     }
     fn date(&self) -> Option<DateCue> {
-        self.roles.iter().find_map(|r| match r {
+        self.roles().find_map(|r| match r {
             Role::Date(d) => Some(*d),
             _ => None,
         })
@@ -86,9 +90,11 @@ impl Item<'_> {
     fn is_number(&self) -> bool {
         self.digits.is_some() || self.has(|r| matches!(r, Role::Number { .. }))
     }
-    /// Whether the item has any role other than being a place name.
+    /// Whether the item is also a word of the lexicons (an event, an actor, a number …),
+    /// not only a place name; a target word ("مطار") may name a place too.
     fn is_word(&self) -> bool {
-        self.roles.iter().any(|r| !matches!(r, Role::Place(_)))
+        self.roles()
+            .any(|r| !matches!(r, Role::Place(_) | Role::Target(_)))
     }
 }
 
@@ -162,6 +168,17 @@ struct ArticleState {
 /// Reads articles; see the module documentation.
 pub(crate) struct Engine<'l> {
     pub lex: &'l Lexicon,
+    /// When set, an account of the reading is written here (`hudna extract --trace`).
+    pub trace: Option<std::cell::RefCell<String>>,
+}
+
+macro_rules! trace {
+    ($engine:expr, $($arg:tt)*) => {
+        if let Some(t) = &$engine.trace {
+            use std::fmt::Write as _;
+            let _ = writeln!(t.borrow_mut(), $($arg)*);
+        }
+    };
 }
 
 /// Cuts the text: returns the end of the article proper and the byte ranges of furniture
@@ -282,32 +299,47 @@ impl<'l> Engine<'l> {
     }
 
     fn items(&self, folded: &str, tokens: &[Token], matches: &[PhraseMatch]) -> Vec<Item<'l>> {
-        let mut items = Vec::with_capacity(matches.len() + 8);
-        let mut m = matches.iter().peekable();
+        let mut items: Vec<Item<'l>> = Vec::with_capacity(matches.len() + 8);
+        let mut m = 0usize;
         let mut i = 0u32;
         while (i as usize) < tokens.len() {
-            if let Some(pm) = m.peek() {
-                if pm.first == i {
-                    let t0 = &tokens[pm.first as usize];
-                    let t1 = &tokens[pm.end as usize - 1];
-                    items.push(Item {
-                        first: pm.first,
-                        end: pm.end,
-                        start: t0.start + pm.clitic_len as u32,
-                        stop: t1.end,
-                        clitic: pm.clitic_len,
-                        article: pm.had_article,
-                        roles: &self.lex.roles[pm.phrase as usize],
-                        digits: None,
-                    });
-                    i = pm.end;
-                    m.next();
-                    continue;
+            while m < matches.len() && matches[m].first < i {
+                m += 1;
+            }
+            if m < matches.len() && matches[m].first == i {
+                let pm = &matches[m];
+                let same: Vec<&PhraseMatch> = matches[m..]
+                    .iter()
+                    .take_while(|x| x.first == pm.first && x.end == pm.end)
+                    .collect();
+                m += same.len();
+                // The reading that names a place decides where the name starts.
+                let primary = same
+                    .iter()
+                    .find(|x| {
+                        self.lex.roles[x.phrase as usize]
+                            .iter()
+                            .any(|r| matches!(r, Role::Place(_)))
+                    })
+                    .unwrap_or(&same[0]);
+                let mut parts: [&'l [Role]; 3] = [&[], &[], &[]];
+                for (k, x) in same.iter().take(3).enumerate() {
+                    parts[k] = &self.lex.roles[x.phrase as usize];
                 }
-                if pm.first < i {
-                    m.next();
-                    continue;
-                }
+                let t0 = &tokens[pm.first as usize];
+                let t1 = &tokens[pm.end as usize - 1];
+                items.push(Item {
+                    first: pm.first,
+                    end: pm.end,
+                    start: t0.start + primary.clitic_len as u32,
+                    stop: t1.end,
+                    clitic: primary.clitic_len,
+                    article: primary.had_article,
+                    parts,
+                    digits: None,
+                });
+                i = pm.end;
+                continue;
             }
             let t = &tokens[i as usize];
             if t.script == Script::Digits {
@@ -319,7 +351,7 @@ impl<'l> Engine<'l> {
                         stop: t.end,
                         clitic: 0,
                         article: false,
-                        roles: &[],
+                        parts: [&[], &[], &[]],
                         digits: Some(v),
                     });
                 }
@@ -416,6 +448,13 @@ impl Window<'_, '_> {
         self.original[s..e].trim().to_string()
     }
 
+    /// Original text from folded byte `start` to the end of token `end - 1`.
+    fn span_name(&self, start: u32, end: u32) -> String {
+        let e = self.tokens[end as usize - 1].end as usize;
+        let (s, e) = self.norm.original_range(start as usize, e);
+        self.original[s..e].trim().to_string()
+    }
+
     fn capitalised(&self, it: &Item<'_>) -> bool {
         let start = it.start as usize;
         let (s, _) = self.norm.original_range(start, start + 1);
@@ -442,7 +481,7 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                     numbers.push(n);
                 }
             }
-            reader.feed(it.roles, it.digits, it.first, it.end);
+            reader.feed(it.roles(), it.digits, it.first, it.end);
             last_end = it.end;
         } else if it.has(|r| {
             matches!(
@@ -466,10 +505,23 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
     }
     let cues: Vec<(u32, u32, CasualtyKind)> = items
         .iter()
-        .filter_map(|it| casualty_kind(it.roles).map(|k| (it.first, it.end, k)))
+        .filter_map(|it| casualty_kind(it.roles()).map(|k| (it.first, it.end, k)))
         .collect();
     for it in items {
-        if casualty_kind(it.roles) == Some(CasualtyKind::None) {
+        for r in it.roles() {
+            if let Role::Counted(CasualtyCount { kind, count }) = r {
+                out.push(Toll {
+                    kind: if *kind == CasualtyKind::Killed {
+                        TollKind::Killed
+                    } else {
+                        TollKind::Injured
+                    },
+                    value: Some(*count),
+                    at: it.first,
+                });
+            }
+        }
+        if casualty_kind(it.roles()) == Some(CasualtyKind::None) {
             out.push(Toll {
                 kind: TollKind::Nobody,
                 value: Some(0),
@@ -514,7 +566,7 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         // Part of a toll already given ("بينهم سبعة أطفال").
         let subset = cues
             .iter()
-            .any(|&(f, e, k)| k == CasualtyKind::Subset && e <= n.first && n.first - e <= 1);
+            .any(|&(_, e, k)| k == CasualtyKind::Subset && e <= n.first && n.first - e <= 1);
         if subset {
             continue;
         }
@@ -567,6 +619,8 @@ struct Scope {
     accusation: Vec<(u32, u32)>,
     origin: Vec<(u32, u32)>,
     agent: Vec<(u32, u32)>,
+    route: Vec<(u32, u32)>,
+    aftermath: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -594,6 +648,48 @@ impl<'l> Engine<'l> {
         let i0 = win.items.partition_point(|it| it.first < t0);
         let i1 = win.items.partition_point(|it| it.first < t1);
         let items = &win.items[i0..i1];
+        if self.trace.is_some() {
+            trace!(self, "\n[s{}] {}", st.sentence, &win.folded[range.clone()]);
+            for it in items {
+                let roles: Vec<String> = it
+                    .roles()
+                    .map(|r| match r {
+                        Role::Place(g) => format!(
+                            "Place({})",
+                            self.lex.place_groups[*g as usize]
+                                .iter()
+                                .map(|&p| {
+                                    let pl = self.lex.gazetteer.place(p);
+                                    format!(
+                                        "{}/{}",
+                                        pl.name_en,
+                                        pl.admin1.map(|a| self.lex.gazetteer.admin1_name(a)).unwrap_or("-")
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        ),
+                        Role::Actor { set, kind, .. } => format!(
+                            "Actor({:?} {})",
+                            kind,
+                            self.lex.actor_sets[*set as usize]
+                                .iter()
+                                .map(|&a| self.lex.code(a))
+                                .collect::<Vec<_>>()
+                                .join("|")
+                        ),
+                        other => format!("{other:?}"),
+                    })
+                    .collect();
+                trace!(
+                    self,
+                    "   {}{} {}",
+                    &win.folded[it.start as usize..it.stop as usize],
+                    it.digits.map(|d| format!("={d}")).unwrap_or_default(),
+                    roles.join(" ")
+                );
+            }
+        }
 
         // Clause boundaries: commas and similar, as token indices where a clause starts.
         let clause_of = |at: u32| -> u32 {
@@ -643,6 +739,12 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
             }
+            if it.disc(Disc::Route) {
+                scope.route.push((it.end, it.end + 4));
+            }
+            if it.disc(Disc::Aftermath) {
+                scope.aftermath.push((it.end, it.end + 4));
+            }
         }
 
         // Event words that count.
@@ -664,7 +766,7 @@ impl<'l> Engine<'l> {
             if within(&scope.accusation, it.first) {
                 continue;
             }
-            for r in it.roles {
+            for r in it.roles() {
                 if let Role::Actor {
                     set,
                     kind: ActorKind::Name | ActorKind::Air,
@@ -680,6 +782,13 @@ impl<'l> Engine<'l> {
 
         let places = self.places(win, items, &scope, t0, t1, st);
         let tolls = tolls(win, items);
+        if self.trace.is_some() && !places.is_empty() {
+            trace!(
+                self,
+                "   places: {:?}",
+                places.iter().map(|p| format!("{}[{:?}]", p.name, p.role)).collect::<Vec<_>>()
+            );
+        }
 
         if triggers.is_empty() {
             if let Some(p) = places
@@ -742,15 +851,14 @@ impl<'l> Engine<'l> {
                 if !in_window(it.first) {
                     continue;
                 }
-                for r in it.roles {
+                for r in it.roles() {
                     let Role::Actor { set, kind, article } = *r else {
                         continue;
                     };
                     let candidates = &self.lex.actor_sets[set as usize];
                     // "المسلحين" and "مسلحين": the listed spelling that agrees wins.
                     let twin = it
-                        .roles
-                        .iter()
+                        .roles()
                         .any(|r2| matches!(r2, Role::Actor { article: a2, .. } if *a2 != article));
                     if twin && article != it.article {
                         continue;
@@ -800,6 +908,17 @@ impl<'l> Engine<'l> {
                         ActorKind::Name | ActorKind::Adj => 5,
                         ActorKind::Weak => 3,
                     };
+                    // "X وY": the first-named of joined actors acted.
+                    let joined = items[..j].iter().rev().take(2).any(|p| {
+                        p.has(|r| matches!(r, Role::Actor { .. }))
+                            && it.first >= p.end
+                            && it.first - p.end <= 2
+                            && (win.clitics(it).starts_with('و')
+                                || (p.end..it.first).any(|k| win.tok(k) == "و" || win.tok(k) == "and"))
+                    });
+                    if joined {
+                        score -= 3;
+                    }
                     if after_agent {
                         score += 3;
                     }
@@ -864,6 +983,11 @@ impl<'l> Engine<'l> {
                     Some(Means::Explosive) => Some(IncidentType::Explosion),
                     Some(Means::Gun) => Some(IncidentType::Attack),
                     Some(Means::Ground) => Some(IncidentType::Shelling),
+                    None if frames.last().is_some_and(|f: &Frame| f.sentence == st.sentence) => {
+                        // A generic word after an event of the same sentence continues it
+                        // ("هجوم ... استهدف موقعاً").
+                        frames.last().map(|f| f.kind)
+                    }
                     None => {
                         let actor_code = actor.map(|(a, _)| self.lex.code(a));
                         let prev_kind = if similar || weak {
@@ -897,6 +1021,20 @@ impl<'l> Engine<'l> {
                     }
                 },
             };
+            // No actor in the sentence: the last actor of an event of the same type in the
+            // last few sentences ("قصف عنيف استهدف سبع قرى" after "قصفت القوات التركية").
+            if actor.is_none() {
+                if let Some(k) = kind {
+                    actor = st
+                        .frames
+                        .iter()
+                        .rev()
+                        .take_while(|f| st.sentence - f.sentence <= 3)
+                        .find(|f| f.kind == k && f.actor.is_some())
+                        .and_then(|f| f.actor)
+                        .map(|a| (a, 1));
+                }
+            }
             carried_actor = actor.or(carried_actor);
             if means.is_some() {
                 carried_means = means;
@@ -990,7 +1128,20 @@ impl<'l> Engine<'l> {
             });
         }
 
-        // Frames of one sentence that share type and place are one event.
+        for f in &frames {
+            trace!(
+                self,
+                "   => {:?} actor={:?} target={:?}/{:?} day={:?} tolls={:?} places={:?} containers={:?}",
+                f.kind,
+                f.actor.map(|a| self.lex.code(a)),
+                f.target,
+                f.target_actor.map(|a| self.lex.code(a)),
+                f.day,
+                f.tolls,
+                f.places.iter().map(|p| format!("{}[{:?}{}]", p.name, p.role, if p.rural { " rural" } else { "" })).collect::<Vec<_>>(),
+                f.containers.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+            );
+        }
         for f in frames {
             if let Some(p) = f.places.last() {
                 st.last_place = Some(p.clone());
@@ -1021,12 +1172,22 @@ impl<'l> Engine<'l> {
         items
             .iter()
             .filter(|it| it.first >= w0 && it.first < w1)
-            .filter(|it| !within(&scope.origin, it.first) && !within(&scope.agent, it.first))
+            .filter(|it| {
+                !within(&scope.origin, it.first)
+                    && !within(&scope.agent, it.first)
+                    && !within(&scope.aftermath, it.first)
+            })
             .filter_map(|it| it.target())
             .min_by_key(|t| rank(*t))
     }
 
     /// Places named in a sentence, with their role.
+    ///
+    /// A gazetteer name counts as a place when it is prominent (a city, a region), or when
+    /// the text marks it as one: a place word before it ("قرية", "حي"), a locative
+    /// preposition ("في", "بـ"), a container or vicinity word ("ريف", "محيط"), or a list
+    /// it continues. Names the gazetteer lacks are read only right after a place word or
+    /// inside a list a plural place word opened ("قرى أم عشبة، الخضراوي، البوبي").
     fn places(
         &self,
         win: &Window<'_, 'l>,
@@ -1037,48 +1198,70 @@ impl<'l> Engine<'l> {
         st: &mut ArticleState,
     ) -> Vec<PlaceMention> {
         let mut out: Vec<PlaceMention> = Vec::new();
-        // Index of items by first token.
         let item_at: FxHashMap<u32, usize> = items
             .iter()
             .enumerate()
             .map(|(i, it)| (it.first, i))
             .collect();
         let covered = |tok: u32| items.iter().any(|it| it.first <= tok && tok < it.end);
+        // Token where a name may start because a place word was just said.
+        // (token, opened a list, a name the gazetteer lacks may follow, name part)
+        let mut opener: Option<(u32, bool, bool, Option<u32>)> = None;
+        // End of the last place read, for lists and containers.
         let mut last_place_end: Option<u32> = None;
-        let mut list_open_until: u32 = 0; // after a plural place word, names follow
+        // A list opened by a plural place word is going on.
+        let mut in_list = false;
         let mut tok = t0;
         while tok < t1 {
+            // Skip glue between a place word and its name: "villages of", "قرى “".
+            let opened_here = opener.is_some_and(|(o, ..)| o == tok);
+            let list_continues = in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
             let Some(&ii) = item_at.get(&tok) else {
-                // A word no lexicon knows, right after a place word: a name the gazetteer
-                // lacks ("قرى أم عشبة، الخضراوي").
-                if tok < list_open_until && !covered(tok) {
-                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1) {
-                        let continues = last_place_end.is_some_and(|e| coordinated(win, e, tok));
-                        let after_type = tok > 0
-                            && item_at
-                                .get(&(tok - 1))
-                                .is_some_and(|&j| items[j].disc(Disc::Placetype));
-                        if continues || after_type {
-                            out.push(m);
-                            last_place_end = Some(next);
-                            list_open_until = next + 3;
-                            tok = next;
-                            continue;
+                let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
+                if !covered(tok) && (opened_here || list_continues) && unknown_ok {
+                    let strip_waw = list_continues && !opened_here;
+                    if let Some((mut m, next)) =
+                        self.unknown_name(win, items, tok, t1, strip_waw)
+                    {
+                        if opened_here {
+                            in_list = opener.is_some_and(|(_, l, ..)| l);
+                            if let Some(np) = opener.and_then(|(.., np)| np) {
+                                m.name = win.span_name(np, next);
+                            }
                         }
+                        if within(&scope.origin, tok) || within(&scope.route, tok) {
+                            m.role = PlaceRole::Origin;
+                        }
+                        out.push(m);
+                        last_place_end = Some(next);
+                        tok = next;
+                        continue;
                     }
+                }
+                if matches!(win.tok(tok), "of" | "the") && opened_here {
+                    opener = opener.map(|(_, l, u, np)| (tok + 1, l, u, np));
                 }
                 tok += 1;
                 continue;
             };
             let it = &items[ii];
             tok = it.end;
-            if it.disc(Disc::Placetype) {
-                list_open_until = it.end + 3;
-                if it.place_group().is_none() {
-                    continue;
+            let is_type = it.disc(Disc::Placetype) || it.disc(Disc::Placelist);
+            if is_type {
+                if !it.article {
+                    // "منطقة X" and "مناطق X" name known places; their other readings
+                    // ("منطقة مكتظة") are too common to read unknown names after them.
+                    let w = win.tok(it.first);
+                    let unknown_ok = !matches!(w, "منطقه" | "مناطق" | "وسط");
+                    let namepart = it.disc(Disc::Namepart).then_some(it.start);
+                    opener = Some((it.end, it.disc(Disc::Placelist), unknown_ok, namepart));
                 }
+                continue;
             }
             let Some(group) = it.place_group() else {
+                if !it.disc(Disc::Container) && !it.disc(Disc::Vicinity) {
+                    in_list = in_list && it.is_number();
+                }
                 continue;
             };
             let prev = ii.checked_sub(1).map(|p| &items[p]);
@@ -1087,29 +1270,18 @@ impl<'l> Engine<'l> {
                     || (p.end + 1 == it.first
                         && matches!(win.tok(p.end), "في" | "in" | "of" | "the"))
             });
-            let after_placetype = prev_adjacent.is_some_and(|p| p.disc(Disc::Placetype));
             let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container));
             let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
             let cl = win.clitics(it);
-            let locative = cl.starts_with('ب')
-                || cl.starts_with("وب")
-                || matches!(
-                    win.tok(it.first.saturating_sub(1)),
-                    "في" | "على"
-                        | "الى"
-                        | "علي"
-                        | "من"
-                        | "عند"
-                        | "in"
-                        | "on"
-                        | "at"
-                        | "near"
-                        | "into"
-                        | "from"
-                        | "of"
-                        | "to"
-                );
-            let continues = last_place_end.is_some_and(|e| coordinated(win, e, it.first));
+            let before = win.tok(it.first.saturating_sub(1));
+            let locative = (it.first > t0
+                && matches!(
+                    before,
+                    "في" | "على" | "الى" | "علي" | "من" | "عند" | "in" | "on" | "at" | "near"
+                        | "into" | "from" | "of" | "to" | "outside" | "around"
+                ))
+                || cl.starts_with('ب')
+                || cl.starts_with("وب");
             let group_places = &self.lex.place_groups[group as usize];
             let stands = group_places
                 .iter()
@@ -1119,22 +1291,43 @@ impl<'l> Engine<'l> {
             if latin && !win.capitalised(it) {
                 continue;
             }
-            let stop = self.lex.place_stopwords.contains(&key)
-                || self
-                    .lex
-                    .place_stopwords
-                    .contains(key.trim_start_matches("ال"));
-            let strong_context = after_placetype || continues && !it.is_word();
-            let ok = if it.is_word() {
-                // Also a word of the lexicons: a place only with a place word before it.
-                after_placetype
-            } else if stop {
-                strong_context
+            let stop = self.lex.place_stopwords.contains(&strip_article(&key));
+            let marked = opened_here || list_continues;
+            let ok = if it.is_word() || stop {
+                // Also a word of the lexicons, or a common word: a place only where the text
+                // says a place comes.
+                marked
             } else {
-                stands || strong_context || locative || after_container || after_vicinity
+                // A village name needs the text to mark it as a place; a preposition is
+                // enough only for a capitalised (English) name.
+                stands
+                    || marked
+                    || after_container
+                    || after_vicinity
+                    || (locative && latin)
             };
             if !ok {
+                if !it.is_word() {
+                    in_list = false;
+                }
                 continue;
+            }
+            // A one-word match that is only the first word of a longer name the gazetteer
+            // lacks ("خربة" + "الشعير"): read the whole name instead.
+            let single_head = it.end == it.first + 1 && NAME_HEADS.contains(&win.tok(it.first));
+            if single_head && it.end < t1 && !covered(it.end) {
+                if let Some((m, next)) = self.unknown_name(win, items, it.first, t1, true) {
+                    if next > it.end {
+                        out.push(m);
+                        last_place_end = Some(next);
+                        tok = next;
+                        in_list = in_list || opened_here && opener.is_some_and(|(_, l, ..)| l);
+                        continue;
+                    }
+                }
+            }
+            if opened_here {
+                in_list = opener.is_some_and(|(_, l, ..)| l);
             }
             let rural = prev_adjacent.is_some_and(|p| {
                 p.disc(Disc::Container)
@@ -1143,8 +1336,13 @@ impl<'l> Engine<'l> {
                         "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
                     )
             });
-            let mut role = if within(&scope.origin, it.first) {
+            let coordinated_prev = last_place_end
+                .filter(|&e| coordinated(win, e, it.first))
+                .and_then(|_| out.last().map(|p| p.role));
+            let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
+            } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {
+                r
             } else if after_container {
                 PlaceRole::Container
             } else if after_vicinity {
@@ -1171,23 +1369,26 @@ impl<'l> Engine<'l> {
                             })
                     });
                     let has_fi = (e..it.first).any(|k| matches!(win.tok(k), "في" | "in"));
-                    let by_ba = (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
-                    if it.first - e <= 2 && by_ba && only_glue {
+                    let by_ba =
+                        (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
+                    if it.first >= e && it.first - e <= 2 && by_ba && only_glue {
                         role = PlaceRole::Container;
                     }
                 }
             }
-            let kind_hint =
-                prev_adjacent
-                    .filter(|p| p.disc(Disc::Placetype))
-                    .map(|p| match win.tok(p.first) {
-                        "حي" | "حيي" | "احياء" | "حاره" | "neighbourhood" | "neighborhood" => {
-                            PlaceKind::Neighbourhood
-                        }
-                        "مخيم" | "camp" => PlaceKind::Site,
-                        _ => PlaceKind::Village,
-                    });
-            let name = win.written(it);
+            let kind_hint = prev_adjacent
+                .filter(|p| p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
+                .map(|p| match win.tok(p.first) {
+                    "حي" | "حيي" | "احياء" | "حاره" | "neighbourhood" | "neighborhood" => {
+                        PlaceKind::Neighbourhood
+                    }
+                    "مخيم" | "camp" => PlaceKind::Site,
+                    _ => PlaceKind::Village,
+                });
+            let name = match prev_adjacent.filter(|p| p.disc(Disc::Namepart)) {
+                Some(np) => win.span_name(np.start, it.end),
+                None => win.written(it),
+            };
             let key = strip_article(&key);
             let mut m = PlaceMention {
                 group: Some(group),
@@ -1220,9 +1421,6 @@ impl<'l> Engine<'l> {
             }
             out.push(m);
             last_place_end = Some(it.end);
-            if role != PlaceRole::Container {
-                list_open_until = it.end + 3;
-            }
         }
         out
     }
@@ -1258,13 +1456,19 @@ impl<'l> Engine<'l> {
         items: &[Item<'l>],
         tok: u32,
         t1: u32,
+        strip_waw: bool,
     ) -> Option<(PlaceMention, u32)> {
         let t = &win.tokens[tok as usize];
         if t.script == Script::Digits {
             return None;
         }
         let w = t.text(win.folded);
-        if is_function_word(w) || w.chars().count() < 2 {
+        let bare = if strip_waw { w.strip_prefix('و').unwrap_or(w) } else { w };
+        if is_function_word(w)
+            || is_function_word(bare)
+            || bare.chars().count() < 2
+            || self.lex.place_stopwords.contains(&strip_article(bare))
+        {
             return None;
         }
         if t.script == Script::Latin {
@@ -1284,8 +1488,11 @@ impl<'l> Engine<'l> {
                 let e = next.start as usize;
                 win.folded[s..e].chars().all(|c| c == ' ' || c == '-')
             };
-            let joins = NAME_HEADS.contains(&w)
-                || (nw.starts_with("ال") && !nw.starts_with("الذي") && !nw.starts_with("التي"))
+            let head = if strip_waw { w.strip_prefix('و').unwrap_or(w) } else { w };
+            let joins = NAME_HEADS.contains(&head)
+                || (nw.starts_with("ال")
+                    && !head.starts_with("ال")
+                    && !self.lex.place_stopwords.contains(&strip_article(nw)))
                 || (t.script == Script::Latin && {
                     let (s, _) = win
                         .norm
@@ -1297,14 +1504,12 @@ impl<'l> Engine<'l> {
             }
         }
         let s = t.start as usize;
-        // Drop a leading conjunction: "والخضراوي".
-        let (cl, s) = if t.script == Script::Arabic && w.starts_with('و') && w.chars().count() > 3
-        {
-            ("و", s + 2)
+        // Drop a leading conjunction inside a list: "والخضراوي".
+        let s = if strip_waw && t.script == Script::Arabic && w.starts_with('و') && w.chars().count() >= 3 {
+            s + 'و'.len_utf8()
         } else {
-            ("", s)
+            s
         };
-        let _ = cl;
         let e = win.tokens[end as usize - 1].end as usize;
         let (os, oe) = win.norm.original_range(s, e);
         let name = win.original[os..oe].trim().to_string();
@@ -1522,6 +1727,94 @@ fn day_in(win: &Window<'_, '_>, items: &[Item<'_>], w0: u32, w1: u32) -> Option<
 }
 
 impl<'l> Engine<'l> {
+    /// Resolves one place mention of a frame.
+    fn resolve(
+        &self,
+        p: &PlaceMention,
+        f: &Frame,
+        article_admin1: &[u16],
+        near: &[(f64, f64)],
+    ) -> Resolved {
+        let g = &self.lex.gazetteer;
+        let mut ctx = Context {
+            admin1: p.hint.clone(),
+            near: near.to_vec(),
+        };
+        for c in &f.containers {
+            for a in &c.hint {
+                if !ctx.admin1.contains(a) {
+                    ctx.admin1.push(*a);
+                }
+            }
+        }
+        for a in article_admin1 {
+            if !ctx.admin1.contains(a) {
+                ctx.admin1.push(*a);
+            }
+        }
+        let mut chosen: Option<PlaceId> = p.group.and_then(|gr| {
+            let group = &self.lex.place_groups[gr as usize];
+            g.choose(group, &ctx)
+        });
+        // The sentence places it in a governorate where the gazetteer has no such name:
+        // the gazetteer lacks this village; keep the governorate the text gives.
+        if let Some(id) = chosen {
+            let pl = g.place(id);
+            if !p.hint.is_empty()
+                && pl.admin1.is_some_and(|a| !p.hint.contains(&a))
+                && matches!(pl.kind, PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Town)
+            {
+                chosen = None;
+            }
+        }
+        match chosen {
+            Some(id) => {
+                let pl = g.place(id);
+                let precision = if p.rural {
+                    GeoPrecision::District
+                } else {
+                    match pl.kind {
+                        PlaceKind::Country => GeoPrecision::Country,
+                        PlaceKind::Admin1 => GeoPrecision::Admin1,
+                        PlaceKind::Region | PlaceKind::Mountain => GeoPrecision::District,
+                        PlaceKind::Neighbourhood | PlaceKind::Site => GeoPrecision::Point,
+                        _ => GeoPrecision::Locality,
+                    }
+                };
+                Resolved {
+                    place: Some(id),
+                    admin1: pl.admin1,
+                    lat: Some(pl.lat),
+                    lon: Some(pl.lon),
+                    precision: Some(precision),
+                    key: format!("{}{}", pl.id, if p.rural { "/rural" } else { "" }),
+                }
+            }
+            None => {
+                // A name the gazetteer lacks: its container's governorate and point.
+                let a = ctx.admin1.first().copied();
+                let container_point = f
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.group)
+                    .find_map(|gr| g.choose(&self.lex.place_groups[gr as usize], &ctx))
+                    .map(|id| (g.place(id).lat, g.place(id).lon));
+                let seat_point = a
+                    .and_then(|a| g.admin1_seat(a))
+                    .map(|s| (g.place(s).lat, g.place(s).lon));
+                let point = container_point.or(seat_point);
+                Resolved {
+                    place: None,
+                    admin1: a,
+                    lat: point.map(|p| p.0),
+                    lon: point.map(|p| p.1),
+                    precision: point.map(|_| GeoPrecision::District),
+                    key: format!("name:{}", p.key),
+                }
+            }
+        }
+    }
+
     /// Resolves places and merges frames into incidents.
     fn incidents(&self, article: &Article, st: ArticleState) -> Vec<Incident> {
         let g = &self.lex.gazetteer;
@@ -1563,76 +1856,31 @@ impl<'l> Engine<'l> {
             let cs = cursor.to_char(f.span.0);
             let ce = cursor.to_char(f.span.1);
             let n_places = f.places.len();
+
+            // Resolve the frame's places first, then drop those that only contain another
+            // ("حلب" beside "حي الشعار", "ريف دمشق" beside "داريا").
+            let resolved: Vec<Resolved> = f
+                .places
+                .iter()
+                .map(|p| self.resolve(p, f, &article_admin1, &near))
+                .collect();
+            let keep: Vec<bool> = resolved
+                .iter()
+                .map(|r| !resolved.iter().any(|q| contains(g, r, q)))
+                .collect();
             for (pi, p) in f.places.iter().enumerate() {
-                // Resolve the place.
-                let mut ctx = Context {
-                    admin1: p.hint.clone(),
-                    near: near.clone(),
-                };
-                for c in &f.containers {
-                    for a in &c.hint {
-                        if !ctx.admin1.contains(a) {
-                            ctx.admin1.push(*a);
-                        }
-                    }
+                if !keep[pi] {
+                    continue;
                 }
-                for a in &article_admin1 {
-                    if !ctx.admin1.contains(a) {
-                        ctx.admin1.push(*a);
-                    }
-                }
-                let resolved: Option<PlaceId> = p.group.and_then(|gr| {
-                    let group = &self.lex.place_groups[gr as usize];
-                    g.choose(group, &ctx)
-                });
-                let (admin1, lat, lon, precision, key) = match resolved {
-                    Some(id) => {
-                        let pl = g.place(id);
-                        let precision = if p.rural {
-                            GeoPrecision::District
-                        } else {
-                            match pl.kind {
-                                PlaceKind::Country => GeoPrecision::Country,
-                                PlaceKind::Admin1 => GeoPrecision::Admin1,
-                                PlaceKind::Region | PlaceKind::Mountain => GeoPrecision::District,
-                                PlaceKind::Neighbourhood | PlaceKind::Site => GeoPrecision::Point,
-                                _ => GeoPrecision::Locality,
-                            }
-                        };
-                        (
-                            pl.admin1.map(|a| g.admin1_name(a).to_string()),
-                            Some(pl.lat),
-                            Some(pl.lon),
-                            Some(precision),
-                            format!("{}{}", pl.id, if p.rural { "/rural" } else { "" }),
-                        )
-                    }
-                    None => {
-                        // A name the gazetteer lacks: its container's governorate and point.
-                        let a = ctx.admin1.first().copied();
-                        let seat = a.and_then(|a| g.admin1_seat(a));
-                        let (lat, lon) = seat
-                            .map(|s| (Some(g.place(s).lat), Some(g.place(s).lon)))
-                            .unwrap_or((None, None));
-                        let container_point = f
-                            .containers
-                            .iter()
-                            .filter_map(|c| c.group)
-                            .find_map(|gr| g.choose(&self.lex.place_groups[gr as usize], &ctx))
-                            .map(|id| (g.place(id).lat, g.place(id).lon));
-                        let (lat, lon) = match container_point {
-                            Some((la, lo)) => (Some(la), Some(lo)),
-                            None => (lat, lon),
-                        };
-                        (
-                            a.map(|a| g.admin1_name(a).to_string()),
-                            lat,
-                            lon,
-                            lat.map(|_| GeoPrecision::District),
-                            format!("name:{}", p.key),
-                        )
-                    }
-                };
+                let Resolved {
+                    admin1,
+                    lat,
+                    lon,
+                    precision,
+                    key,
+                    ..
+                } = resolved[pi].clone();
+                let admin1 = admin1.map(|a| g.admin1_name(a).to_string());
                 // Tolls: a toll tied to this place, or the frame's toll when it has one place.
                 let mut killed = None;
                 let mut injured = None;
@@ -1732,6 +1980,47 @@ impl<'l> Engine<'l> {
             }
         }
         drafts.into_iter().map(|d| d.inc).collect()
+    }
+}
+
+/// A place mention resolved against the gazetteer.
+#[derive(Debug, Clone)]
+struct Resolved {
+    place: Option<PlaceId>,
+    admin1: Option<u16>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    precision: Option<GeoPrecision>,
+    key: String,
+}
+
+/// Whether `outer` only contains `inner` (a governorate or country beside one of its
+/// places, a city beside one of its quarters).
+fn contains(g: &hudna_gazetteer::Gazetteer, outer: &Resolved, inner: &Resolved) -> bool {
+    let (Some(o), Some(i)) = (outer.place, inner.place) else {
+        // A name the gazetteer lacks is inside the governorate it was placed in.
+        return match (outer.place, inner.place) {
+            (Some(o), None) => {
+                let op = g.place(o);
+                matches!(op.kind, PlaceKind::Admin1 | PlaceKind::Country)
+                    && (op.kind == PlaceKind::Country || op.admin1 == inner.admin1)
+                    && inner.admin1.is_some()
+            }
+            _ => false,
+        };
+    };
+    if o == i {
+        return false;
+    }
+    let (op, ip) = (g.place(o), g.place(i));
+    match op.kind {
+        PlaceKind::Country => ip.kind != PlaceKind::Country,
+        PlaceKind::Admin1 => ip.kind != PlaceKind::Admin1 && ip.admin1 == op.admin1,
+        PlaceKind::MajorCity | PlaceKind::Town => {
+            matches!(ip.kind, PlaceKind::Neighbourhood | PlaceKind::Site)
+                && hudna_gazetteer::haversine_km(op.lat, op.lon, ip.lat, ip.lon) < 15.0
+        }
+        _ => false,
     }
 }
 

@@ -78,6 +78,15 @@ pub enum CasualtyKind {
     Vague,
 }
 
+/// A casualty word that carries its own count ("مقتله": one dead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CasualtyCount {
+    /// Killed or injured.
+    pub kind: CasualtyKind,
+    /// How many.
+    pub count: u32,
+}
+
 /// A number word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberKind {
@@ -122,8 +131,12 @@ pub enum Disc {
     ContainerAfter,
     Vicinity,
     Placetype,
+    Placelist,
     Anaphor,
     Similar,
+    Route,
+    Aftermath,
+    Namepart,
 }
 
 /// One role of a phrase.
@@ -154,6 +167,8 @@ pub enum Role {
     Target(TargetCue),
     /// A casualty word.
     Casualty(CasualtyKind),
+    /// A casualty word that carries its own count.
+    Counted(CasualtyCount),
     /// A number word.
     Number {
         /// Kind.
@@ -395,11 +410,14 @@ impl Lexicon {
                 "vague" => CasualtyKind::Vague,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
-            b.add(
-                cell(src, rel, line, &row, 1, "phrase")?,
-                Role::Casualty(kind),
-                plain,
-            );
+            let phrase = cell(src, rel, line, &row, 1, "phrase")?;
+            b.add(phrase, Role::Casualty(kind), plain);
+            if let Some(count) = row.get(2).filter(|c| !c.is_empty()) {
+                let count: u32 = count
+                    .parse()
+                    .map_err(|_| bad(src, rel, line, "field `count`: not a number".into()))?;
+                b.add(phrase, Role::Counted(CasualtyCount { kind, count }), plain);
+            }
         }
         let rel = "lexicon/numbers.tsv";
         let text = src.require(rel)?;
@@ -466,8 +484,12 @@ impl Lexicon {
                 "container_after" => Disc::ContainerAfter,
                 "vicinity" => Disc::Vicinity,
                 "placetype" => Disc::Placetype,
+                "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,
                 "similar" => Disc::Similar,
+                "route" => Disc::Route,
+                "aftermath" => Disc::Aftermath,
+                "namepart" => Disc::Namepart,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
@@ -543,7 +565,12 @@ impl Lexicon {
         if let Some(text) = src.read(&stop_rel)? {
             for (_, row) in rows(&text) {
                 if row[0] != "name" {
-                    place_stopwords.insert(fold(row[0]));
+                    let f = fold(row[0]);
+                    let f = match f.strip_prefix("ال") {
+                        Some(rest) if rest.chars().count() >= 2 => rest.to_string(),
+                        _ => f,
+                    };
+                    place_stopwords.insert(f);
                 }
             }
         }

@@ -73,7 +73,24 @@ impl Extractor {
 
     /// The incidents of one article, in the order the article first reports them.
     pub fn extract(&self, article: &Article) -> Vec<Incident> {
-        engine::Engine { lex: &self.lexicon }.extract(article)
+        engine::Engine {
+            lex: &self.lexicon,
+            trace: None,
+        }
+        .extract(article)
+    }
+
+    /// As [`Extractor::extract`], also returning a plain-text account of the reading: each
+    /// sentence, the words recognised in it and the events read from them. Meant for
+    /// analysts who ask why an incident was (or was not) reported.
+    pub fn extract_traced(&self, article: &Article) -> (Vec<Incident>, String) {
+        let engine = engine::Engine {
+            lex: &self.lexicon,
+            trace: Some(std::cell::RefCell::new(String::new())),
+        };
+        let incidents = engine.extract(article);
+        let trace = engine.trace.map(|t| t.into_inner()).unwrap_or_default();
+        (incidents, trace)
     }
 
     /// The compiled lexicons and gazetteer.

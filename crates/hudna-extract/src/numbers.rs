@@ -43,10 +43,16 @@ pub(crate) struct NumberReader {
 
 impl NumberReader {
     /// Feeds a number item; returns false if the item is not part of a number.
-    pub fn feed(&mut self, roles: &[Role], digits: Option<u32>, first: u32, end: u32) -> bool {
+    pub fn feed<'a>(
+        &mut self,
+        mut roles: impl Iterator<Item = &'a Role>,
+        digits: Option<u32>,
+        first: u32,
+        end: u32,
+    ) -> bool {
         let (kind, value) = match digits {
             Some(v) => (NumberKind::Unit, v),
-            None => match roles.iter().find_map(|r| match r {
+            None => match roles.find_map(|r| match r {
                 Role::Number { kind, value } => Some((*kind, *value)),
                 _ => None,
             }) {
@@ -85,8 +91,8 @@ impl NumberReader {
 }
 
 /// The casualty kind of an item's roles, if it is a casualty cue.
-pub(crate) fn casualty_kind(roles: &[Role]) -> Option<CasualtyKind> {
-    roles.iter().find_map(|r| match r {
+pub(crate) fn casualty_kind<'a>(mut roles: impl Iterator<Item = &'a Role>) -> Option<CasualtyKind> {
+    roles.find_map(|r| match r {
         Role::Casualty(k) => Some(*k),
         _ => None,
     })
@@ -106,17 +112,17 @@ mod tests {
     #[test]
     fn words_add_up_and_scale() {
         let mut r = NumberReader::default();
-        assert!(r.feed(&unit(5), None, 0, 1));
-        assert!(r.feed(&unit(20), None, 1, 2));
+        assert!(r.feed(unit(5).iter(), None, 0, 1));
+        assert!(r.feed(unit(20).iter(), None, 1, 2));
         assert_eq!(r.finish().unwrap().value, 25);
         let scale = vec![Role::Number {
             kind: NumberKind::Scale,
             value: 1000,
         }];
-        assert!(r.feed(&unit(3), None, 4, 5));
-        assert!(r.feed(&scale, None, 5, 6));
+        assert!(r.feed(unit(3).iter(), None, 4, 5));
+        assert!(r.feed(scale.iter(), None, 5, 6));
         assert_eq!(r.finish().unwrap().value, 3000);
-        assert!(r.feed(&[], Some(50), 7, 8));
+        assert!(r.feed([].iter(), Some(50), 7, 8));
         let n = r.finish().unwrap();
         assert_eq!((n.value, n.first, n.end), (50, 7, 8));
         assert!(r.finish().is_none());

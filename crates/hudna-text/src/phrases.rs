@@ -5,9 +5,11 @@
 //! word keys and finds, left to right, the longest phrase that starts at each token.
 //!
 //! How a word matches:
-//! - Arabic: the word key is the folded word without a leading article (ال), so "البارة",
-//!   "بارة" and "والبارة" all reach the key "باره". The first word of a phrase may carry
-//!   any proclitics (و ف ب ل ك ال لل); later words only the article.
+//! - Arabic: a word of the text is read in every way its proclitics allow, with and
+//!   without the article, so the gazetteer's "بارة" finds "البارة" and "والبارة", and the
+//!   lexicon's "القرى" finds "بالقرى". The first word of a phrase may carry any proclitics
+//!   (و ف ب ل ك ال لل); later words only the article. Lexicon words are kept as written:
+//!   stripping a leading "ال" from them would turn "ألقى" into a prefix of every "قتل".
 //! - A lexicon word ending in `*` matches any word that starts with it ("قصف*" matches
 //!   قصفت، قصفوا، قصفها); one ending in `+` matches the word with or without a pronoun
 //!   suffix ("قوات+" matches قواتها).
@@ -111,7 +113,7 @@ impl PhraseSetBuilder {
                     bare.to_string()
                 }
             } else {
-                canonical_key(bare).to_string()
+                bare.to_string()
             };
             if key.is_empty() {
                 return Added::Empty;
@@ -193,14 +195,6 @@ fn is_latin(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-/// The key of a folded Arabic word: without a leading article, if two letters remain.
-fn canonical_key(w: &str) -> &str {
-    match w.strip_prefix("ال") {
-        Some(rest) if rest.chars().count() >= 2 => rest,
-        _ => w,
-    }
-}
-
 /// Rough phonetic key of a Latin word, so that the many transliterations of one Arabic
 /// name meet: every run of vowels (y included) becomes `a`, q and c read as k, doubled
 /// consonants collapse. "Sheikhoun" and "Shaykhun" both give "shakhan"; "Zour" and "Zor"
@@ -268,7 +262,7 @@ impl PhraseSet {
                         || (clitics.ends_with("لل") && p >= 2)
                         || (p == 0 && w.starts_with("ال"));
                     let stem = &w[p..];
-                    let key = canonical_key(stem);
+                    let key = stem;
                     let cl = p as u8;
                     if let Some(&id) = self.exact.get(key) {
                         out.push((id, cl, had_article));
@@ -305,7 +299,9 @@ impl PhraseSet {
     }
 
     /// Finds phrases in `text` (folded) over `tokens`, left to right, taking at each position
-    /// the longest phrase that starts there and skipping the words it covers.
+    /// the longest phrase that starts there and skipping the words it covers. When several
+    /// phrases of that length start there, all are reported, one after another, with the
+    /// same `first` and `end`.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<PhraseMatch> {
         let mut out = Vec::new();
         self.find_into(text, tokens, &mut out);
@@ -324,7 +320,10 @@ impl PhraseSet {
         while i < content.len() {
             first_cands.clear();
             self.candidates(text, &tokens[content[i] as usize], true, &mut first_cands);
-            let mut best: Option<(usize, Candidate, u32)> = None;
+            // Every phrase of the greatest length that starts here (ties all count: a word
+            // can be an event and a place name at once).
+            let mut best_end = 0usize;
+            let mut best: Vec<(Candidate, u32)> = Vec::new();
             for &cand in &first_cands {
                 let Some(&s) = self.edges.get(&(0, cand.0)) else {
                     continue;
@@ -337,24 +336,30 @@ impl PhraseSet {
                     s,
                     &mut next_cands,
                     &mut |end, phrase| {
-                        if best.is_none_or(|(e, _, _)| end > e) {
-                            best = Some((end, cand, phrase));
+                        if end > best_end {
+                            best_end = end;
+                            best.clear();
+                        }
+                        if end == best_end && !best.iter().any(|(_, p)| *p == phrase) {
+                            best.push((cand, phrase));
                         }
                     },
                 );
             }
-            match best {
-                Some((end, cand, phrase)) => {
-                    out.push(PhraseMatch {
-                        first: content[i],
-                        end: content[end - 1] + 1,
-                        clitic_len: cand.1,
-                        had_article: cand.2,
-                        phrase,
-                    });
+            match best_end {
+                0 => i += 1,
+                end => {
+                    for (cand, phrase) in best.drain(..) {
+                        out.push(PhraseMatch {
+                            first: content[i],
+                            end: content[end - 1] + 1,
+                            clitic_len: cand.1,
+                            had_article: cand.2,
+                            phrase,
+                        });
+                    }
                     i = end;
                 }
-                None => i += 1,
             }
         }
     }

@@ -20,6 +20,10 @@ pub struct Args {
     /// Stop at the first rejected line instead of skipping it.
     #[arg(long)]
     strict: bool,
+    /// Explain the reading of each article on standard error: the words recognised in
+    /// each sentence and the events read from them.
+    #[arg(long)]
+    trace: bool,
 }
 
 fn is_stdio(p: &Option<PathBuf>) -> bool {
@@ -55,7 +59,14 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         match next {
             Ok((_, article)) => {
                 read += 1;
-                for incident in extractor.extract(&article) {
+                let incidents = if args.trace {
+                    let (incidents, trace) = extractor.extract_traced(&article);
+                    eprintln!("=== {}{}", article.id, trace);
+                    incidents
+                } else {
+                    extractor.extract(&article)
+                };
+                for incident in incidents {
                     serde_json::to_writer(&mut out, &incident)?;
                     out.write_all(b"\n")?;
                     written += 1;
