@@ -83,7 +83,9 @@ impl<'l> Item<'l> {
     }
     fn date(&self) -> Option<DateCue> {
         self.roles().find_map(|r| match r {
-            Role::Date(d) => Some(*d),
+            Role::Date { cue, article } if !*article || self.article || self.clitic == 0 => {
+                Some(*cue)
+            }
             _ => None,
         })
     }
@@ -123,6 +125,8 @@ struct PlaceMention {
     role: PlaceRole,
     /// "ريف X": the countryside of X.
     rural: bool,
+    /// "شرق X", "southern X": a part of X, said by direction.
+    direction: bool,
     /// Token index in the window, for ordering and for tying tolls to places.
     at: u32,
     /// Governorates named by containers of this place.
@@ -863,10 +867,24 @@ impl<'l> Engine<'l> {
                     if twin && article != it.article {
                         continue;
                     }
+                    let prev = j.checked_sub(1).map(|p| &items[p]);
+                    // "مدعوم من تركيا", "مع النظام", "ضد": not the one who acted.
+                    let prev_word = win.tok(it.first.saturating_sub(1));
+                    if matches!(prev_word, "مع" | "with" | "ضد" | "against")
+                        || prev.is_some_and(|p| p.disc(Disc::Backer) && it.first - p.end <= 1)
+                    {
+                        continue;
+                    }
+                    if kind == ActorKind::Weak
+                        && it.first.abs_diff(trig.first).min(it.first.abs_diff(trig.end)) > 3
+                    {
+                        continue;
+                    }
                     let accused = within(&scope.accusation, it.first);
                     let after_agent = within(&scope.agent, it.first);
                     // In target position: "مواقع قسد", "عناصر من قوات النظام".
-                    let prev = j.checked_sub(1).map(|p| &items[p]);
+                    // Fighters named right after the event word are its agents ("استهداف
+                    // مقاتلي حزب الله البلدة"); positions and people elsewhere are victims.
                     let targetish = prev.is_some_and(|p| {
                         it.first - p.end <= 1
                             && matches!(
@@ -874,8 +892,8 @@ impl<'l> Engine<'l> {
                                 Some(TargetCue::Class(Target::Armed | Target::Civilians))
                             )
                             && !within(&scope.agent, p.first)
-                    }) || win.tok(it.first.saturating_sub(1)) == "ضد"
-                        || win.tok(it.first.saturating_sub(1)) == "against";
+                            && !(p.disc(Disc::Personnel) && p.first <= trig.end + 1)
+                    });
                     let actor = match kind {
                         ActorKind::Weak => {
                             let found = st
@@ -969,6 +987,22 @@ impl<'l> Engine<'l> {
                 .any(|it| in_window(it.first) && it.disc(Disc::Similar));
             let target = self.target(items, &scope, w0, w1, trig.first);
             let kind = match class {
+                EventClass::Assault => match means {
+                    Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
+                    Some(Means::Explosive) => Some(IncidentType::Explosion),
+                    _ if actor.is_none() && weak && frames.is_empty() => {
+                        // "هجوم" with no one named: an earlier event of the article, if any.
+                        st.frames
+                            .last()
+                            .filter(|f| st.sentence - f.sentence <= 1)
+                            .map(|f| f.kind)
+                    }
+                    _ => match target {
+                        Some(TargetCue::Class(Target::Armed)) => Some(IncidentType::ArmedClash),
+                        _ if target_actor.is_some() => Some(IncidentType::ArmedClash),
+                        _ => Some(IncidentType::Attack),
+                    },
+                },
                 EventClass::Type(t) => Some(match (t, means) {
                     (IncidentType::Shelling, Some(Means::Air | Means::Drone)) => {
                         IncidentType::AirStrike
@@ -993,7 +1027,7 @@ impl<'l> Engine<'l> {
                         let prev_kind = if similar || weak {
                             st.frames
                                 .last()
-                                .filter(|f| st.sentence - f.sentence <= 2)
+                                .filter(|f| st.sentence - f.sentence <= 1)
                                 .map(|f| f.kind)
                         } else {
                             None
@@ -1003,18 +1037,7 @@ impl<'l> Engine<'l> {
                         } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
-                            let hujum = win.tok(trig.first).contains("هجوم")
-                                || win.tok(trig.first).starts_with("attack");
-                            if hujum && actor.is_some() {
-                                match target {
-                                    Some(TargetCue::Class(Target::Armed)) => {
-                                        Some(IncidentType::ArmedClash)
-                                    }
-                                    _ => Some(IncidentType::Attack),
-                                }
-                            } else {
-                                None
-                            }
+                            None
                         } else {
                             Some(IncidentType::Shelling)
                         }
@@ -1069,16 +1092,18 @@ impl<'l> Engine<'l> {
                     if let Some(p) = st.last_place.clone() {
                         fplaces.push(p);
                     }
-                } else if let Some(c) = fplaces
+                } else if let Some(c) = places
                     .iter()
-                    .find(|p| p.role == PlaceRole::Container)
+                    .filter(|p| p.role == PlaceRole::Container && (p.rural || p.direction))
+                    .min_by_key(|p| p.at.abs_diff(trig.first))
                     .cloned()
-                    .or_else(|| {
-                        places
-                            .iter()
-                            .filter(|p| p.role == PlaceRole::Container)
-                            .min_by_key(|p| p.at.abs_diff(trig.first))
-                            .cloned()
+                    .filter(|_| {
+                        // "مدن وبلدات في ريف حمص": a summary of places named later.
+                        !items.iter().any(|it| {
+                            in_window(it.first)
+                                && it.disc(Disc::Placelist)
+                                && !places.iter().any(|p| p.at > it.first && p.at <= it.end + 2)
+                        })
                     })
                 {
                     // Only a container is named ("ريف إدلب الجنوبي"): it is the place.
@@ -1360,18 +1385,26 @@ impl<'l> Engine<'l> {
             // another, introduced by ب or في, contains it.
             if role == PlaceRole::Head {
                 if let Some(e) = last_place_end {
+                    // Glue between the two: "في", place words, and at most one other word
+                    // (an adjective: "حي الوعر المحاصر بمدينة حمص").
+                    let mut others = 0;
                     let only_glue = (e..it.first).all(|k| {
-                        matches!(win.tok(k), "في" | "in" | "of" | "the")
+                        let glue = matches!(win.tok(k), "في" | "in" | "of" | "the")
                             || items.iter().any(|x| {
                                 x.first <= k
                                     && k < x.end
                                     && (x.disc(Disc::Placetype) || x.disc(Disc::Container))
-                            })
+                            });
+                        if !glue && !items.iter().any(|x| x.first <= k && k < x.end) {
+                            others += 1;
+                            return others <= 1;
+                        }
+                        glue
                     });
                     let has_fi = (e..it.first).any(|k| matches!(win.tok(k), "في" | "in"));
                     let by_ba =
                         (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
-                    if it.first >= e && it.first - e <= 2 && by_ba && only_glue {
+                    if it.first >= e && it.first - e <= 3 && by_ba && only_glue {
                         role = PlaceRole::Container;
                     }
                 }
@@ -1390,12 +1423,21 @@ impl<'l> Engine<'l> {
                 None => win.written(it),
             };
             let key = strip_article(&key);
+            let direction = !rural
+                && prev_adjacent.is_some_and(|p| {
+                    p.disc(Disc::Container)
+                        && !matches!(
+                            win.tok(p.first),
+                            "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
+                        )
+                });
             let mut m = PlaceMention {
                 group: Some(group),
                 name,
                 key,
                 role,
                 rural,
+                direction,
                 at: it.first,
                 hint: Vec::new(),
                 kind_hint,
@@ -1521,6 +1563,7 @@ impl<'l> Engine<'l> {
                 key,
                 role: PlaceRole::Head,
                 rural: false,
+                direction: false,
                 at: tok,
                 hint: Vec::new(),
                 kind_hint: None,
@@ -1643,6 +1686,24 @@ fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
         ["و"] | ["and"] | ["or"] => true,
         _ => false,
     }
+}
+
+/// A place name without the generic words that introduce it ("محافظة درعا" → "درعا",
+/// "ريف حمص" → "حمص"), as the exchange format asks.
+fn strip_type_words(name: &str) -> String {
+    const TYPES: &[&str] = &[
+        "محافظة", "محافظه", "مدينة", "مدينه", "بلدة", "بلده", "قرية", "قريه", "ناحية", "ناحيه",
+        "منطقة", "منطقه", "ريف", "حي",
+    ];
+    let trimmed = name.trim();
+    for t in TYPES {
+        if let Some(rest) = trimmed.strip_prefix(t) {
+            if rest.starts_with(' ') && rest.trim().chars().count() >= 2 {
+                return rest.trim().to_string();
+            }
+        }
+    }
+    trimmed.to_string()
 }
 
 fn strip_article(key: &str) -> String {
@@ -1852,21 +1913,32 @@ impl<'l> Engine<'l> {
             byte: 0,
             chars: 0,
         };
-        for f in &st.frames {
+        // Resolve every frame's places, then drop those that only contain another place
+        // named in the same sentence ("حلب" beside "حي الشعار", "ريف دمشق" beside "داريا").
+        let all: Vec<Vec<Resolved>> = st
+            .frames
+            .iter()
+            .map(|f| {
+                f.places
+                    .iter()
+                    .map(|p| self.resolve(p, f, &article_admin1, &near))
+                    .collect()
+            })
+            .collect();
+        for (fi, f) in st.frames.iter().enumerate() {
             let cs = cursor.to_char(f.span.0);
             let ce = cursor.to_char(f.span.1);
             let n_places = f.places.len();
-
-            // Resolve the frame's places first, then drop those that only contain another
-            // ("حلب" beside "حي الشعار", "ريف دمشق" beside "داريا").
-            let resolved: Vec<Resolved> = f
-                .places
-                .iter()
-                .map(|p| self.resolve(p, f, &article_admin1, &near))
-                .collect();
+            let resolved = &all[fi];
             let keep: Vec<bool> = resolved
                 .iter()
-                .map(|r| !resolved.iter().any(|q| contains(g, r, q)))
+                .map(|r| {
+                    !st.frames
+                        .iter()
+                        .zip(all.iter())
+                        .filter(|(g2, _)| g2.sentence == f.sentence)
+                        .any(|(_, rs)| rs.iter().any(|q| contains(g, r, q)))
+                })
                 .collect();
             for (pi, p) in f.places.iter().enumerate() {
                 if !keep[pi] {
@@ -1924,7 +1996,7 @@ impl<'l> Engine<'l> {
                     article_id: article.id.clone(),
                     kind: f.kind,
                     date: f.day.and_then(|d| d.resolve(st.published)),
-                    place: Some(p.name.clone()),
+                    place: Some(strip_type_words(&p.name)),
                     admin1,
                     lat,
                     lon,

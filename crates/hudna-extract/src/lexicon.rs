@@ -24,6 +24,8 @@ pub enum EventClass {
     Type(IncidentType),
     /// A generic attack word; the type comes from the weapon, actor and target.
     Strike,
+    /// An attack by people on the ground: a clash or an attack depending on the target.
+    Assault,
 }
 
 /// How an attack was carried out.
@@ -137,6 +139,8 @@ pub enum Disc {
     Route,
     Aftermath,
     Namepart,
+    Backer,
+    Personnel,
 }
 
 /// One role of a phrase.
@@ -176,8 +180,14 @@ pub enum Role {
         /// Value.
         value: u32,
     },
-    /// A date word.
-    Date(DateCue),
+    /// A date word; `article` when the listed phrase starts with ال, which the text must
+    /// then have too ("الأحد" is Sunday, "أحد" is "one").
+    Date {
+        /// What it says.
+        cue: DateCue,
+        /// Listed with the article.
+        article: bool,
+    },
     /// A discourse word.
     Disc(Disc),
     /// A place name; index into [`Lexicon::place_groups`].
@@ -350,6 +360,8 @@ impl Lexicon {
             let class =
                 if ty == "strike" {
                     EventClass::Strike
+                } else if ty == "assault" {
+                    EventClass::Assault
                 } else {
                     EventClass::Type(ty.parse().map_err(|e: hudna_core::UnknownValue| {
                         bad(src, rel, line, e.to_string())
@@ -453,11 +465,9 @@ impl Lexicon {
                 "vague" => DateCue::Vague,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
-            b.add(
-                cell(src, rel, line, &row, 2, "phrase")?,
-                Role::Date(cue),
-                plain,
-            );
+            let phrase = cell(src, rel, line, &row, 2, "phrase")?;
+            let article = fold(phrase).starts_with("ال");
+            b.add(phrase, Role::Date { cue, article }, plain);
         }
         let rel = "lexicon/discourse.tsv";
         let text = src.require(rel)?;
@@ -490,6 +500,8 @@ impl Lexicon {
                 "route" => Disc::Route,
                 "aftermath" => Disc::Aftermath,
                 "namepart" => Disc::Namepart,
+                "backer" => Disc::Backer,
+                "personnel" => Disc::Personnel,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
