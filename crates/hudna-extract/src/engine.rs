@@ -129,6 +129,8 @@ struct PlaceMention {
     direction: bool,
     /// Token index in the window, for ordering and for tying tolls to places.
     at: u32,
+    /// Token index after the name.
+    end: u32,
     /// Governorates named by containers of this place.
     hint: Vec<hudna_gazetteer::Admin1Id>,
     /// A place word said what kind of place it is ("حي", "مخيم").
@@ -459,6 +461,21 @@ impl Window<'_, '_> {
         self.original[s..e].trim().to_string()
     }
 
+    /// Whether token `i` starts with a capital letter in the original.
+    fn capital(&self, i: u32) -> bool {
+        let t = &self.tokens[i as usize];
+        let (s, _) = self.norm.original_range(t.start as usize, t.start as usize + 1);
+        self.original[s..].starts_with(|c: char| c.is_uppercase())
+    }
+
+    /// Whether token `i` is written in capitals only ("ERBIL", "SANA").
+    fn all_caps(&self, i: u32) -> bool {
+        let t = &self.tokens[i as usize];
+        let (s, e) = self.norm.original_range(t.start as usize, t.end as usize);
+        let w = &self.original[s..e];
+        w.chars().count() >= 2 && w.chars().all(|c| !c.is_lowercase())
+    }
+
     fn capitalised(&self, it: &Item<'_>) -> bool {
         let start = it.start as usize;
         let (s, _) = self.norm.original_range(start, start + 1);
@@ -587,7 +604,7 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
             .filter(|&&(f, _, k)| {
                 matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
                     && f >= n.end
-                    && f - n.end <= 4
+                    && f - n.end <= 6
             })
             .min_by_key(|&&(f, _, _)| f);
         let kind = match (before, after) {
@@ -1243,6 +1260,30 @@ impl<'l> Engine<'l> {
             let list_continues = in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
             let Some(&ii) = item_at.get(&tok) else {
                 let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
+                // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
+                // after a preposition.
+                let latin_list = !opened_here
+                    && !list_continues
+                    && tok > t0
+                    && win.tokens[tok as usize].script == Script::Latin
+                    && matches!(win.tok(tok - 1), "in" | "on" | "at" | "of" | "near")
+                    && win.capital(tok)
+                    && {
+                        let mut k = tok + 1;
+                        while k < t1 && win.capital(k) && !covered(k) {
+                            k += 1;
+                        }
+                        k < t1 && (win.gap(k, k).contains(',') || win.tok(k) == "and")
+                    };
+                if latin_list && !covered(tok) {
+                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false) {
+                        out.push(m);
+                        last_place_end = Some(next);
+                        in_list = true;
+                        tok = next;
+                        continue;
+                    }
+                }
                 if !covered(tok) && (opened_here || list_continues) && unknown_ok {
                     let strip_waw = list_continues && !opened_here;
                     if let Some((mut m, next)) =
@@ -1272,6 +1313,28 @@ impl<'l> Engine<'l> {
             let it = &items[ii];
             tok = it.end;
             let is_type = it.disc(Disc::Placetype) || it.disc(Disc::Placelist);
+            if is_type && win.tokens[it.first as usize].script == Script::Latin {
+                // "Al-Fterah town", "Bab Touma neighborhood": the name comes before.
+                let mut start = it.first;
+                while start > t0
+                    && last_place_end.is_none_or(|e| start > e)
+                    && !covered(start - 1)
+                    && (win.capital(start - 1) || is_latin_article(win, start - 1))
+                    && it.first - start < 4
+                {
+                    start -= 1;
+                }
+                while start < it.first && is_latin_article(win, start) {
+                    start += 1;
+                }
+                if start < it.first {
+                    if let Some((m, next)) = self.unknown_name(win, items, start, it.first, false) {
+                        out.push(m);
+                        last_place_end = Some(next);
+                        continue;
+                    }
+                }
+            }
             if is_type {
                 if !it.article {
                     // "منطقة X" and "مناطق X" name known places; their other readings
@@ -1313,7 +1376,7 @@ impl<'l> Engine<'l> {
                 .any(|&p| self.lex.gazetteer.place(p).kind.stands_alone());
             let key = fold(&win.folded[it.start as usize..it.stop as usize]);
             let latin = win.tokens[it.first as usize].script == Script::Latin;
-            if latin && !win.capitalised(it) {
+            if latin && (!win.capitalised(it) || win.all_caps(it.first)) {
                 continue;
             }
             let stop = self.lex.place_stopwords.contains(&strip_article(&key));
@@ -1340,7 +1403,9 @@ impl<'l> Engine<'l> {
             // A one-word match that is only the first word of a longer name the gazetteer
             // lacks ("خربة" + "الشعير"): read the whole name instead.
             let single_head = it.end == it.first + 1 && NAME_HEADS.contains(&win.tok(it.first));
-            if single_head && it.end < t1 && !covered(it.end) {
+            let covered_by_word =
+                |k: u32| items.iter().any(|x| x.first <= k && k < x.end && x.is_word());
+            if single_head && it.end < t1 && !covered_by_word(it.end) {
                 if let Some((m, next)) = self.unknown_name(win, items, it.first, t1, true) {
                     if next > it.end {
                         out.push(m);
@@ -1353,6 +1418,10 @@ impl<'l> Engine<'l> {
             }
             if opened_here {
                 in_list = opener.is_some_and(|(_, l, ..)| l);
+            }
+            if latin {
+                // English lists need no plural place word: "in Kansafra, Sfuhen and Fulayfel".
+                in_list = true;
             }
             let rural = prev_adjacent.is_some_and(|p| {
                 p.disc(Disc::Container)
@@ -1439,6 +1508,7 @@ impl<'l> Engine<'l> {
                 rural,
                 direction,
                 at: it.first,
+                end: it.end,
                 hint: Vec::new(),
                 kind_hint,
             };
@@ -1463,6 +1533,31 @@ impl<'l> Engine<'l> {
             }
             out.push(m);
             last_place_end = Some(it.end);
+        }
+        // Names read from context get the same container rule as gazetteer names: right
+        // after another place, introduced by "في"/"in", they contain it ("Kelz in Jabal
+        // al-Turkman").
+        for i in 1..out.len() {
+            if out[i].group.is_some() || out[i].role != PlaceRole::Head {
+                continue;
+            }
+            let e = out[i - 1].end;
+            let at = out[i].at;
+            if at < e || at - e > 3 {
+                continue;
+            }
+            let has_fi = (e..at).any(|k| matches!(win.tok(k), "في" | "in"));
+            let only_glue = (e..at).all(|k| {
+                matches!(win.tok(k), "في" | "in" | "of" | "the")
+                    || items.iter().any(|x| {
+                        x.first <= k
+                            && k < x.end
+                            && (x.disc(Disc::Placetype) || x.disc(Disc::Container))
+                    })
+            });
+            if has_fi && only_glue && !coordinated(win, e, at) {
+                out[i].role = PlaceRole::Container;
+            }
         }
         out
     }
@@ -1513,16 +1608,33 @@ impl<'l> Engine<'l> {
         {
             return None;
         }
-        if t.script == Script::Latin {
-            let (s, _) = win
-                .norm
-                .original_range(t.start as usize, t.start as usize + 1);
-            if !win.original[s..].starts_with(|c: char| c.is_uppercase()) {
-                return None;
-            }
+        if t.script == Script::Latin && (!win.capital(tok) || win.all_caps(tok)) {
+            return None;
         }
         let mut end = tok + 1;
-        if end < t1 && !items.iter().any(|it| it.first == end) {
+        if t.script == Script::Latin {
+            // "Bab al-Nayrab", "Khan Sheikhoun", "Abu Rummana": capitalised words in a row,
+            // with an article between them, up to three words.
+            let mut words = 1;
+            while words < 3 && (end as usize) < win.tokens.len() && end < t1 {
+                let mut next = end;
+                if is_latin_article(win, next) && next + 1 < t1 {
+                    next += 1;
+                }
+                // A word the gazetteer reads as a place of its own may still be part of
+                // this name ("Bab" + "Touma").
+                let covered = items
+                    .iter()
+                    .any(|it| it.first <= next && next < it.end && it.is_word());
+                let glued = (end..=next)
+                    .all(|k| win.gap(k, k).chars().all(|c| c == ' ' || c == '-'));
+                if covered || !glued || !win.capital(next) || is_function_word(win.tok(next)) {
+                    break;
+                }
+                end = next + 1;
+                words += 1;
+            }
+        } else if end < t1 && !items.iter().any(|it| it.first == end) {
             let next = &win.tokens[end as usize];
             let nw = next.text(win.folded);
             let glued = {
@@ -1534,13 +1646,7 @@ impl<'l> Engine<'l> {
             let joins = NAME_HEADS.contains(&head)
                 || (nw.starts_with("ال")
                     && !head.starts_with("ال")
-                    && !self.lex.place_stopwords.contains(&strip_article(nw)))
-                || (t.script == Script::Latin && {
-                    let (s, _) = win
-                        .norm
-                        .original_range(next.start as usize, next.start as usize + 1);
-                    win.original[s..].starts_with(|c: char| c.is_uppercase())
-                });
+                    && !self.lex.place_stopwords.contains(&strip_article(nw)));
             if glued && joins && next.script == t.script && !is_function_word(nw) {
                 end += 1;
             }
@@ -1565,6 +1671,7 @@ impl<'l> Engine<'l> {
                 rural: false,
                 direction: false,
                 at: tok,
+                end,
                 hint: Vec::new(),
                 kind_hint: None,
             },
@@ -1573,9 +1680,35 @@ impl<'l> Engine<'l> {
     }
 }
 
+/// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
+fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
+    let Some(t) = win.tokens.get(i as usize) else {
+        return false;
+    };
+    if t.script != Script::Latin {
+        return false;
+    }
+    let w = t.text(win.folded);
+    matches!(w, "al" | "el")
+        || (matches!(
+            w,
+            "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "adh" | "ath" | "ed" | "es" | "er"
+                | "et" | "ez"
+        ) && win.folded[t.end as usize..].starts_with('-'))
+}
+
 /// First words of many place names; a name the gazetteer lacks that starts with one of
 /// these takes the next word too.
 const NAME_HEADS: &[&str] = &[
+    "khan",
+    "sahl",
+    "bir",
+    "ras",
+    "jisr",
+    "maarat",
+    "qasr",
+    "beit",
+    "hayy",
     "ام",
     "ابو",
     "تل",
