@@ -2039,6 +2039,7 @@ impl<'l> Engine<'l> {
             place_key: String,
             actor_known: bool,
             sentence: usize,
+            resolved: Resolved,
         }
         let mut drafts: Vec<Draft> = Vec::new();
         let mut cursor = CharCursor {
@@ -2147,6 +2148,7 @@ impl<'l> Engine<'l> {
                     place_key: key,
                     actor_known: actor.is_some() && actor != Some(self.lex.unknown),
                     sentence: f.sentence,
+                    resolved: resolved[pi].clone(),
                 };
                 // Merge with an earlier draft of the same event.
                 let same = drafts.iter_mut().find(|d| {
@@ -2184,7 +2186,36 @@ impl<'l> Engine<'l> {
                 }
             }
         }
-        drafts.into_iter().map(|d| d.inc).collect()
+        // A report that names only a city or a governorate, when the article also reports
+        // the same kind of event by the same side at a place inside it, is the headline or
+        // summary of that event, not another one ("Idlib | regime rockets …" above the
+        // villages hit). It goes, unless it says something the others do not (a toll, a
+        // hospital hit).
+        let n = drafts.len();
+        let mut drop = vec![false; n];
+        for i in 0..n {
+            let d = &drafts[i];
+            if d.inc.killed.is_some()
+                || d.inc.injured.is_some()
+                || !matches!(d.inc.target, Target::Civilians | Target::Unknown | Target::Armed)
+            {
+                continue;
+            }
+            drop[i] = (0..n).any(|j| {
+                let e = &drafts[j];
+                j != i
+                    && e.inc.kind == d.inc.kind
+                    && (e.inc.perpetrator == d.inc.perpetrator || !d.actor_known)
+                    && (e.day == d.day || e.day.is_none() || d.day.is_none())
+                    && contains_as(g, &d.resolved, &e.resolved, true)
+            });
+        }
+        drafts
+            .into_iter()
+            .zip(drop)
+            .filter(|(_, dropped)| !dropped)
+            .map(|(d, _)| d.inc)
+            .collect()
     }
 }
 
@@ -2202,14 +2233,46 @@ struct Resolved {
 /// Whether `outer` only contains `inner` (a governorate or country beside one of its
 /// places, a city beside one of its quarters).
 fn contains(g: &hudna_gazetteer::Gazetteer, outer: &Resolved, inner: &Resolved) -> bool {
+    contains_as(g, outer, inner, false)
+}
+
+/// As [`contains`]; with `loose`, a governorate seat also stands for its governorate
+/// ("Idlib" in a headline over villages of Idlib province).
+fn contains_as(
+    g: &hudna_gazetteer::Gazetteer,
+    outer: &Resolved,
+    inner: &Resolved,
+    loose: bool,
+) -> bool {
+    if loose {
+        if let Some(o) = outer.place {
+            let op = g.place(o);
+            if op.kind == PlaceKind::MajorCity
+                && op.admin1.is_some()
+                && op.admin1 == inner.admin1
+                && outer.place != inner.place
+            {
+                return true;
+            }
+        }
+    }
     let (Some(o), Some(i)) = (outer.place, inner.place) else {
         // A name the gazetteer lacks is inside the governorate it was placed in.
         return match (outer.place, inner.place) {
             (Some(o), None) => {
                 let op = g.place(o);
-                matches!(op.kind, PlaceKind::Admin1 | PlaceKind::Country)
-                    && (op.kind == PlaceKind::Country || op.admin1 == inner.admin1)
-                    && inner.admin1.is_some()
+                match op.kind {
+                    PlaceKind::Country => inner.admin1.is_some(),
+                    PlaceKind::Admin1 => inner.admin1.is_some() && op.admin1 == inner.admin1,
+                    // A quarter the gazetteer lacks, placed at its city's point.
+                    PlaceKind::MajorCity => {
+                        op.admin1 == inner.admin1
+                            && inner.lat.zip(inner.lon).is_some_and(|(la, lo)| {
+                                hudna_gazetteer::haversine_km(op.lat, op.lon, la, lo) < 1.0
+                            })
+                    }
+                    _ => false,
+                }
             }
             _ => false,
         };
