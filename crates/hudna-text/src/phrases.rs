@@ -8,8 +8,10 @@
 //! - Arabic: a word of the text is read in every way its proclitics allow, with and
 //!   without the article, so the gazetteer's "بارة" finds "البارة" and "والبارة", and the
 //!   lexicon's "القرى" finds "بالقرى". The first word of a phrase may carry any proclitics
-//!   (و ف ب ل ك ال لل); later words only the article. Lexicon words are kept as written:
-//!   stripping a leading "ال" from them would turn "ألقى" into a prefix of every "قتل".
+//!   (و ف ب ل ك ال لل); later words only the article. A lexicon word listed with the
+//!   article matches only a text word that has it, contracted or not ("التحالف" finds
+//!   "للتحالف", not "تحالف"); a word listed without it matches both. Prefix words (`*`)
+//!   are kept as written: stripping "ال" from "ألقى*" would make it a prefix of "قتل".
 //! - A lexicon word ending in `*` matches any word that starts with it ("قصف*" matches
 //!   قصفت، قصفوا، قصفها); one ending in `+` matches the word with or without a pronoun
 //!   suffix ("قوات+" matches قواتها).
@@ -60,6 +62,9 @@ pub enum Added {
 #[derive(Debug, Default)]
 pub struct PhraseSet {
     exact: FxHashMap<Box<str>, u32>,
+    /// Arabic words listed with the article, by their stem: they match only a word of the
+    /// text that carries the article ("التحالف" matches "للتحالف" but not "تحالف").
+    exact_art: FxHashMap<Box<str>, u32>,
     prefix: FxHashMap<Box<str>, u32>,
     suffixed: FxHashMap<Box<str>, u32>,
     words: u32,
@@ -119,13 +124,18 @@ impl PhraseSetBuilder {
                 return Added::Empty;
             }
             let set = &mut self.set;
-            let map = match kind {
+            let (map, key) = match kind {
                 1 => {
                     set.longest_prefix = set.longest_prefix.max(key.chars().count());
-                    &mut set.prefix
+                    (&mut set.prefix, key)
                 }
-                2 => &mut set.suffixed,
-                _ => &mut set.exact,
+                2 => (&mut set.suffixed, key),
+                _ => match key.strip_prefix("ال") {
+                    Some(stem) if !is_latin(&key) && stem.chars().count() >= 2 => {
+                        (&mut set.exact_art, stem.to_string())
+                    }
+                    _ => (&mut set.exact, key),
+                },
             };
             let id = match map.get(key.as_str()) {
                 Some(&id) => id,
@@ -266,6 +276,11 @@ impl PhraseSet {
                     let cl = p as u8;
                     if let Some(&id) = self.exact.get(key) {
                         out.push((id, cl, had_article));
+                    }
+                    if had_article && p > 0 {
+                        if let Some(&id) = self.exact_art.get(key) {
+                            out.push((id, cl, had_article));
+                        }
                     }
                     if !self.suffixed.is_empty() {
                         if let Some(&id) = self.suffixed.get(key) {
@@ -452,10 +467,20 @@ mod tests {
             vec![
                 (0, "قصف".to_string()),
                 (1, "قوات النظام".to_string()),
-                (3, "الباره".to_string()),
+                (3, "باره".to_string()),
                 (2, "ريف".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_word_listed_with_the_article_needs_it_in_the_text() {
+        let s = set(&["التحالف", "قوات"], false);
+        assert_eq!(found(&s, "قصف للتحالف")[0].0, 0);
+        assert_eq!(found(&s, "والتحالف")[0].0, 0);
+        assert!(found(&s, "تحالف فصائل").is_empty());
+        // A word listed without it matches with or without.
+        assert_eq!(found(&s, "القوات")[0].0, 1);
     }
 
     #[test]
