@@ -781,6 +781,22 @@ impl<'l> Engine<'l> {
             })
             .map(|(i, _)| i)
             .collect();
+        // A generic verb whose subject is an event noun ("استهدفت التفجيرات", "طالت
+        // الغارات") is that event.
+        let triggers: Vec<usize> = triggers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &i)| {
+                let it = &items[i];
+                let generic = matches!(it.event(), Some((EventClass::Strike, ..)));
+                let next = triggers.get(k + 1).map(|&n| &items[n]);
+                !(generic
+                    && next.is_some_and(|n| {
+                        n.first <= it.end + 1 && matches!(n.event(), Some((EventClass::Type(_), ..)))
+                    }))
+            })
+            .map(|(_, &i)| i)
+            .collect();
 
         // Remember actors named here, for weak names later.
         for it in items {
@@ -1041,7 +1057,9 @@ impl<'l> Engine<'l> {
                     }
                     None => {
                         let actor_code = actor.map(|(a, _)| self.lex.code(a));
-                        let prev_kind = if similar || weak {
+                        // "القصف", "الاستهداف": the event already reported.
+                        let definite = trig.article && !weak;
+                        let prev_kind = if similar || weak || definite {
                             st.frames
                                 .last()
                                 .filter(|f| st.sentence - f.sentence <= 1)
@@ -1358,7 +1376,14 @@ impl<'l> Engine<'l> {
                     || (p.end + 1 == it.first
                         && matches!(win.tok(p.end), "في" | "in" | "of" | "the"))
             });
-            let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container));
+            // "ريف X", "بريف بلدة X": a container word, maybe followed by a place word.
+            let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container))
+                || prev_adjacent.is_some_and(|p| {
+                    (p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
+                        && ii >= 2
+                        && items[ii - 2].disc(Disc::Container)
+                        && items[ii - 2].end == p.first
+                });
             let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
             let cl = win.clitics(it);
             let before = win.tok(it.first.saturating_sub(1));
@@ -1512,6 +1537,9 @@ impl<'l> Engine<'l> {
                 hint: Vec::new(),
                 kind_hint,
             };
+            if role == PlaceRole::Container {
+                in_list = false;
+            }
             if role == PlaceRole::Container {
                 // Containers hint the governorate of the places before them.
                 if let Some(a) = self.admin1_of_group(group) {
@@ -2195,10 +2223,7 @@ impl<'l> Engine<'l> {
         let mut drop = vec![false; n];
         for i in 0..n {
             let d = &drafts[i];
-            if d.inc.killed.is_some()
-                || d.inc.injured.is_some()
-                || !matches!(d.inc.target, Target::Civilians | Target::Unknown | Target::Armed)
-            {
+            if !matches!(d.inc.target, Target::Civilians | Target::Unknown | Target::Armed) {
                 continue;
             }
             drop[i] = (0..n).any(|j| {
