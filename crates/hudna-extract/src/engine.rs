@@ -153,6 +153,8 @@ struct Frame {
     /// Original byte range of the sentence.
     span: (usize, usize),
     sentence: usize,
+    /// Read from the headline (a title line at the top of the text).
+    headline: bool,
 }
 
 /// What the reading of an article remembers from one sentence to the next.
@@ -169,6 +171,10 @@ struct ArticleState {
     /// Last head place, for "the town".
     last_place: Option<PlaceMention>,
     sentence: usize,
+    /// The sentence being read is the headline.
+    in_headline: bool,
+    /// Folded title, to recognise it at the top of the text.
+    title: String,
 }
 
 /// Reads articles; see the module documentation.
@@ -269,6 +275,7 @@ impl<'l> Engine<'l> {
         };
         if let Some(title) = &article.title {
             self.read_title(title, &mut st);
+            st.title = fold(title);
         }
         let text = article.text.as_str();
         let (end, skipped) = cut(self.lex, text);
@@ -297,6 +304,17 @@ impl<'l> Engine<'l> {
                 if skipped.iter().any(|&(s, e)| o0 < e && s < o1) {
                     continue;
                 }
+                // A headline: the title repeated, or a short first line without a full stop.
+                let line = &folded[range.clone()];
+                let first_line = !folded[..range.start].contains('\n')
+                    || folded[..range.start].trim().is_empty();
+                st.in_headline = w0 == 0
+                    && ((!st.title.is_empty()
+                        && (line.starts_with(st.title.trim()) || st.title.starts_with(line.trim())))
+                        || (first_line
+                            && line.len() < 200
+                            && !line.ends_with('.')
+                            && folded[range.end..].starts_with('\n')));
                 self.sentence(&win, range, (o0, o1), &mut st);
                 st.sentence += 1;
             }
@@ -781,6 +799,24 @@ impl<'l> Engine<'l> {
             })
             .map(|(i, _)| i)
             .collect();
+        // Event words in a row ("انفجار لغم", "قصف جوي ... غارات") report one event.
+        let triggers: Vec<usize> = triggers
+            .iter()
+            .enumerate()
+            .filter(|&(k, &i)| {
+                let Some(&p) = k.checked_sub(1).and_then(|k| triggers.get(k)) else {
+                    return true;
+                };
+                let (it, prev) = (&items[i], &items[p]);
+                let adjacent = it.first <= prev.end + 1;
+                let (a, b) = (prev.event().map(|e| e.0), it.event().map(|e| e.0));
+                let same = a == b
+                    || matches!(a, Some(EventClass::Strike))
+                    || matches!(b, Some(EventClass::Strike));
+                !(adjacent && same)
+            })
+            .map(|(_, &i)| i)
+            .collect();
         // A generic verb whose subject is an event noun ("استهدفت التفجيرات", "طالت
         // الغارات") is that event.
         let triggers: Vec<usize> = triggers
@@ -828,17 +864,64 @@ impl<'l> Engine<'l> {
         }
 
         if triggers.is_empty() {
-            if let Some(p) = places
+            // No event word, but a toll at a place right after an event was reported ("…
+            // were killed in the village of X"): the details of that event.
+            // The toll word must be followed closely by "في" and the place ("قتلوا في قرية
+            // X"), outside a habit, an aftermath or a cause that is not violence.
+            let killed_here = items.iter().any(|it| {
+                matches!(
+                    casualty_kind(it.roles()),
+                    Some(CasualtyKind::Killed | CasualtyKind::Injured)
+                ) && !within(&scope.habitual, it.first)
+                    && !within(&scope.aftermath, it.first)
+                    && places.iter().any(|p| {
+                        p.at > it.end
+                            && p.at - it.end <= 3
+                            && (it.end..p.at).any(|k| matches!(win.tok(k), "في" | "in"))
+                    })
+            }) && !items.iter().any(|it| it.disc(Disc::Habitual) || it.disc(Disc::Aftermath));
+            let heads: Vec<PlaceMention> = places
                 .iter()
-                .rev()
-                .find(|p| matches!(p.role, PlaceRole::Head))
-            {
-                let _ = p;
+                .filter(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
+                .cloned()
+                .collect();
+            let prev = st
+                .frames
+                .last()
+                .filter(|f| st.sentence - f.sentence <= 2)
+                .cloned();
+            if let (true, false, Some(prev)) = (killed_here, heads.is_empty(), prev) {
+                let ftolls = tolls
+                    .iter()
+                    .map(|t| (None, *t))
+                    .collect::<Vec<_>>();
+                let f = Frame {
+                    kind: prev.kind,
+                    actor: prev.actor,
+                    actor_strength: 0,
+                    target_actor: prev.target_actor,
+                    target: self.target(items, &scope, t0, t1, t0).or(prev.target),
+                    places: heads,
+                    containers: places
+                        .iter()
+                        .filter(|p| p.role == PlaceRole::Container)
+                        .cloned()
+                        .collect(),
+                    tolls: ftolls,
+                    day: day_in(win, items, t0, t1).or(prev.day),
+                    span,
+                    sentence: st.sentence,
+                    headline: false,
+                };
+                trace!(self, "   => (details of the event before) {:?} at {:?}", f.kind, f.places.iter().map(|p| &p.name).collect::<Vec<_>>());
+                st.last_place = f.places.last().cloned();
+                st.frames.push(f);
             }
             return;
         }
 
         let mut frames: Vec<Frame> = Vec::new();
+        let mut last_kind: Option<IncidentType> = None;
         let mut carried_actor: Option<(ActorId, u8)> = None;
         let mut carried_means: Option<Means> = None;
         for (k, &ti) in triggers.iter().enumerate() {
@@ -1050,10 +1133,10 @@ impl<'l> Engine<'l> {
                     Some(Means::Explosive) => Some(IncidentType::Explosion),
                     Some(Means::Gun) => Some(IncidentType::Attack),
                     Some(Means::Ground) => Some(IncidentType::Shelling),
-                    None if frames.last().is_some_and(|f: &Frame| f.sentence == st.sentence) => {
+                    None if last_kind.is_some() => {
                         // A generic word after an event of the same sentence continues it
                         // ("هجوم ... استهدف موقعاً").
-                        frames.last().map(|f| f.kind)
+                        last_kind
                     }
                     None => {
                         let actor_code = actor.map(|(a, _)| self.lex.code(a));
@@ -1098,6 +1181,7 @@ impl<'l> Engine<'l> {
                 carried_means = means;
             }
             let Some(kind) = kind else { continue };
+            last_kind = Some(kind);
             if similar && actor.is_none() {
                 if let Some(f) = st.frames.last() {
                     actor = f.actor.map(|a| (a, 2));
@@ -1113,15 +1197,31 @@ impl<'l> Engine<'l> {
                 .iter()
                 .any(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
             {
+                // A place named before the event word in the same sentence; places after it
+                // belong to the events named there.
                 let sentence_head = places
                     .iter()
                     .filter(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
+                    .filter(|p| p.at < trig.first)
                     .min_by_key(|p| p.at.abs_diff(trig.first))
                     .cloned();
                 let anaphor = items
                     .iter()
                     .any(|it| in_window(it.first) && it.disc(Disc::Anaphor));
+                // "التفجيرات", "the strike": the event reported before, at its place.
+                let definite_again = if trig.article {
+                    st.frames
+                        .iter()
+                        .rev()
+                        .take_while(|f| st.sentence - f.sentence <= 3)
+                        .find(|f| f.kind == kind)
+                        .and_then(|f| f.places.first().cloned())
+                } else {
+                    None
+                };
                 if let Some(p) = sentence_head {
+                    fplaces.push(p);
+                } else if let Some(p) = definite_again {
                     fplaces.push(p);
                 } else if anaphor {
                     if let Some(p) = st.last_place.clone() {
@@ -1129,6 +1229,11 @@ impl<'l> Engine<'l> {
                     }
                 } else if let Some(c) = places
                     .iter()
+                    .filter(|_| {
+                        !places
+                            .iter()
+                            .any(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
+                    })
                     .filter(|p| p.role == PlaceRole::Container && (p.rural || p.direction))
                     .min_by_key(|p| p.at.abs_diff(trig.first))
                     .cloned()
@@ -1153,6 +1258,17 @@ impl<'l> Engine<'l> {
                 .cloned()
                 .collect();
             fplaces.retain(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity));
+            // The same place named twice in a sentence is one place.
+            let mut seen_keys: Vec<(Option<u32>, String)> = Vec::new();
+            fplaces.retain(|p| {
+                let k = (p.group, p.key.clone());
+                if seen_keys.contains(&k) {
+                    false
+                } else {
+                    seen_keys.push(k);
+                    true
+                }
+            });
             if fplaces.is_empty() {
                 continue;
             }
@@ -1185,14 +1301,16 @@ impl<'l> Engine<'l> {
                 day,
                 span,
                 sentence: st.sentence,
+                headline: st.in_headline,
             });
         }
 
         for f in &frames {
             trace!(
                 self,
-                "   => {:?} actor={:?} target={:?}/{:?} day={:?} tolls={:?} places={:?} containers={:?}",
+                "   => {:?}{} actor={:?} target={:?}/{:?} day={:?} tolls={:?} places={:?} containers={:?}",
                 f.kind,
+                if f.headline { " (headline)" } else { "" },
                 f.actor.map(|a| self.lex.code(a)),
                 f.target,
                 f.target_actor.map(|a| self.lex.code(a)),
@@ -2068,6 +2186,7 @@ impl<'l> Engine<'l> {
             actor_known: bool,
             sentence: usize,
             resolved: Resolved,
+            headline: bool,
         }
         let mut drafts: Vec<Draft> = Vec::new();
         let mut cursor = CharCursor {
@@ -2177,6 +2296,7 @@ impl<'l> Engine<'l> {
                     actor_known: actor.is_some() && actor != Some(self.lex.unknown),
                     sentence: f.sentence,
                     resolved: resolved[pi].clone(),
+                    headline: f.headline,
                 };
                 // Merge with an earlier draft of the same event.
                 let same = drafts.iter_mut().find(|d| {
@@ -2190,6 +2310,7 @@ impl<'l> Engine<'l> {
                 match same {
                     Some(d) => {
                         let _ = d.sentence;
+                        d.headline = d.headline && draft.headline;
                         if !d.actor_known && draft.actor_known {
                             d.inc.perpetrator = draft.inc.perpetrator.clone();
                             d.actor_known = true;
@@ -2223,6 +2344,15 @@ impl<'l> Engine<'l> {
         let mut drop = vec![false; n];
         for i in 0..n {
             let d = &drafts[i];
+            // A headline that the body reports in more detail is not another event.
+            if d.headline
+                && drafts
+                    .iter()
+                    .any(|e| !e.headline && e.inc.kind == d.inc.kind)
+            {
+                drop[i] = true;
+                continue;
+            }
             if !matches!(d.inc.target, Target::Civilians | Target::Unknown | Target::Armed) {
                 continue;
             }
@@ -2232,7 +2362,10 @@ impl<'l> Engine<'l> {
                     && e.inc.kind == d.inc.kind
                     && (e.inc.perpetrator == d.inc.perpetrator || !d.actor_known)
                     && (e.day == d.day || e.day.is_none() || d.day.is_none())
-                    && contains_as(g, &d.resolved, &e.resolved, true)
+                    && (contains(g, &d.resolved, &e.resolved)
+                        || (d.inc.killed.is_none()
+                            && d.inc.injured.is_none()
+                            && contains_as(g, &d.resolved, &e.resolved, true)))
             });
         }
         drafts

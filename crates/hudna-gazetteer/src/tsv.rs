@@ -135,6 +135,12 @@ pub(crate) fn read_places(g: &mut Gazetteer, src: Source<'_>) -> Result<(), TsvE
         let admin2 = Some(cell(row, c_a2).to_string()).filter(|s| !s.is_empty());
         let mut names = vec![name_ar.clone(), name_en.clone()];
         names.extend(cell(row, c_alt).split('|').map(|s| s.trim().to_string()));
+        // "Al-Shaar (Aleppo)": the bracket says where, it is not part of the name.
+        for n in names.iter_mut() {
+            if let Some(i) = n.find(['(', '[']) {
+                *n = n[..i].trim().to_string();
+            }
+        }
         names.sort();
         names.dedup();
         g.push_place(
