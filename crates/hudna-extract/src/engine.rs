@@ -69,6 +69,20 @@ impl<'l> Item<'l> {
             _ => None,
         })
     }
+    /// Places this name may stand for, over every phrase of the span.
+    fn place_candidates(&self, lex: &Lexicon) -> Vec<PlaceId> {
+        let mut out: Vec<PlaceId> = Vec::new();
+        for r in self.roles() {
+            if let Role::Place(g) = r {
+                for &p in &lex.place_groups[*g as usize] {
+                    if !out.contains(&p) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    }
     fn place_group(&self) -> Option<u32> {
         self.roles().find_map(|r| match r {
             Role::Place(g) => Some(*g),
@@ -116,8 +130,8 @@ enum PlaceRole {
 /// A place named in a frame.
 #[derive(Debug, Clone)]
 struct PlaceMention {
-    /// Candidates in the gazetteer (a place group), or none for a name read from context.
-    group: Option<u32>,
+    /// Candidates in the gazetteer, or none for a name read from context.
+    group: Option<std::rc::Rc<[PlaceId]>>,
     /// Name as written (original text, proclitics other than the article dropped).
     name: String,
     /// Folded name without the article, for keys.
@@ -155,6 +169,8 @@ struct Frame {
     sentence: usize,
     /// Read from the headline (a title line at the top of the text).
     headline: bool,
+    /// Governorates named in the two sentences before this one, latest first.
+    recent_admin1: Vec<u16>,
 }
 
 /// What the reading of an article remembers from one sentence to the next.
@@ -173,6 +189,8 @@ struct ArticleState {
     sentence: usize,
     /// The sentence being read is the headline.
     in_headline: bool,
+    /// Governorates named by containers and prominent places, with their sentence.
+    recent_admin1: Vec<(usize, u16)>,
     /// Folded title, to recognise it at the top of the text.
     title: String,
 }
@@ -666,6 +684,26 @@ fn within(ranges: &[(u32, u32)], at: u32) -> bool {
     ranges.iter().any(|&(s, e)| s <= at && at < e)
 }
 
+impl ArticleState {
+    /// Governorates named in the current sentence and the two before it, latest first.
+    fn recent_admin1(&self) -> Vec<u16> {
+        let mut out = Vec::new();
+        for &(s, a) in self.recent_admin1.iter().rev() {
+            if s == self.sentence {
+                // This sentence's containers already hint the names they follow.
+                continue;
+            }
+            if self.sentence - s > 2 {
+                break;
+            }
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        out
+    }
+}
+
 impl<'l> Engine<'l> {
     /// Reads one sentence into frames.
     fn sentence(
@@ -912,6 +950,7 @@ impl<'l> Engine<'l> {
                     span,
                     sentence: st.sentence,
                     headline: false,
+                    recent_admin1: st.recent_admin1(),
                 };
                 trace!(self, "   => (details of the event before) {:?} at {:?}", f.kind, f.places.iter().map(|p| &p.name).collect::<Vec<_>>());
                 st.last_place = f.places.last().cloned();
@@ -1259,9 +1298,9 @@ impl<'l> Engine<'l> {
                 .collect();
             fplaces.retain(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity));
             // The same place named twice in a sentence is one place.
-            let mut seen_keys: Vec<(Option<u32>, String)> = Vec::new();
+            let mut seen_keys: Vec<(bool, String)> = Vec::new();
             fplaces.retain(|p| {
-                let k = (p.group, p.key.clone());
+                let k = (p.group.is_some(), p.key.clone());
                 if seen_keys.contains(&k) {
                     false
                 } else {
@@ -1302,6 +1341,7 @@ impl<'l> Engine<'l> {
                 span,
                 sentence: st.sentence,
                 headline: st.in_headline,
+                recent_admin1: st.recent_admin1(),
             });
         }
 
@@ -1422,11 +1462,27 @@ impl<'l> Engine<'l> {
                 }
                 if !covered(tok) && (opened_here || list_continues) && unknown_ok {
                     let strip_waw = list_continues && !opened_here;
-                    if let Some((mut m, next)) =
-                        self.unknown_name(win, items, tok, t1, strip_waw)
+                    // An item of a list ends where the list goes on or stops: a comma, "و",
+                    // "في", a place word or the end of the clause ("وأصدر محافظ حلب" is a
+                    // verb, not a name).
+                    let bounded = |next: u32| {
+                        next >= t1
+                            || win.gap(next, next).contains([',', '"', ')', '.', ';', ':'])
+                            || win.tok(next).starts_with('و')
+                            || matches!(win.tok(next), "في" | "and" | "in" | "or")
+                            || items.iter().any(|x| {
+                                x.first == next
+                                    && (x.disc(Disc::Container)
+                                        || x.disc(Disc::Placetype)
+                                        || x.place_group().is_some())
+                            })
+                    };
+                    if let Some((mut m, next)) = self
+                        .unknown_name(win, items, tok, t1, strip_waw)
+                        .filter(|(_, next)| opened_here || bounded(*next))
                     {
                         if opened_here {
-                            in_list = opener.is_some_and(|(_, l, ..)| l);
+                            in_list = in_list || opener.is_some();
                             if let Some(np) = opener.and_then(|(.., np)| np) {
                                 m.name = win.span_name(np, next);
                             }
@@ -1482,7 +1538,7 @@ impl<'l> Engine<'l> {
                 }
                 continue;
             }
-            let Some(group) = it.place_group() else {
+            let Some(_) = it.place_group() else {
                 if !it.disc(Disc::Container) && !it.disc(Disc::Vicinity) {
                     in_list = in_list && it.is_number();
                 }
@@ -1513,8 +1569,8 @@ impl<'l> Engine<'l> {
                 ))
                 || cl.starts_with('ب')
                 || cl.starts_with("وب");
-            let group_places = &self.lex.place_groups[group as usize];
-            let stands = group_places
+            let group: std::rc::Rc<[PlaceId]> = it.place_candidates(self.lex).into();
+            let stands = group
                 .iter()
                 .any(|&p| self.lex.gazetteer.place(p).kind.stands_alone());
             let key = fold(&win.folded[it.start as usize..it.stop as usize]);
@@ -1560,7 +1616,7 @@ impl<'l> Engine<'l> {
                 }
             }
             if opened_here {
-                in_list = opener.is_some_and(|(_, l, ..)| l);
+                in_list = in_list || opener.is_some();
             }
             if latin {
                 // English lists need no plural place word: "in Kansafra, Sfuhen and Fulayfel".
@@ -1630,10 +1686,14 @@ impl<'l> Engine<'l> {
                     "مخيم" | "camp" => PlaceKind::Site,
                     _ => PlaceKind::Village,
                 });
-            let name = match prev_adjacent.filter(|p| p.disc(Disc::Namepart)) {
+            let namepart = prev_adjacent.filter(|p| p.disc(Disc::Namepart));
+            let name = match namepart {
                 Some(np) => win.span_name(np.start, it.end),
                 None => win.written(it),
             };
+            // "تل بصير" is not the village "بصير": a name with its place word that the
+            // gazetteer lacks as a whole is read as a name of its own.
+            let group = if namepart.is_some() { None } else { Some(group) };
             let key = strip_article(&key);
             let direction = !rural
                 && prev_adjacent.is_some_and(|p| {
@@ -1644,7 +1704,7 @@ impl<'l> Engine<'l> {
                         )
                 });
             let mut m = PlaceMention {
-                group: Some(group),
+                group: group.clone(),
                 name,
                 key,
                 role,
@@ -1660,10 +1720,18 @@ impl<'l> Engine<'l> {
             }
             if role == PlaceRole::Container {
                 // Containers hint the governorate of the places before them.
-                if let Some(a) = self.admin1_of_group(group) {
+                if let Some(a) = group.as_ref().and_then(|gr| self.admin1_of_group(gr)) {
                     m.hint.push(a);
                     *st.admin1_mentions.entry(a).or_default() += 1;
+                    st.recent_admin1.push((st.sentence, a));
+                    // It places the names just before it: the list it closes, back to the
+                    // first gap of more than three words.
+                    let mut next_at = it.first;
                     for p in out.iter_mut().rev() {
+                        if next_at.saturating_sub(p.end) > 3 {
+                            break;
+                        }
+                        next_at = p.at;
                         if p.role == PlaceRole::Container {
                             continue;
                         }
@@ -1672,9 +1740,10 @@ impl<'l> Engine<'l> {
                         }
                     }
                 }
-            } else if let Some(a) = self.admin1_of_group(group) {
+            } else if let Some(a) = group.as_ref().and_then(|gr| self.admin1_of_group(gr)) {
                 if stands {
                     *st.admin1_mentions.entry(a).or_default() += 1;
+                    st.recent_admin1.push((st.sentence, a));
                 }
             }
             out.push(m);
@@ -1709,8 +1778,7 @@ impl<'l> Engine<'l> {
     }
 
     /// The governorate of a place name, if all its namesakes that matter agree.
-    fn admin1_of_group(&self, group: u32) -> Option<u16> {
-        let places = &self.lex.place_groups[group as usize];
+    fn admin1_of_group(&self, places: &[PlaceId]) -> Option<u16> {
         let g = &self.lex.gazetteer;
         // Prefer prominent namesakes.
         let best = places
@@ -1724,7 +1792,8 @@ impl<'l> Engine<'l> {
                 _ => 0,
             })?;
         let bp = g.place(best);
-        if places.len() == 1 || bp.kind <= PlaceKind::Town {
+        let all_agree = places.iter().all(|&p| g.place(p).admin1 == bp.admin1);
+        if all_agree || bp.kind <= PlaceKind::MajorCity {
             bp.admin1
         } else {
             None
@@ -2080,11 +2149,9 @@ impl<'l> Engine<'l> {
             admin1: p.hint.clone(),
             near: near.to_vec(),
         };
-        for c in &f.containers {
-            for a in &c.hint {
-                if !ctx.admin1.contains(a) {
-                    ctx.admin1.push(*a);
-                }
+        for a in &f.recent_admin1 {
+            if !ctx.admin1.contains(a) {
+                ctx.admin1.push(*a);
             }
         }
         for a in article_admin1 {
@@ -2092,10 +2159,7 @@ impl<'l> Engine<'l> {
                 ctx.admin1.push(*a);
             }
         }
-        let mut chosen: Option<PlaceId> = p.group.and_then(|gr| {
-            let group = &self.lex.place_groups[gr as usize];
-            g.choose(group, &ctx)
-        });
+        let mut chosen: Option<PlaceId> = p.group.as_ref().and_then(|group| g.choose(group, &ctx));
         // The sentence places it in a governorate where the gazetteer has no such name:
         // the gazetteer lacks this village; keep the governorate the text gives.
         if let Some(id) = chosen {
@@ -2103,6 +2167,19 @@ impl<'l> Engine<'l> {
             if !p.hint.is_empty()
                 && pl.admin1.is_some_and(|a| !p.hint.contains(&a))
                 && matches!(pl.kind, PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Town)
+            {
+                chosen = None;
+            }
+            // The sentences just before name a governorate, the text calls this a village or
+            // a quarter, and no namesake lies there: the gazetteer lacks it.
+            let small = matches!(pl.kind, PlaceKind::Village | PlaceKind::Abandoned)
+                || (pl.kind == PlaceKind::Town
+                    && matches!(p.kind_hint, Some(PlaceKind::Village | PlaceKind::Neighbourhood)));
+            if p.hint.is_empty()
+                && small
+                && !f.recent_admin1.is_empty()
+                && pl.admin1.is_some_and(|a| !f.recent_admin1.contains(&a))
+                && !article_admin1.first().is_some_and(|&a| pl.admin1 == Some(a))
             {
                 chosen = None;
             }
@@ -2136,8 +2213,8 @@ impl<'l> Engine<'l> {
                 let container_point = f
                     .containers
                     .iter()
-                    .filter_map(|c| c.group)
-                    .find_map(|gr| g.choose(&self.lex.place_groups[gr as usize], &ctx))
+                    .filter_map(|c| c.group.as_ref())
+                    .find_map(|group| g.choose(group, &ctx))
                     .map(|id| (g.place(id).lat, g.place(id).lon));
                 let seat_point = a
                     .and_then(|a| g.admin1_seat(a))
@@ -2167,8 +2244,7 @@ impl<'l> Engine<'l> {
         let mut near: Vec<(f64, f64)> = Vec::new();
         for f in &st.frames {
             for p in f.places.iter().chain(f.containers.iter()) {
-                if let Some(gr) = p.group {
-                    let group = &self.lex.place_groups[gr as usize];
+                if let Some(group) = &p.group {
                     if group.len() == 1 {
                         let pl = g.place(group[0]);
                         if pl.kind != PlaceKind::Country && pl.kind != PlaceKind::Admin1 {
