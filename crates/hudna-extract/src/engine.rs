@@ -48,6 +48,22 @@ struct Item<'l> {
 }
 
 impl<'l> Item<'l> {
+    /// Actor roles, where a phrase listed both with and without the article ("المسلحين",
+    /// "مسلحين") keeps only the listing that agrees with the text.
+    fn actor_roles(&self) -> impl Iterator<Item = (u16, ActorKind, bool)> + '_ {
+        let twin = self
+            .roles()
+            .filter(|r| matches!(r, Role::Actor { .. }))
+            .map(|r| matches!(r, Role::Actor { article: true, .. }))
+            .collect::<Vec<_>>();
+        let twin = twin.contains(&true) && twin.contains(&false);
+        self.roles().filter_map(move |r| match *r {
+            Role::Actor { set, kind, article } if !twin || article == self.article => {
+                Some((set, kind, article))
+            }
+            _ => None,
+        })
+    }
     fn roles(&self) -> impl Iterator<Item = &'l Role> + '_ {
         self.parts.iter().flat_map(|p| p.iter())
     }
@@ -819,6 +835,10 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Route) {
                 scope.route.push((it.end, it.end + 4));
             }
+            if it.disc(Disc::Outlet) {
+                // The outlet's name, quoted or not; "مراسل X في Y" is where the reporter is.
+                scope.route.push((it.end, it.end + 2));
+            }
             if it.disc(Disc::Aftermath) {
                 scope.aftermath.push((it.end, it.end + 4));
             }
@@ -877,14 +897,9 @@ impl<'l> Engine<'l> {
             if within(&scope.accusation, it.first) {
                 continue;
             }
-            for r in it.roles() {
-                if let Role::Actor {
-                    set,
-                    kind: ActorKind::Name | ActorKind::Air,
-                    ..
-                } = r
-                {
-                    let a = self.lex.actor_sets[*set as usize][0];
+            for (set, kind, _) in it.actor_roles() {
+                if matches!(kind, ActorKind::Name | ActorKind::Air) {
+                    let a = self.lex.actor_sets[set as usize][0];
                     st.last_named.retain(|&x| x != a);
                     st.last_named.push(a);
                 }
@@ -1816,10 +1831,11 @@ impl<'l> Engine<'l> {
         }
         let w = t.text(win.folded);
         let bare = if strip_waw { w.strip_prefix('و').unwrap_or(w) } else { w };
+        let heads_a_name = NAME_HEADS.contains(&bare) && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
-            || self.lex.place_stopwords.contains(&strip_article(bare))
+            || (!heads_a_name && self.lex.place_stopwords.contains(&strip_article(bare)))
         {
             return None;
         }

@@ -141,6 +141,7 @@ pub enum Disc {
     Namepart,
     Backer,
     Personnel,
+    Outlet,
 }
 
 /// One role of a phrase.
@@ -502,6 +503,7 @@ impl Lexicon {
                 "namepart" => Disc::Namepart,
                 "backer" => Disc::Backer,
                 "personnel" => Disc::Personnel,
+                "outlet" => Disc::Outlet,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
