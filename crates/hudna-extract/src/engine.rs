@@ -24,8 +24,8 @@ use rustc_hash::FxHashMap;
 
 use crate::dates::DayKey;
 use crate::lexicon::{
-    ActorId, ActorKind, CasualtyCount, CasualtyKind, DateCue, Disc, EventClass, Lexicon, Means, NumberKind, Role,
-    TargetCue,
+    ActorId, ActorKind, CasualtyCount, CasualtyKind, DateCue, Disc, EventClass, Lexicon, Means,
+    NumberKind, Role, TargetCue,
 };
 use crate::numbers::{casualty_kind, NumberReader, Toll, TollKind};
 
@@ -130,6 +130,9 @@ impl<'l> Item<'l> {
     }
 }
 
+/// A place mention shared between the frames of a sentence (cloning is a count).
+type PlaceRef = std::rc::Rc<PlaceMention>;
+
 /// How a place relates to the event of its frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PlaceRole {
@@ -175,8 +178,8 @@ struct Frame {
     actor_strength: u8,
     target_actor: Option<ActorId>,
     target: Option<TargetCue>,
-    places: Vec<PlaceMention>,
-    containers: Vec<PlaceMention>,
+    places: Vec<PlaceRef>,
+    containers: Vec<PlaceRef>,
     /// Tolls: (place index in `places`, or None for the whole frame).
     tolls: Vec<(Option<usize>, Toll)>,
     day: Option<DayKey>,
@@ -201,7 +204,7 @@ struct ArticleState {
     /// Governorates the article names, with a count.
     admin1_mentions: FxHashMap<u16, u32>,
     /// Last head place, for "the town".
-    last_place: Option<PlaceMention>,
+    last_place: Option<PlaceRef>,
     sentence: usize,
     /// The sentence being read is the headline.
     in_headline: bool,
@@ -239,7 +242,12 @@ fn cut(lex: &Lexicon, text: &str) -> (usize, Vec<(usize, usize)>) {
         if trimmed.is_empty() || trimmed.len() > 400 {
             continue;
         }
-        let f = fold(trimmed);
+        // The markers are short and start the line: fold only its head.
+        let mut head = trimmed.len().min(96);
+        while !trimmed.is_char_boundary(head) {
+            head -= 1;
+        }
+        let f = fold(&trimmed[..head]);
         let f = f.trim_start_matches(|c: char| !c.is_alphanumeric());
         let starts = |p: &String| {
             f.starts_with(p.as_str()) && !f[p.len()..].starts_with(|c: char| c.is_alphanumeric())
@@ -344,7 +352,8 @@ impl<'l> Engine<'l> {
                     || folded[..range.start].trim().is_empty();
                 st.in_headline = w0 == 0
                     && ((!st.title.is_empty()
-                        && (line.starts_with(st.title.trim()) || st.title.starts_with(line.trim())))
+                        && (line.starts_with(st.title.trim())
+                            || st.title.starts_with(line.trim())))
                         || (first_line
                             && line.len() < 200
                             && !line.ends_with('.')
@@ -366,11 +375,12 @@ impl<'l> Engine<'l> {
             }
             if m < matches.len() && matches[m].first == i {
                 let pm = &matches[m];
-                let same: Vec<&PhraseMatch> = matches[m..]
+                let n_same = matches[m..]
                     .iter()
                     .take_while(|x| x.first == pm.first && x.end == pm.end)
-                    .collect();
-                m += same.len();
+                    .count();
+                let same = &matches[m..m + n_same];
+                m += n_same;
                 // The reading that names a place decides where the name starts.
                 let primary = same
                     .iter()
@@ -516,7 +526,9 @@ impl Window<'_, '_> {
     /// Whether token `i` starts with a capital letter in the original.
     fn capital(&self, i: u32) -> bool {
         let t = &self.tokens[i as usize];
-        let (s, _) = self.norm.original_range(t.start as usize, t.start as usize + 1);
+        let (s, _) = self
+            .norm
+            .original_range(t.start as usize, t.start as usize + 1);
         self.original[s..].starts_with(|c: char| c.is_uppercase())
     }
 
@@ -756,7 +768,9 @@ impl<'l> Engine<'l> {
                                     format!(
                                         "{}/{}",
                                         pl.name_en,
-                                        pl.admin1.map(|a| self.lex.gazetteer.admin1_name(a)).unwrap_or("-")
+                                        pl.admin1
+                                            .map(|a| self.lex.gazetteer.admin1_name(a))
+                                            .unwrap_or("-")
                                     )
                                 })
                                 .collect::<Vec<_>>()
@@ -886,7 +900,8 @@ impl<'l> Engine<'l> {
                 let next = triggers.get(k + 1).map(|&n| &items[n]);
                 !(generic
                     && next.is_some_and(|n| {
-                        n.first <= it.end + 1 && matches!(n.event(), Some((EventClass::Type(_), ..)))
+                        n.first <= it.end + 1
+                            && matches!(n.event(), Some((EventClass::Type(_), ..)))
                     }))
             })
             .map(|(_, &i)| i)
@@ -906,13 +921,37 @@ impl<'l> Engine<'l> {
             }
         }
 
+        // Most sentences report no event: read their places only for the governorates they
+        // name (context for the sentences after), not in full.
+        let toll_word = items.iter().any(|it| {
+            matches!(
+                casualty_kind(it.roles()),
+                Some(CasualtyKind::Killed | CasualtyKind::Injured)
+            )
+        });
+        if triggers.is_empty() && !toll_word {
+            for (k, it) in items.iter().enumerate() {
+                let after_container =
+                    k > 0 && items[k - 1].end == it.first && items[k - 1].disc(Disc::Container);
+                if after_container && it.place_group().is_some() {
+                    if let Some(a) = self.admin1_of_group(&it.place_candidates(self.lex)) {
+                        *st.admin1_mentions.entry(a).or_default() += 1;
+                        st.recent_admin1.push((st.sentence, a));
+                    }
+                }
+            }
+            return;
+        }
         let places = self.places(win, items, &scope, t0, t1, st);
         let tolls = tolls(win, items);
         if self.trace.is_some() && !places.is_empty() {
             trace!(
                 self,
                 "   places: {:?}",
-                places.iter().map(|p| format!("{}[{:?}]", p.name, p.role)).collect::<Vec<_>>()
+                places
+                    .iter()
+                    .map(|p| format!("{}[{:?}]", p.name, p.role))
+                    .collect::<Vec<_>>()
             );
         }
 
@@ -932,8 +971,10 @@ impl<'l> Engine<'l> {
                             && p.at - it.end <= 3
                             && (it.end..p.at).any(|k| matches!(win.tok(k), "في" | "in"))
                     })
-            }) && !items.iter().any(|it| it.disc(Disc::Habitual) || it.disc(Disc::Aftermath));
-            let heads: Vec<PlaceMention> = places
+            }) && !items
+                .iter()
+                .any(|it| it.disc(Disc::Habitual) || it.disc(Disc::Aftermath));
+            let heads: Vec<PlaceRef> = places
                 .iter()
                 .filter(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
                 .cloned()
@@ -944,10 +985,7 @@ impl<'l> Engine<'l> {
                 .filter(|f| st.sentence - f.sentence <= 2)
                 .cloned();
             if let (true, false, Some(prev)) = (killed_here, heads.is_empty(), prev) {
-                let ftolls = tolls
-                    .iter()
-                    .map(|t| (None, *t))
-                    .collect::<Vec<_>>();
+                let ftolls = tolls.iter().map(|t| (None, *t)).collect::<Vec<_>>();
                 let f = Frame {
                     kind: prev.kind,
                     actor: prev.actor,
@@ -967,7 +1005,12 @@ impl<'l> Engine<'l> {
                     headline: false,
                     recent_admin1: st.recent_admin1(),
                 };
-                trace!(self, "   => (details of the event before) {:?} at {:?}", f.kind, f.places.iter().map(|p| &p.name).collect::<Vec<_>>());
+                trace!(
+                    self,
+                    "   => (details of the event before) {:?} at {:?}",
+                    f.kind,
+                    f.places.iter().map(|p| &p.name).collect::<Vec<_>>()
+                );
                 st.last_place = f.places.last().cloned();
                 st.frames.push(f);
             }
@@ -992,7 +1035,7 @@ impl<'l> Engine<'l> {
             // Places of this frame: those after the trigger up to the next one; the first
             // frame also takes the places before it.
             let own_start = if k == 0 { t0 } else { trig.first };
-            let mut fplaces: Vec<PlaceMention> = places
+            let mut fplaces: Vec<PlaceRef> = places
                 .iter()
                 .filter(|p| p.at >= own_start && p.at < w1)
                 .cloned()
@@ -1046,7 +1089,11 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                     if kind == ActorKind::Weak
-                        && it.first.abs_diff(trig.first).min(it.first.abs_diff(trig.end)) > 3
+                        && it
+                            .first
+                            .abs_diff(trig.first)
+                            .min(it.first.abs_diff(trig.end))
+                            > 3
                     {
                         continue;
                     }
@@ -1102,7 +1149,8 @@ impl<'l> Engine<'l> {
                             && it.first >= p.end
                             && it.first - p.end <= 2
                             && (win.clitics(it).starts_with('و')
-                                || (p.end..it.first).any(|k| win.tok(k) == "و" || win.tok(k) == "and"))
+                                || (p.end..it.first)
+                                    .any(|k| win.tok(k) == "و" || win.tok(k) == "and"))
                     });
                     if joined {
                         score -= 3;
@@ -1302,27 +1350,27 @@ impl<'l> Engine<'l> {
                 {
                     // Only a container is named ("ريف إدلب الجنوبي"): it is the place.
                     let mut c = c;
-                    c.role = PlaceRole::Head;
+                    std::rc::Rc::make_mut(&mut c).role = PlaceRole::Head;
                     fplaces.push(c);
                 }
             }
-            let containers: Vec<PlaceMention> = places
+            let containers: Vec<PlaceRef> = places
                 .iter()
                 .filter(|p| p.role == PlaceRole::Container)
                 .cloned()
                 .collect();
             fplaces.retain(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity));
             // The same place named twice in a sentence is one place.
-            let mut seen_keys: Vec<(bool, String)> = Vec::new();
-            fplaces.retain(|p| {
-                let k = (p.group.is_some(), p.key.clone());
-                if seen_keys.contains(&k) {
-                    false
-                } else {
-                    seen_keys.push(k);
-                    true
+            let mut kept: Vec<PlaceRef> = Vec::with_capacity(fplaces.len());
+            for p in fplaces.drain(..) {
+                if !kept
+                    .iter()
+                    .any(|q| q.group.is_some() == p.group.is_some() && q.key == p.key)
+                {
+                    kept.push(p);
                 }
-            });
+            }
+            fplaces = kept;
             if fplaces.is_empty() {
                 continue;
             }
@@ -1429,14 +1477,15 @@ impl<'l> Engine<'l> {
         t0: u32,
         t1: u32,
         st: &mut ArticleState,
-    ) -> Vec<PlaceMention> {
+    ) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceMention> = Vec::new();
-        let item_at: FxHashMap<u32, usize> = items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.first, i))
-            .collect();
-        let covered = |tok: u32| items.iter().any(|it| it.first <= tok && tok < it.end);
+        // Items are sorted by their first token: find them by binary search.
+        let item_index =
+            |tok: u32| -> Option<usize> { items.binary_search_by_key(&tok, |it| it.first).ok() };
+        let covered = |tok: u32| -> bool {
+            let i = items.partition_point(|it| it.first <= tok);
+            i > 0 && items[i - 1].end > tok
+        };
         // Token where a name may start because a place word was just said.
         // (token, opened a list, a name the gazetteer lacks may follow, name part)
         let mut opener: Option<(u32, bool, bool, Option<u32>)> = None;
@@ -1448,8 +1497,9 @@ impl<'l> Engine<'l> {
         while tok < t1 {
             // Skip glue between a place word and its name: "villages of", "قرى “".
             let opened_here = opener.is_some_and(|(o, ..)| o == tok);
-            let list_continues = in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
-            let Some(&ii) = item_at.get(&tok) else {
+            let list_continues =
+                in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
+            let Some(ii) = item_index(tok) else {
                 let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
                 // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
                 // after a preposition.
@@ -1579,21 +1629,39 @@ impl<'l> Engine<'l> {
             let locative = (it.first > t0
                 && matches!(
                     before,
-                    "في" | "على" | "الى" | "علي" | "من" | "عند" | "in" | "on" | "at" | "near"
-                        | "into" | "from" | "of" | "to" | "outside" | "around"
+                    "في" | "على"
+                        | "الى"
+                        | "علي"
+                        | "من"
+                        | "عند"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "near"
+                        | "into"
+                        | "from"
+                        | "of"
+                        | "to"
+                        | "outside"
+                        | "around"
                 ))
                 || cl.starts_with('ب')
                 || cl.starts_with("وب");
-            let group: std::rc::Rc<[PlaceId]> = it.place_candidates(self.lex).into();
-            let stands = group
-                .iter()
-                .any(|&p| self.lex.gazetteer.place(p).kind.stands_alone());
-            let key = fold(&win.folded[it.start as usize..it.stop as usize]);
+            let stands = it.roles().any(|r| match r {
+                Role::Place(g) => self.lex.place_groups[*g as usize]
+                    .iter()
+                    .any(|&p| self.lex.gazetteer.place(p).kind.stands_alone()),
+                _ => false,
+            });
+            let key = &win.folded[it.start as usize..it.stop as usize];
             let latin = win.tokens[it.first as usize].script == Script::Latin;
             if latin && (!win.capitalised(it) || win.all_caps(it.first)) {
                 continue;
             }
-            let stop = self.lex.place_stopwords.contains(&strip_article(&key));
+            let stop = self
+                .lex
+                .place_stopwords
+                .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
             let ok = if it.is_word() || stop {
                 // Also a word of the lexicons, or a common word: a place only where the text
@@ -1602,11 +1670,7 @@ impl<'l> Engine<'l> {
             } else {
                 // A village name needs the text to mark it as a place; a preposition is
                 // enough only for a capitalised (English) name.
-                stands
-                    || marked
-                    || after_container
-                    || after_vicinity
-                    || (locative && latin)
+                stands || marked || after_container || after_vicinity || (locative && latin)
             };
             if !ok {
                 if !it.is_word() {
@@ -1617,8 +1681,10 @@ impl<'l> Engine<'l> {
             // A one-word match that is only the first word of a longer name the gazetteer
             // lacks ("خربة" + "الشعير"): read the whole name instead.
             let single_head = it.end == it.first + 1 && NAME_HEADS.contains(&win.tok(it.first));
-            let covered_by_word =
-                |k: u32| items.iter().any(|x| x.first <= k && k < x.end && x.is_word());
+            let covered_by_word = |k: u32| {
+                let i = items.partition_point(|x| x.first <= k);
+                i > 0 && items[i - 1].end > k && items[i - 1].is_word()
+            };
             if single_head && it.end < t1 && !covered_by_word(it.end) {
                 if let Some((m, next)) = self.unknown_name(win, items, it.first, t1, true) {
                     if next > it.end {
@@ -1630,6 +1696,7 @@ impl<'l> Engine<'l> {
                     }
                 }
             }
+            let group: std::rc::Rc<[PlaceId]> = it.place_candidates(self.lex).into();
             if opened_here {
                 in_list = in_list || opener.is_some();
             }
@@ -1685,8 +1752,7 @@ impl<'l> Engine<'l> {
                         glue
                     });
                     let has_fi = (e..it.first).any(|k| matches!(win.tok(k), "في" | "in"));
-                    let by_ba =
-                        (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
+                    let by_ba = (cl.starts_with('ب') || has_fi) && !coordinated(win, e, it.first);
                     if it.first >= e && it.first - e <= 3 && by_ba && only_glue {
                         role = PlaceRole::Container;
                     }
@@ -1708,7 +1774,11 @@ impl<'l> Engine<'l> {
             };
             // "تل بصير" is not the village "بصير": a name with its place word that the
             // gazetteer lacks as a whole is read as a name of its own.
-            let group = if namepart.is_some() { None } else { Some(group) };
+            let group = if namepart.is_some() {
+                None
+            } else {
+                Some(group)
+            };
             let key = strip_article(&key);
             let direction = !rural
                 && prev_adjacent.is_some_and(|p| {
@@ -1789,7 +1859,7 @@ impl<'l> Engine<'l> {
                 out[i].role = PlaceRole::Container;
             }
         }
-        out
+        out.into_iter().map(std::rc::Rc::new).collect()
     }
 
     /// The governorate of a place name, if all its namesakes that matter agree.
@@ -1830,7 +1900,11 @@ impl<'l> Engine<'l> {
             return None;
         }
         let w = t.text(win.folded);
-        let bare = if strip_waw { w.strip_prefix('و').unwrap_or(w) } else { w };
+        let bare = if strip_waw {
+            w.strip_prefix('و').unwrap_or(w)
+        } else {
+            w
+        };
         let heads_a_name = NAME_HEADS.contains(&bare) && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
@@ -1857,8 +1931,8 @@ impl<'l> Engine<'l> {
                 let covered = items
                     .iter()
                     .any(|it| it.first <= next && next < it.end && it.is_word());
-                let glued = (end..=next)
-                    .all(|k| win.gap(k, k).chars().all(|c| c == ' ' || c == '-'));
+                let glued =
+                    (end..=next).all(|k| win.gap(k, k).chars().all(|c| c == ' ' || c == '-'));
                 if covered || !glued || !win.capital(next) || is_function_word(win.tok(next)) {
                     break;
                 }
@@ -1873,7 +1947,11 @@ impl<'l> Engine<'l> {
                 let e = next.start as usize;
                 win.folded[s..e].chars().all(|c| c == ' ' || c == '-')
             };
-            let head = if strip_waw { w.strip_prefix('و').unwrap_or(w) } else { w };
+            let head = if strip_waw {
+                w.strip_prefix('و').unwrap_or(w)
+            } else {
+                w
+            };
             let joins = NAME_HEADS.contains(&head)
                 || (nw.starts_with("ال")
                     && !head.starts_with("ال")
@@ -1884,7 +1962,11 @@ impl<'l> Engine<'l> {
         }
         let s = t.start as usize;
         // Drop a leading conjunction inside a list: "والخضراوي".
-        let s = if strip_waw && t.script == Script::Arabic && w.starts_with('و') && w.chars().count() >= 3 {
+        let s = if strip_waw
+            && t.script == Script::Arabic
+            && w.starts_with('و')
+            && w.chars().count() >= 3
+        {
             s + 'و'.len_utf8()
         } else {
             s
@@ -1892,7 +1974,7 @@ impl<'l> Engine<'l> {
         let e = win.tokens[end as usize - 1].end as usize;
         let (os, oe) = win.norm.original_range(s, e);
         let name = win.original[os..oe].trim().to_string();
-        let key = strip_article(&fold(&win.folded[s..e]));
+        let key = strip_article(&win.folded[s..e]);
         Some((
             PlaceMention {
                 group: None,
@@ -1923,8 +2005,19 @@ fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
     matches!(w, "al" | "el")
         || (matches!(
             w,
-            "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "adh" | "ath" | "ed" | "es" | "er"
-                | "et" | "ez"
+            "ad" | "ar"
+                | "as"
+                | "ash"
+                | "at"
+                | "az"
+                | "an"
+                | "adh"
+                | "ath"
+                | "ed"
+                | "es"
+                | "er"
+                | "et"
+                | "ez"
         ) && win.folded[t.end as usize..].starts_with('-'))
 }
 
@@ -2041,13 +2134,12 @@ fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
         return false;
     }
     let tb = &win.tokens[b as usize];
-    let gap = win.gap(a_end, b);
-    let glue: Vec<&str> = (a_end..b).map(|k| win.tok(k)).collect();
-    let comma = gap.contains(',');
-    let waw = tb.text(win.folded).starts_with('و') && tb.script == Script::Arabic;
-    match glue.as_slice() {
-        [] => comma || waw,
-        ["و"] | ["and"] | ["or"] => true,
+    match b - a_end {
+        0 => {
+            win.gap(a_end, b).contains(',')
+                || (tb.text(win.folded).starts_with('و') && tb.script == Script::Arabic)
+        }
+        1 => matches!(win.tok(a_end), "و" | "and" | "or"),
         _ => false,
     }
 }
@@ -2056,8 +2148,20 @@ fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
 /// "ريف حمص" → "حمص"), as the exchange format asks.
 fn strip_type_words(name: &str) -> String {
     const TYPES: &[&str] = &[
-        "محافظة", "محافظه", "مدينة", "مدينه", "بلدة", "بلده", "قرية", "قريه", "ناحية", "ناحيه",
-        "منطقة", "منطقه", "ريف", "حي",
+        "محافظة",
+        "محافظه",
+        "مدينة",
+        "مدينه",
+        "بلدة",
+        "بلده",
+        "قرية",
+        "قريه",
+        "ناحية",
+        "ناحيه",
+        "منطقة",
+        "منطقه",
+        "ريف",
+        "حي",
     ];
     let trimmed = name.trim();
     for t in TYPES {
@@ -2070,17 +2174,32 @@ fn strip_type_words(name: &str) -> String {
     trimmed.to_string()
 }
 
-fn strip_article(key: &str) -> String {
-    let k: String = key
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .collect();
-    let k = k.trim();
+/// As [`strip_article`], without copying when the name is one plain word.
+fn strip_article_ref(key: &str) -> std::borrow::Cow<'_, str> {
+    let k = key.trim();
     let k = k
         .strip_prefix("ال")
-        .filter(|r| r.chars().count() >= 2)
+        .filter(|r| r.chars().nth(1).is_some())
         .unwrap_or(k);
-    k.replace(' ', "")
+    if k.chars()
+        .all(|c| !(c == ' ' || c == '-' || c == '"' || c.is_ascii_punctuation()))
+    {
+        std::borrow::Cow::Borrowed(k)
+    } else {
+        std::borrow::Cow::Owned(strip_article(k))
+    }
+}
+
+/// A key for a folded name: without the article and without spaces or punctuation.
+fn strip_article(key: &str) -> String {
+    let k = key.trim();
+    let k = k
+        .strip_prefix("ال")
+        .filter(|r| r.chars().nth(1).is_some())
+        .unwrap_or(k);
+    k.chars()
+        .filter(|&c| !(c == ' ' || c == '-' || c == '"' || c.is_ascii_punctuation()))
+        .collect()
 }
 
 /// The day said in `[w0, w1)`, if any.
@@ -2088,10 +2207,9 @@ fn day_in(win: &Window<'_, '_>, items: &[Item<'_>], w0: u32, w1: u32) -> Option<
     let mut rel = None;
     let mut weekday: Option<(u8, bool)> = None;
     let mut explicit = None;
-    let inside: Vec<&Item<'_>> = items
-        .iter()
-        .filter(|it| it.first >= w0 && it.first < w1)
-        .collect();
+    let lo = items.partition_point(|it| it.first < w0);
+    let hi = items.partition_point(|it| it.first < w1);
+    let inside: &[Item<'_>] = &items[lo..hi.max(lo)];
     for (k, it) in inside.iter().enumerate() {
         match it.date() {
             Some(DateCue::Rel(n)) => {
@@ -2163,7 +2281,7 @@ impl<'l> Engine<'l> {
         let g = &self.lex.gazetteer;
         let mut ctx = Context {
             admin1: p.hint.clone(),
-            near: near.to_vec(),
+            near,
         };
         for a in &f.recent_admin1 {
             if !ctx.admin1.contains(a) {
@@ -2182,7 +2300,10 @@ impl<'l> Engine<'l> {
             let pl = g.place(id);
             if !p.hint.is_empty()
                 && pl.admin1.is_some_and(|a| !p.hint.contains(&a))
-                && matches!(pl.kind, PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Town)
+                && matches!(
+                    pl.kind,
+                    PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Town
+                )
             {
                 chosen = None;
             }
@@ -2190,12 +2311,17 @@ impl<'l> Engine<'l> {
             // a quarter, and no namesake lies there: the gazetteer lacks it.
             let small = matches!(pl.kind, PlaceKind::Village | PlaceKind::Abandoned)
                 || (pl.kind == PlaceKind::Town
-                    && matches!(p.kind_hint, Some(PlaceKind::Village | PlaceKind::Neighbourhood)));
+                    && matches!(
+                        p.kind_hint,
+                        Some(PlaceKind::Village | PlaceKind::Neighbourhood)
+                    ));
             if p.hint.is_empty()
                 && small
                 && !f.recent_admin1.is_empty()
                 && pl.admin1.is_some_and(|a| !f.recent_admin1.contains(&a))
-                && !article_admin1.first().is_some_and(|&a| pl.admin1 == Some(a))
+                && !article_admin1
+                    .first()
+                    .is_some_and(|&a| pl.admin1 == Some(a))
             {
                 chosen = None;
             }
@@ -2220,7 +2346,7 @@ impl<'l> Engine<'l> {
                     lat: Some(pl.lat),
                     lon: Some(pl.lon),
                     precision: Some(precision),
-                    key: format!("{}{}", pl.id, if p.rural { "/rural" } else { "" }),
+                    key: PlaceKey::Known(id, p.rural),
                 }
             }
             None => {
@@ -2242,7 +2368,7 @@ impl<'l> Engine<'l> {
                     lat: point.map(|p| p.0),
                     lon: point.map(|p| p.1),
                     precision: point.map(|_| GeoPrecision::District),
-                    key: format!("name:{}", p.key),
+                    key: PlaceKey::Named(p.key.as_str().into()),
                 }
             }
         }
@@ -2274,7 +2400,7 @@ impl<'l> Engine<'l> {
         struct Draft {
             inc: Incident,
             day: Option<DayKey>,
-            place_key: String,
+            place_key: PlaceKey,
             actor_known: bool,
             sentence: usize,
             resolved: Resolved,
@@ -2445,7 +2571,10 @@ impl<'l> Engine<'l> {
                 drop[i] = true;
                 continue;
             }
-            if !matches!(d.inc.target, Target::Civilians | Target::Unknown | Target::Armed) {
+            if !matches!(
+                d.inc.target,
+                Target::Civilians | Target::Unknown | Target::Armed
+            ) {
                 continue;
             }
             drop[i] = (0..n).any(|j| {
@@ -2477,7 +2606,15 @@ struct Resolved {
     lat: Option<f64>,
     lon: Option<f64>,
     precision: Option<GeoPrecision>,
-    key: String,
+    key: PlaceKey,
+}
+
+/// What makes two mentions the same place: a gazetteer place (and whether its countryside
+/// was meant), or a name the gazetteer lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PlaceKey {
+    Known(PlaceId, bool),
+    Named(std::rc::Rc<str>),
 }
 
 /// Whether `outer` only contains `inner` (a governorate or country beside one of its

@@ -29,6 +29,20 @@ impl Normalized {
         };
         let mut chars = original.char_indices().peekable();
         while let Some((at, c)) = chars.next() {
+            // Fast path: plain ASCII letters, digits and spaces, and plain Arabic letters,
+            // which fold to themselves (or to a lower-case letter).
+            let u = c as u32;
+            if u < 0x80 && c != '\'' && c != '`' && c != '\t' && c != '\r' {
+                n.text.push(c.to_ascii_lowercase());
+                n.origin.push(at as u32);
+                continue;
+            }
+            if matches!(u, 0x0621 | 0x0627 | 0x0628 | 0x062A..=0x063A | 0x0641..=0x0648 | 0x064A) {
+                n.text.push(c);
+                n.origin.push(at as u32);
+                n.origin.push(at as u32);
+                continue;
+            }
             // English possessive "'s" carries nothing for matching: "Syria's" reads "syria".
             if is_apostrophe(c) {
                 if let Some(&(_, s)) = chars.peek() {
@@ -208,7 +222,8 @@ fn fold_char(c: char) -> Fold {
         _ if ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c) => {
             Fold::Latin
         }
-        _ if c.is_uppercase() => Fold::Lower,
+        // Only alphabets with case (Latin, Greek, Cyrillic …) need lowering.
+        _ if u < 0x0530 && c.is_uppercase() => Fold::Lower,
         _ => Fold::Keep,
     }
 }

@@ -61,20 +61,33 @@ pub enum Added {
 /// A compiled set of phrases; see the module documentation.
 #[derive(Debug, Default)]
 pub struct PhraseSet {
-    exact: FxHashMap<Box<str>, u32>,
-    /// Arabic words listed with the article, by their stem: they match only a word of the
-    /// text that carries the article ("التحالف" matches "للتحالف" but not "تحالف").
-    exact_art: FxHashMap<Box<str>, u32>,
+    /// Whole-word keys: one lookup per reading of a text word finds all three kinds.
+    words: FxHashMap<Box<str>, Slots>,
     prefix: FxHashMap<Box<str>, u32>,
-    suffixed: FxHashMap<Box<str>, u32>,
-    words: u32,
+    any_suffixed: bool,
+    words_count: u32,
     /// (state, word) → state; state 0 is the root.
     edges: FxHashMap<(u32, u32), u32>,
     /// state → phrase, for states that end a phrase.
     terminal: FxHashMap<u32, u32>,
+    /// Whether a state has edges going on: most phrases are one word, and the next word
+    /// need not be read for them.
+    has_children: Vec<bool>,
     states: u32,
     phrases: u32,
     longest_prefix: usize,
+}
+
+/// The word ids a whole-word key stands for (0: none).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slots {
+    /// The word as listed.
+    exact: u32,
+    /// A word listed with the article, by its stem: it matches only a word of the text that
+    /// carries the article ("التحالف" matches "للتحالف" but not "تحالف").
+    art: u32,
+    /// A word listed with `+`: with or without a pronoun suffix.
+    suffixed: u32,
 }
 
 /// Builds a [`PhraseSet`].
@@ -124,27 +137,49 @@ impl PhraseSetBuilder {
                 return Added::Empty;
             }
             let set = &mut self.set;
-            let (map, key) = match kind {
+            let next_id = set.words_count + 1;
+            let id = match kind {
                 1 => {
                     set.longest_prefix = set.longest_prefix.max(key.chars().count());
-                    (&mut set.prefix, key)
-                }
-                2 => (&mut set.suffixed, key),
-                _ => match key.strip_prefix("ال") {
-                    Some(stem) if !is_latin(&key) && stem.chars().count() >= 2 => {
-                        (&mut set.exact_art, stem.to_string())
+                    // Every leading part is entered too (with id 0, if it is no word of its
+                    // own), so a lookup can stop at the first part no word starts with.
+                    for (i, c) in key.char_indices() {
+                        let end = i + c.len_utf8();
+                        if end < key.len() {
+                            set.prefix.entry(key[..end].into()).or_insert(0);
+                        }
                     }
-                    _ => (&mut set.exact, key),
-                },
-            };
-            let id = match map.get(key.as_str()) {
-                Some(&id) => id,
-                None => {
-                    set.words += 1;
-                    map.insert(key.into_boxed_str(), set.words);
-                    set.words
+                    let slot = set.prefix.entry(key.into_boxed_str()).or_insert(0);
+                    if *slot == 0 {
+                        *slot = next_id;
+                    }
+                    *slot
+                }
+                _ => {
+                    let (key, slot) = match key.strip_prefix("ال") {
+                        Some(stem) if kind == 0 && !is_latin(&key) && stem.chars().count() >= 2 => {
+                            (stem.to_string(), 1)
+                        }
+                        _ => (key, if kind == 2 { 2 } else { 0 }),
+                    };
+                    if kind == 2 {
+                        set.any_suffixed = true;
+                    }
+                    let slots = set.words.entry(key.into_boxed_str()).or_default();
+                    let field = match slot {
+                        0 => &mut slots.exact,
+                        1 => &mut slots.art,
+                        _ => &mut slots.suffixed,
+                    };
+                    if *field == 0 {
+                        *field = next_id;
+                    }
+                    *field
                 }
             };
+            if id == next_id {
+                set.words_count = next_id;
+            }
             ids.push(id);
         }
         if let Some(&i) = self.seen.get(&ids) {
@@ -158,6 +193,10 @@ impl PhraseSetBuilder {
                 None => {
                     set.states += 1;
                     set.edges.insert((state, id), set.states);
+                    if set.has_children.len() <= state as usize {
+                        set.has_children.resize(state as usize + 1, false);
+                    }
+                    set.has_children[state as usize] = true;
                     set.states
                 }
             };
@@ -211,6 +250,12 @@ fn is_latin(w: &str) -> bool {
 /// give "zar".
 pub fn skeleton(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    skeleton_into(word, &mut out);
+    out
+}
+
+/// As [`skeleton`], appending to `out`.
+fn skeleton_into(word: &str, out: &mut String) {
     let mut prev = '\0';
     for c in word.chars() {
         let c = match c {
@@ -224,7 +269,6 @@ pub fn skeleton(word: &str) -> String {
         out.push(c);
         prev = c;
     }
-    out
 }
 
 /// A token's candidate words: (word id, clitic byte length, had article).
@@ -241,23 +285,37 @@ impl PhraseSet {
         self.phrases == 0
     }
 
-    fn candidates(&self, text: &str, token: &Token, first: bool, out: &mut Vec<Candidate>) {
+    fn candidates(
+        &self,
+        text: &str,
+        token: &Token,
+        first: bool,
+        out: &mut Vec<Candidate>,
+        key: &mut String,
+    ) {
         let w = token.text(text);
         match token.script {
             Script::Digits => {
-                if let Some(&id) = self.exact.get(w) {
-                    out.push((id, 0, false));
+                if let Some(sl) = self.words.get(w) {
+                    if sl.exact != 0 {
+                        out.push((sl.exact, 0, false));
+                    }
                 }
             }
             Script::Latin => {
-                if let Some(&id) = self.exact.get(w) {
-                    out.push((id, 0, false));
+                if let Some(sl) = self.words.get(w) {
+                    if sl.exact != 0 {
+                        out.push((sl.exact, 0, false));
+                    }
                 }
-                let sk = skeleton(w);
-                if sk.chars().count() >= 3 {
-                    let key = format!("\u{1}{sk}");
-                    if let Some(&id) = self.exact.get(key.as_str()) {
-                        out.push((id, 0, false));
+                key.clear();
+                key.push('\u{1}');
+                skeleton_into(w, key);
+                if key.len() >= 4 {
+                    if let Some(sl) = self.words.get(key.as_str()) {
+                        if sl.exact != 0 {
+                            out.push((sl.exact, 0, false));
+                        }
                     }
                 }
                 self.prefix_candidates(w, 0, false, out);
@@ -271,24 +329,25 @@ impl PhraseSet {
                     let had_article = clitics.ends_with("ال")
                         || (clitics.ends_with("لل") && p >= 2)
                         || (p == 0 && w.starts_with("ال"));
-                    let stem = &w[p..];
-                    let key = stem;
+                    let key = &w[p..];
                     let cl = p as u8;
-                    if let Some(&id) = self.exact.get(key) {
-                        out.push((id, cl, had_article));
-                    }
-                    if had_article && p > 0 {
-                        if let Some(&id) = self.exact_art.get(key) {
-                            out.push((id, cl, had_article));
+                    if let Some(sl) = self.words.get(key) {
+                        if sl.exact != 0 {
+                            out.push((sl.exact, cl, had_article));
+                        }
+                        if sl.art != 0 && had_article && p > 0 {
+                            out.push((sl.art, cl, had_article));
+                        }
+                        if sl.suffixed != 0 {
+                            out.push((sl.suffixed, cl, had_article));
                         }
                     }
-                    if !self.suffixed.is_empty() {
-                        if let Some(&id) = self.suffixed.get(key) {
-                            out.push((id, cl, had_article));
-                        }
+                    if self.any_suffixed {
                         if let Some(s) = pronoun_suffix_split(key) {
-                            if let Some(&id) = self.suffixed.get(s) {
-                                out.push((id, cl, had_article));
+                            if let Some(sl) = self.words.get(s) {
+                                if sl.suffixed != 0 {
+                                    out.push((sl.suffixed, cl, had_article));
+                                }
                             }
                         }
                     }
@@ -306,9 +365,11 @@ impl PhraseSet {
             if n >= self.longest_prefix {
                 break;
             }
-            let end = i + c.len_utf8();
-            if let Some(&id) = self.prefix.get(&key[..end]) {
-                out.push((id, cl, art));
+            let head = &key[..i + c.len_utf8()];
+            match self.prefix.get(head) {
+                None => break,
+                Some(0) => {}
+                Some(&id) => out.push((id, cl, art)),
             }
         }
     }
@@ -331,14 +392,17 @@ impl PhraseSet {
             .collect();
         let mut first_cands = Vec::new();
         let mut next_cands = Vec::new();
+        let mut key_buf = String::new();
+        let mut best: Vec<(Candidate, u32)> = Vec::new();
         let mut i = 0;
         while i < content.len() {
+            let token = &tokens[content[i] as usize];
             first_cands.clear();
-            self.candidates(text, &tokens[content[i] as usize], true, &mut first_cands);
+            self.candidates(text, token, true, &mut first_cands, &mut key_buf);
             // Every phrase of the greatest length that starts here (ties all count: a word
             // can be an event and a place name at once).
             let mut best_end = 0usize;
-            let mut best: Vec<(Candidate, u32)> = Vec::new();
+            best.clear();
             for &cand in &first_cands {
                 let Some(&s) = self.edges.get(&(0, cand.0)) else {
                     continue;
@@ -350,6 +414,7 @@ impl PhraseSet {
                     i + 1,
                     s,
                     &mut next_cands,
+                    &mut key_buf,
                     &mut |end, phrase| {
                         if end > best_end {
                             best_end = end;
@@ -389,12 +454,19 @@ impl PhraseSet {
         pos: usize,
         state: u32,
         scratch: &mut Vec<Candidate>,
+        key: &mut String,
         report: &mut dyn FnMut(usize, u32),
     ) {
         if let Some(&phrase) = self.terminal.get(&state) {
             report(pos, phrase);
         }
-        if pos >= content.len() {
+        if pos >= content.len()
+            || !self
+                .has_children
+                .get(state as usize)
+                .copied()
+                .unwrap_or(false)
+        {
             return;
         }
         // Phrases do not cross punctuation other than spaces and hyphens.
@@ -405,14 +477,15 @@ impl PhraseSet {
             }
         }
         let mark = scratch.len();
-        self.candidates(text, &tokens[content[pos] as usize], false, scratch);
-        let cands: Vec<Candidate> = scratch[mark..].to_vec();
-        scratch.truncate(mark);
-        for cand in cands {
+        self.candidates(text, &tokens[content[pos] as usize], false, scratch, key);
+        let end = scratch.len();
+        for k in mark..end {
+            let cand = scratch[k];
             if let Some(&s) = self.edges.get(&(state, cand.0)) {
-                self.walk(text, tokens, content, pos + 1, s, scratch, report);
+                self.walk(text, tokens, content, pos + 1, s, scratch, key, report);
             }
         }
+        scratch.truncate(mark);
     }
 }
 

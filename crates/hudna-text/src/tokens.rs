@@ -43,8 +43,14 @@ impl Token {
 }
 
 fn script_of(c: char) -> Option<Script> {
-    if c.is_ascii_digit() {
-        return Some(Script::Digits);
+    if c.is_ascii() {
+        return if c.is_ascii_digit() {
+            Some(Script::Digits)
+        } else if c.is_ascii_alphabetic() {
+            Some(Script::Latin)
+        } else {
+            None
+        };
     }
     let u = c as u32;
     if (0x0620..=0x064A).contains(&u)
@@ -112,11 +118,11 @@ const AL: &str = "ال";
 pub fn proclitic_splits(word: &str) -> Splits {
     let mut out = Splits::default();
     out.push(0);
-    let chars = word.chars().count();
-    if chars < 3 {
+    // Arabic letters are two bytes each in UTF-8, so counting bytes counts letters.
+    let letters = |from: usize| (word.len() - from) / 2;
+    if letters(0) < 3 || word.len() > 255 {
         return out;
     }
-    let letters = |from: usize| word[from..].chars().count();
     let mut heads = [0usize, usize::MAX];
     if word.starts_with(WAW) || word.starts_with(FA) {
         heads[1] = 2;
