@@ -32,6 +32,10 @@ use crate::numbers::{casualty_kind, NumberReader, Toll, TollKind};
 /// Largest piece of text (bytes) folded and scanned at once.
 const WINDOW: usize = 64 * 1024;
 
+/// Most evidence spans kept for one incident: enough to check it, bounded for a text that
+/// repeats itself.
+const MAX_EVIDENCE: usize = 16;
+
 /// A phrase match or a number, in the folded text of one window.
 #[derive(Debug, Clone, Copy)]
 struct Item<'l> {
@@ -175,7 +179,6 @@ struct PlaceMention {
 struct Frame {
     kind: IncidentType,
     actor: Option<ActorId>,
-    actor_strength: u8,
     target_actor: Option<ActorId>,
     target: Option<TargetCue>,
     places: Vec<PlaceRef>,
@@ -298,7 +301,7 @@ struct CharCursor<'a> {
 }
 
 impl CharCursor<'_> {
-    fn to_char(&mut self, byte: usize) -> usize {
+    fn char_at(&mut self, byte: usize) -> usize {
         if byte < self.byte {
             self.byte = 0;
             self.chars = 0;
@@ -334,7 +337,6 @@ impl<'l> Engine<'l> {
             let items = self.items(folded, &tokens, &matches);
             let win = Window {
                 original: window,
-                offset: w0,
                 norm: &norm,
                 folded,
                 tokens: &tokens,
@@ -468,7 +470,6 @@ impl<'l> Engine<'l> {
 /// One window of an article, with its folded text, tokens and items.
 struct Window<'a, 'l> {
     original: &'a str,
-    offset: usize,
     norm: &'a Normalized,
     folded: &'a str,
     tokens: &'a [Token],
@@ -558,8 +559,8 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
     let mut reader = NumberReader::default();
     let mut last_end = u32::MAX;
     for it in items {
-        let joined = last_end == it.first
-            || (last_end != u32::MAX && it.first == last_end && win.clitics(it).starts_with('و'));
+        // "خمسة وعشرون": number words in a row, joined by و or not, make one number.
+        let joined = last_end == it.first;
         if it.is_number() {
             if !joined {
                 if let Some(n) = reader.finish() {
@@ -615,10 +616,23 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         }
     }
     for n in &numbers {
-        // Not a toll: a count of shells, a date, an age, a time.
-        let next = items.iter().find(|it| it.first >= n.end);
+        // Not a toll: a count of shells, a date, an age, a time. (A dual noun, "مدنيان",
+        // is its own counted noun.)
+        let dual = items.iter().any(|it| {
+            it.first == n.first
+                && it.has(|r| {
+                    matches!(
+                        r,
+                        Role::Number {
+                            kind: NumberKind::Dual,
+                            ..
+                        }
+                    )
+                })
+        });
+        let next = items.iter().find(|it| it.first >= n.end).filter(|_| !dual);
         if let Some(next) = next {
-            if next.first <= n.end + 1
+            if next.first == n.end
                 && (next.means().is_some()
                     || next.date().is_some()
                     || next.has(|r| matches!(r, Role::Event { .. })))
@@ -989,7 +1003,6 @@ impl<'l> Engine<'l> {
                 let f = Frame {
                     kind: prev.kind,
                     actor: prev.actor,
-                    actor_strength: 0,
                     target_actor: prev.target_actor,
                     target: self.target(items, &scope, t0, t1, t0).or(prev.target),
                     places: heads,
@@ -1132,6 +1145,8 @@ impl<'l> Engine<'l> {
                             continue;
                         }
                     }
+                    // The event word itself names the actor ("غارات روسية"): never a victim.
+                    let targetish = targetish && j != ti;
                     if targetish && !after_agent {
                         if target_actor.is_none() && actor != self.lex.unknown {
                             target_actor = Some(actor);
@@ -1163,8 +1178,10 @@ impl<'l> Engine<'l> {
                     }
                     let d = if it.first >= trig.end {
                         (it.first - trig.end) as i32
-                    } else {
+                    } else if it.end <= trig.first {
                         (trig.first - it.end) as i32 + 1
+                    } else {
+                        0
                     };
                     score -= d.min(8) / 2;
                     if best.is_none_or(|(_, s)| score > s) {
@@ -1394,7 +1411,6 @@ impl<'l> Engine<'l> {
             frames.push(Frame {
                 kind,
                 actor: actor.map(|(a, _)| a),
-                actor_strength: actor.map(|(_, s)| s).unwrap_or(0),
                 target_actor,
                 target,
                 places: fplaces,
@@ -1779,7 +1795,7 @@ impl<'l> Engine<'l> {
             } else {
                 Some(group)
             };
-            let key = strip_article(&key);
+            let key = strip_article(key);
             let direction = !rural
                 && prev_adjacent.is_some_and(|p| {
                     p.disc(Disc::Container)
@@ -2319,11 +2335,30 @@ impl<'l> Engine<'l> {
                 && small
                 && !f.recent_admin1.is_empty()
                 && pl.admin1.is_some_and(|a| !f.recent_admin1.contains(&a))
-                && !article_admin1
-                    .first()
-                    .is_some_and(|&a| pl.admin1 == Some(a))
+                && article_admin1.first().is_none_or(|&a| pl.admin1 != Some(a))
             {
                 chosen = None;
+            }
+            // A village listed with places that all lie in one other governorate ("بابيلا
+            // والحامدية ومعرة النعمان"): the gazetteer lacks the one meant.
+            if chosen.is_some() && p.hint.is_empty() && small {
+                let siblings: Vec<u16> = f
+                    .places
+                    .iter()
+                    .filter(|q| !std::ptr::eq(q.as_ref(), p))
+                    .filter_map(|q| q.group.as_ref())
+                    .filter(|g| {
+                        g.iter()
+                            .any(|&c| self.lex.gazetteer.place(c).kind.stands_alone())
+                    })
+                    .filter_map(|g| self.admin1_of_group(g))
+                    .collect();
+                if let Some(&first) = siblings.first() {
+                    if siblings.iter().all(|&a| a == first) && pl.admin1 != Some(first) {
+                        chosen = None;
+                        ctx.admin1.insert(0, first);
+                    }
+                }
             }
         }
         match chosen {
@@ -2425,8 +2460,8 @@ impl<'l> Engine<'l> {
             })
             .collect();
         for (fi, f) in st.frames.iter().enumerate() {
-            let cs = cursor.to_char(f.span.0);
-            let ce = cursor.to_char(f.span.1);
+            let cs = cursor.char_at(f.span.0);
+            let ce = cursor.char_at(f.span.1);
             let n_places = f.places.len();
             let resolved = &all[fi];
             let keep: Vec<bool> = resolved
@@ -2545,7 +2580,9 @@ impl<'l> Engine<'l> {
                         if d.inc.target_actor.is_none() {
                             d.inc.target_actor = draft.inc.target_actor.clone();
                         }
-                        if !d.inc.evidence.contains(&[cs, ce]) {
+                        if d.inc.evidence.len() < MAX_EVIDENCE
+                            && !d.inc.evidence.contains(&[cs, ce])
+                        {
                             d.inc.evidence.push([cs, ce]);
                         }
                     }

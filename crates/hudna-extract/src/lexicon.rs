@@ -315,6 +315,7 @@ impl Lexicon {
             .ok_or_else(|| bad(src, &actors_rel, 1, "no actor `UNKNOWN`".into()))?
             as ActorId;
         let mut actor_sets: Vec<Vec<ActorId>> = Vec::new();
+        let mut actor_phrases: Vec<String> = Vec::new();
         let mut set_index: FxHashMap<Vec<ActorId>, u16> = FxHashMap::default();
         let names_rel = format!("theatres/{theatre}/actor_names.tsv");
         let text = src.require(&names_rel)?;
@@ -351,9 +352,12 @@ impl Lexicon {
             };
             let article = fold(phrase).starts_with("ال");
             b.add(phrase, Role::Actor { set, kind, article }, plain);
+            actor_phrases.push(phrase.to_string());
         }
 
         // Lexicons.
+        let mut events = PhraseSetBuilder::new();
+        let mut event_roles: Vec<Role> = Vec::new();
         let rel = "lexicon/events.tsv";
         let text = src.require(rel)?;
         for (line, row) in rows(&text) {
@@ -376,6 +380,28 @@ impl Lexicon {
             };
             let phrase = cell(src, rel, line, &row, 2, "phrase")?;
             b.add(phrase, Role::Event { class, noun, weak }, plain);
+            events.add(&fold(phrase), plain);
+            event_roles.push(Role::Event { class, noun, weak });
+        }
+        // An actor phrase that begins with an event word ("غارات روسية", "القصف الروسي")
+        // reports the event too: the longest match must not hide it.
+        let events = events.build();
+        let mut tokens = Vec::new();
+        for phrase in &actor_phrases {
+            let folded = fold(phrase);
+            tokens.clear();
+            hudna_text::tokenize_into(&folded, &mut tokens);
+            let found = events.find(&folded, &tokens);
+            if let Some(m) = found.iter().find(|m| m.first == 0) {
+                let role = event_roles[m.phrase as usize];
+                let idx = match b.phrases.add(&folded, plain) {
+                    Added::New(i) | Added::Existing(i) => i as usize,
+                    Added::Empty => continue,
+                };
+                if !b.roles[idx].contains(&role) {
+                    b.roles[idx].push(role);
+                }
+            }
         }
         let rel = "lexicon/weapons.tsv";
         let text = src.require(rel)?;

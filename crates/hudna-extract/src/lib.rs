@@ -15,6 +15,8 @@ mod dates;
 mod engine;
 pub mod lexicon;
 mod numbers;
+#[cfg(test)]
+mod tests;
 
 pub use data::DataSource;
 use hudna_core::{Article, Incident};

@@ -323,7 +323,7 @@ impl PhraseSet {
             Script::Arabic => {
                 for p in proclitic_splits(w).iter() {
                     let clitics = &w[..p];
-                    if !first && !(p == 0 || clitics == "ال") {
+                    if !(first || p == 0 || clitics == "ال") {
                         continue;
                     }
                     let had_article = clitics.ends_with("ال")

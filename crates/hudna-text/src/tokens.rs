@@ -220,7 +220,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 let initial = i >= 1
                     && bytes[i - 1].is_ascii_alphabetic()
                     && (i == 1 || !bytes[i - 2].is_ascii_alphabetic());
-                !(prev_digit && next_digit) && !initial
+                !(initial || prev_digit && next_digit)
             }
             _ => false,
         };

@@ -1,0 +1,297 @@
+//! Extraction on sentences written for these tests (about real events, in our own words).
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use hudna_core::{Article, Incident, IncidentType, Target};
+
+use crate::Extractor;
+
+fn extractor() -> &'static Extractor {
+    static E: OnceLock<Extractor> = OnceLock::new();
+    E.get_or_init(|| Extractor::bundled().expect("bundled data loads"))
+}
+
+fn read(text: &str, published: Option<&str>) -> Vec<Incident> {
+    let article = Article {
+        id: "t".into(),
+        published: published.map(|p| p.parse().unwrap()),
+        text: text.into(),
+        ..Default::default()
+    };
+    extractor().extract(&article)
+}
+
+fn places(incidents: &[Incident]) -> Vec<&str> {
+    incidents
+        .iter()
+        .filter_map(|i| i.place.as_deref())
+        .collect()
+}
+
+#[test]
+fn a_list_of_shelled_villages_gives_one_incident_per_village() {
+    let got = read(
+        "قصفت قوات النظام، اليوم الثلاثاء، قرى حسرايا وكفرزيتا ومورك في ريف حماة الشمالي بقذائف المدفعية.",
+        Some("2019-05-07"),
+    );
+    assert_eq!(places(&got), ["حسرايا", "كفرزيتا", "مورك"], "{got:#?}");
+    for i in &got {
+        assert_eq!(i.kind, IncidentType::Shelling);
+        assert_eq!(i.perpetrator, "SYR_GOV");
+        assert_eq!(i.admin1.as_deref(), Some("Hama"));
+        assert_eq!(i.date, NaiveDate::from_ymd_opt(2019, 5, 7));
+    }
+}
+
+#[test]
+fn two_sentences_about_one_strike_give_one_incident() {
+    let got = read(
+        "شنت طائرات حربية روسية غارات على مدينة سراقب في ريف إدلب الشرقي. \
+         وأسفرت الغارات على سراقب عن مقتل أربعة مدنيين وإصابة سبعة آخرين.",
+        None,
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let i = &got[0];
+    assert_eq!(
+        (i.kind, i.perpetrator.as_str()),
+        (IncidentType::AirStrike, "RUS")
+    );
+    assert_eq!((i.killed, i.injured), (Some(4), Some(7)));
+    assert_eq!(i.evidence.len(), 2, "both sentences support it");
+}
+
+#[test]
+fn a_plain_qasf_is_shelling_unless_aircraft_are_named() {
+    let ground = read("قصفت قوات النظام بلدة كفرنبل جنوب إدلب.", None);
+    assert_eq!(ground[0].kind, IncidentType::Shelling);
+    let air = read("قصف طيران النظام بلدة كفرنبل جنوب إدلب.", None);
+    assert_eq!(air[0].kind, IncidentType::AirStrike);
+    assert_eq!(air[0].perpetrator, "SYR_GOV");
+    let helicopters = read("ألقت المروحيات براميل متفجرة على بلدة كفرنبل.", None);
+    assert_eq!(helicopters[0].kind, IncidentType::AirStrike);
+}
+
+#[test]
+fn attribution_patterns_name_the_perpetrator() {
+    let cases = [
+        ("قصفت قوات النظام بلدة كفرنبل بريف إدلب.", "SYR_GOV"),
+        (
+            "سقط قتيلان في قصف لقوات النظام على بلدة كفرنبل بريف إدلب.",
+            "SYR_GOV",
+        ),
+        (
+            "أصيب مدنيون برصاص قناص من قبل حاجز لحزب الله في بلدة مضايا.",
+            "HZB",
+        ),
+        ("استهدفت طائرات حربية روسية مدينة معرة النعمان.", "RUS"),
+        ("قصفت المدفعية التركية قرية تل الورد بريف الحسكة.", "TUR"),
+    ];
+    for (text, actor) in cases {
+        let got = read(text, None);
+        assert!(!got.is_empty(), "nothing read from {text}");
+        assert_eq!(got[0].perpetrator, actor, "{text}");
+    }
+}
+
+#[test]
+fn tolls_in_digits_and_words_keep_killed_and_injured_apart() {
+    let cases: [(&str, Option<u32>, Option<u32>); 5] = [
+        (
+            "قتل ثلاثة أطفال وأصيب خمسة مدنيين بقصف مدفعي على بلدة مورك.",
+            Some(3),
+            Some(5),
+        ),
+        ("استشهد مدنيان بقصف مدفعي على بلدة مورك.", Some(2), None),
+        (
+            "قتل أكثر من 50 شخصاً بقصف جوي على مدينة دوما.",
+            Some(50),
+            None,
+        ),
+        ("أصيب عشرون مدنياً بقصف مدفعي على بلدة مورك.", None, Some(20)),
+        (
+            "قصفت قوات النظام بلدة مورك دون وقوع إصابات.",
+            Some(0),
+            Some(0),
+        ),
+    ];
+    for (text, killed, injured) in cases {
+        let got = read(text, None);
+        assert_eq!(got.len(), 1, "{text}: {got:#?}");
+        assert_eq!((got[0].killed, got[0].injured), (killed, injured), "{text}");
+    }
+}
+
+#[test]
+fn a_toll_over_several_places_belongs_to_none_of_them() {
+    let got = read(
+        "قتل ستة مدنيين بغارات روسية على بلدتي بابيلا والحامدية ومدينة معرة النعمان.",
+        None,
+    );
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert!(got.iter().all(|i| i.killed.is_none()));
+}
+
+#[test]
+fn relative_days_resolve_against_publication() {
+    // 19 September 2016 was a Monday.
+    let got = read(
+        "قصفت قوات النظام أمس بلدة كفرنبل. وكانت الطائرات قد قصفت يوم السبت الماضي مدينة سراقب.",
+        Some("2016-09-19"),
+    );
+    let day = |place: &str| {
+        got.iter()
+            .find(|i| i.place.as_deref() == Some(place))
+            .unwrap()
+            .date
+    };
+    assert_eq!(day("كفرنبل"), NaiveDate::from_ymd_opt(2016, 9, 18));
+    assert_eq!(day("سراقب"), NaiveDate::from_ymd_opt(2016, 9, 17));
+    let explicit = read("قصفت قوات النظام بلدة مضايا في 29 شباط 2016.", None);
+    assert_eq!(explicit[0].date, NaiveDate::from_ymd_opt(2016, 2, 29));
+    // Without a year or a publication date, the day stays unknown.
+    let bare = read("قصفت قوات النظام بلدة مضايا في 29 شباط.", None);
+    assert_eq!(bare[0].date, None);
+}
+
+#[test]
+fn the_same_place_on_two_days_is_two_incidents() {
+    let got = read(
+        "قصفت قوات النظام بلدة البارة يوم الاثنين. وعادت قوات النظام لقصف بلدة البارة يوم الأربعاء.",
+        Some("2020-11-26"),
+    );
+    assert_eq!(got.len(), 2, "{got:#?}");
+}
+
+#[test]
+fn namesakes_follow_the_governorate_the_text_names() {
+    let aleppo = read("قصفت قوات النظام قرية الجابرية بريف حلب الجنوبي.", None);
+    assert_eq!(aleppo[0].admin1.as_deref(), Some("Aleppo"));
+    let homs = read("قصفت قوات النظام قرية الجابرية بريف حمص الشمالي.", None);
+    assert_eq!(homs[0].admin1.as_deref(), Some("Homs"));
+}
+
+#[test]
+fn countryside_with_no_town_is_the_governorate_seat_named() {
+    let got = read("قتل مدنيان بقصف جوي روسي على ريف إدلب الجنوبي.", None);
+    assert_eq!(places(&got), ["إدلب"]);
+    assert_eq!(got[0].admin1.as_deref(), Some("Idlib"));
+}
+
+#[test]
+fn neighbourhoods_of_cities_are_places() {
+    let got = read(
+        "سقطت قذائف هاون على حي باب توما وحي القصاع في العاصمة دمشق.",
+        None,
+    );
+    assert_eq!(places(&got), ["باب توما", "القصاع"], "{got:#?}");
+    assert!(got.iter().all(|i| i.admin1.as_deref() == Some("Damascus")));
+}
+
+#[test]
+fn related_headlines_at_the_foot_give_no_incidents() {
+    let text = "قصفت قوات النظام بلدة كفرنبل بريف إدلب.\n\nمقالات ذات صلة\n\
+                غارات روسية على مدينة سراقب\nقصف مدفعي على بلدة مورك";
+    let got = read(text, None);
+    assert_eq!(places(&got), ["كفرنبل"]);
+    let inline = "قصفت قوات النظام بلدة كفرنبل بريف إدلب.\nاقرأ أيضاً: غارات على سراقب\n\
+                  واستهدفت القوات ذاتها بلدة البارة.";
+    let got = read(inline, None);
+    assert_eq!(places(&got), ["كفرنبل", "البارة"]);
+}
+
+#[test]
+fn statements_threats_and_ceasefires_are_not_incidents() {
+    for text in [
+        "هدد وزير الدفاع بقصف مواقع المعارضة في إدلب إذا لم تنسحب.",
+        "دعت الأمم المتحدة الأطراف إلى احترام وقف إطلاق النار في حلب.",
+        "The minister warned that any attack on Idlib would be met with force.",
+    ] {
+        assert!(read(text, None).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn an_actor_only_accused_by_the_other_side_is_unknown() {
+    let got = read(
+        "قتل مدنيان بقذائف هاون سقطت على حي باب توما في دمشق، ويتهم النظام فصائل المعارضة \
+         بإطلاقها، في حين تنفي الفصائل ذلك وتتهم قوات النظام.",
+        None,
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "UNKNOWN");
+}
+
+#[test]
+fn targets_are_read_from_what_was_hit() {
+    let cases = [
+        ("استهدفت غارة روسية مستشفى في بلدة كفرنبل.", Target::Medical),
+        ("قصفت قوات النظام مدرسة في بلدة كفرنبل.", Target::Education),
+        (
+            "استهدفت غارة جوية قافلة مساعدات إنسانية في بلدة أورم الكبرى.",
+            Target::Humanitarian,
+        ),
+        (
+            "قصفت قوات النظام مواقع للفصائل في بلدة كفرنبل.",
+            Target::Armed,
+        ),
+        (
+            "قصفت قوات النظام منازل المدنيين في بلدة كفرنبل.",
+            Target::Civilians,
+        ),
+    ];
+    for (text, target) in cases {
+        let got = read(text, None);
+        assert!(!got.is_empty(), "nothing read from {text}");
+        assert_eq!(got[0].target, target, "{text}");
+    }
+}
+
+#[test]
+fn english_articles_give_the_same_incidents() {
+    let got = read(
+        "Russian warplanes struck the town of Kafr Nabl in southern Idlib on Tuesday, killing \
+         five civilians, a monitor said.",
+        Some("2019-05-08"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let i = &got[0];
+    assert_eq!(
+        (i.kind, i.perpetrator.as_str()),
+        (IncidentType::AirStrike, "RUS")
+    );
+    assert_eq!(i.admin1.as_deref(), Some("Idlib"));
+    assert_eq!(i.killed, Some(5));
+    assert_eq!(i.date, NaiveDate::from_ymd_opt(2019, 5, 7));
+}
+
+#[test]
+fn evidence_spans_index_the_original_text() {
+    // Diacritics, tatweel and a bidi mark shift folded offsets away from the original ones.
+    let text = "أفاد مراسل محلي.\nقَصَفَتْ قـوات النظام\u{200f} بلدةَ كفرنبل، وقُتل مدنيان.";
+    let got = read(text, None);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let chars: Vec<char> = text.chars().collect();
+    let [s, e] = got[0].evidence[0];
+    let span: String = chars[s..e].iter().collect();
+    assert!(span.starts_with("قَصَفَتْ"), "{span}");
+    assert!(span.ends_with("مدنيان."), "{span}");
+}
+
+#[test]
+fn clitics_are_read_off_triggers_actors_and_places() {
+    let got = read("وبقصفٍ لقوات النظام على بلدة كفرنبل قتل مدنيان.", None);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "SYR_GOV");
+    assert_eq!(got[0].place.as_deref(), Some("كفرنبل"));
+}
+
+#[test]
+fn a_ten_megabyte_article_is_read_in_windows() {
+    let sentence = "قصفت قوات النظام بلدة كفرنبل بريف إدلب، دون وقوع إصابات.\n";
+    let text = sentence.repeat(10_000_000 / sentence.len() + 1);
+    let got = read(&text, None);
+    // One place, one day, one actor: the repetitions are one incident.
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].evidence.len(), 16, "evidence is bounded too");
+}
