@@ -176,6 +176,9 @@ pub struct Incident {
     /// Injured, as stated for this incident.
     #[serde(default)]
     pub injured: Option<u32>,
+    /// The perpetrator itself said it carried the event out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claimed: bool,
     /// How precisely `lat`/`lon` locate the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_precision: Option<GeoPrecision>,
@@ -216,6 +219,7 @@ mod tests {
             killed: Some(20),
             injured: None,
             geo_precision: Some(GeoPrecision::Locality),
+            claimed: false,
             evidence: vec![[0, 10]],
         };
         let s = serde_json::to_string(&i).unwrap();

@@ -193,6 +193,8 @@ struct Frame {
     headline: bool,
     /// Governorates named in the two sentences before this one, latest first.
     recent_admin1: Vec<u16>,
+    /// The perpetrator claimed it.
+    claimed: bool,
 }
 
 /// What the reading of an article remembers from one sentence to the next.
@@ -258,7 +260,12 @@ fn cut(lex: &Lexicon, text: &str) -> (usize, Vec<(usize, usize)>) {
         if lex.cutoff.iter().any(starts) {
             return (start, skipped);
         }
-        if lex.skipline.iter().any(starts) {
+        if let Some(p) = lex.skipline.iter().find(|p| starts(p)) {
+            // "اقرأ أيضاً" alone on its line heads a list of headlines: the article ends.
+            let rest = &f[p.len()..];
+            if rest.chars().filter(|c| c.is_alphanumeric()).count() < 3 && trimmed.len() == head {
+                return (start, skipped);
+            }
             skipped.push((start, pos));
         }
     }
@@ -921,6 +928,40 @@ impl<'l> Engine<'l> {
             .map(|(_, &i)| i)
             .collect();
 
+        // "تبنى تنظيم داعش التفجيرات", "IS claimed responsibility": the claimant is the
+        // perpetrator of the events just reported, and they are confirmed.
+        if let Some(cue) = items.iter().find(|it| it.disc(Disc::Claim)) {
+            let claimant = items
+                .iter()
+                .filter(|it| it.first.abs_diff(cue.first) <= 10)
+                .flat_map(|it| it.actor_roles().map(move |r| (it, r)))
+                .find(|(_, (_, kind, _))| matches!(kind, ActorKind::Name | ActorKind::Air))
+                .map(|(_, (set, _, _))| self.lex.actor_sets[set as usize][0]);
+            if let Some(a) = claimant {
+                // The claim names what it claims ("التفجيرات"): only events of that kind.
+                let claimed_kind = items.iter().find_map(|it| match it.event() {
+                    Some((EventClass::Type(t), ..)) if it.first > cue.first => Some(t),
+                    _ => None,
+                });
+                let since = st.sentence.saturating_sub(4);
+                for f in st
+                    .frames
+                    .iter_mut()
+                    .rev()
+                    .take_while(|f| f.sentence >= since)
+                {
+                    if claimed_kind.is_some_and(|k| k != f.kind) {
+                        continue;
+                    }
+                    if f.actor.is_none() || f.actor == Some(self.lex.unknown) || f.actor == Some(a)
+                    {
+                        f.actor = Some(a);
+                        f.claimed = true;
+                    }
+                }
+            }
+        }
+
         // Remember actors named here, for weak names later.
         for it in items {
             if within(&scope.accusation, it.first) {
@@ -1017,6 +1058,7 @@ impl<'l> Engine<'l> {
                     sentence: st.sentence,
                     headline: false,
                     recent_admin1: st.recent_admin1(),
+                    claimed: false,
                 };
                 trace!(
                     self,
@@ -1056,11 +1098,13 @@ impl<'l> Engine<'l> {
 
             // Means.
             let mut means: Option<Means> = None;
+            let mut ground_named = false;
             for it in items.iter().filter(|it| in_window(it.first)) {
                 if let Some(m) = it.means() {
-                    if within(&scope.origin, it.first) {
+                    if within(&scope.origin, it.first) || m == Means::Support {
                         continue;
                     }
+                    ground_named |= m == Means::Ground;
                     means = Some(match (means, m) {
                         (Some(Means::Air), _) | (_, Means::Air) => Means::Air,
                         (Some(Means::Drone), _) | (_, Means::Drone) => Means::Drone,
@@ -1094,6 +1138,15 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                     let prev = j.checked_sub(1).map(|p| &items[p]);
+                    // "تحت سيطرة تنظيم الدولة", "an IS-held town": the actor holds the place.
+                    let holds = prev
+                        .is_some_and(|p| p.disc(Disc::Controller) && it.first - p.end <= 1)
+                        || items
+                            .get(j + 1)
+                            .is_some_and(|n| n.disc(Disc::Held) && n.first == it.end);
+                    if holds {
+                        continue;
+                    }
                     // "مدعوم من تركيا", "مع النظام", "ضد": not the one who acted.
                     let prev_word = win.tok(it.first.saturating_sub(1));
                     if matches!(prev_word, "مع" | "with" | "ضد" | "against")
@@ -1145,6 +1198,24 @@ impl<'l> Engine<'l> {
                             continue;
                         }
                     }
+                    // "a building of the Asayish": what belongs to an actor was hit.
+                    // ("aircraft of the coalition" is the coalition acting.)
+                    let of_at = if win.tok(it.first.saturating_sub(1)) == "of" {
+                        Some(it.first.saturating_sub(1))
+                    } else if win.tok(it.first.saturating_sub(1)) == "the"
+                        && win.tok(it.first.saturating_sub(2)) == "of"
+                    {
+                        Some(it.first.saturating_sub(2))
+                    } else {
+                        None
+                    };
+                    let of_the = win.tokens[it.first as usize].script == Script::Latin
+                        && of_at.is_some_and(|o| {
+                            !items
+                                .iter()
+                                .any(|x| x.end == o && (x.means().is_some() || x.event().is_some()))
+                        });
+                    let targetish = targetish || (of_the && !after_agent);
                     // The event word itself names the actor ("غارات روسية"): never a victim.
                     let targetish = targetish && j != ti;
                     if targetish && !after_agent {
@@ -1251,13 +1322,13 @@ impl<'l> Engine<'l> {
                     Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
                     Some(Means::Explosive) => Some(IncidentType::Explosion),
                     Some(Means::Gun) => Some(IncidentType::Attack),
-                    Some(Means::Ground) => Some(IncidentType::Shelling),
-                    None if last_kind.is_some() => {
+                    Some(Means::Ground | Means::Missile) => Some(IncidentType::Shelling),
+                    Some(Means::Support) | None if last_kind.is_some() => {
                         // A generic word after an event of the same sentence continues it
                         // ("هجوم ... استهدف موقعاً").
                         last_kind
                     }
-                    None => {
+                    Some(Means::Support) | None => {
                         let actor_code = actor.map(|(a, _)| self.lex.code(a));
                         // "القصف", "الاستهداف": the event already reported.
                         let definite = trig.article && !weak;
@@ -1408,6 +1479,14 @@ impl<'l> Engine<'l> {
                 let tied = tied.filter(|_| fplaces.len() > 1);
                 ftolls.push((tied, *t));
             }
+            // "قصف بقذائف الهاون وبالطائرات المسيرة": two kinds of attack, two incidents.
+            let also_shelling = kind == IncidentType::AirStrike
+                && ground_named
+                && matches!(
+                    class,
+                    EventClass::Strike | EventClass::Type(IncidentType::Shelling)
+                );
+            let frame_count = frames.len();
             frames.push(Frame {
                 kind,
                 actor: actor.map(|(a, _)| a),
@@ -1421,7 +1500,13 @@ impl<'l> Engine<'l> {
                 sentence: st.sentence,
                 headline: st.in_headline,
                 recent_admin1: st.recent_admin1(),
+                claimed: false,
             });
+            if also_shelling {
+                let mut ground = frames[frame_count].clone();
+                ground.kind = IncidentType::Shelling;
+                frames.push(ground);
+            }
         }
 
         for f in &frames {
@@ -1530,7 +1615,12 @@ impl<'l> Engine<'l> {
                         while k < t1 && win.capital(k) && !covered(k) {
                             k += 1;
                         }
-                        k < t1 && (win.gap(k, k).contains(',') || win.tok(k) == "and")
+                        // "in Kansafra, Sfuhen and Fulayfel": another capitalised name follows.
+                        let next_name = if win.tok(k) == "and" { k + 1 } else { k };
+                        k < t1
+                            && (win.gap(k, k).contains(',') || win.tok(k) == "and")
+                            && next_name < t1
+                            && win.capital(next_name)
                     };
                 if latin_list && !covered(tok) {
                     if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false) {
@@ -2442,6 +2532,8 @@ impl<'l> Engine<'l> {
             headline: bool,
         }
         let mut drafts: Vec<Draft> = Vec::new();
+        // Drafts by type and place, to find the one a mention merges into without a scan.
+        let mut by_place: FxHashMap<(IncidentType, PlaceKey), Vec<usize>> = FxHashMap::default();
         let mut cursor = CharCursor {
             text: &article.text,
             byte: 0,
@@ -2464,14 +2556,21 @@ impl<'l> Engine<'l> {
             let ce = cursor.char_at(f.span.1);
             let n_places = f.places.len();
             let resolved = &all[fi];
+            // Frames are in sentence order: those of this sentence sit next to it.
+            let lo = st.frames[..fi]
+                .iter()
+                .rposition(|g2| g2.sentence != f.sentence)
+                .map_or(0, |i| i + 1);
+            let hi = st.frames[fi..]
+                .iter()
+                .position(|g2| g2.sentence != f.sentence)
+                .map_or(st.frames.len(), |i| fi + i);
             let keep: Vec<bool> = resolved
                 .iter()
                 .map(|r| {
-                    !st.frames
+                    !all[lo..hi]
                         .iter()
-                        .zip(all.iter())
-                        .filter(|(g2, _)| g2.sentence == f.sentence)
-                        .any(|(_, rs)| rs.iter().any(|q| contains(g, r, q)))
+                        .any(|rs| rs.iter().any(|q| contains(g, r, q)))
                 })
                 .collect();
             for (pi, p) in f.places.iter().enumerate() {
@@ -2540,6 +2639,7 @@ impl<'l> Engine<'l> {
                     killed,
                     injured,
                     geo_precision: precision,
+                    claimed: f.claimed,
                     evidence: vec![[cs, ce]],
                 };
                 let draft = Draft {
@@ -2552,15 +2652,20 @@ impl<'l> Engine<'l> {
                     headline: f.headline,
                 };
                 // Merge with an earlier draft of the same event.
-                let same = drafts.iter_mut().find(|d| {
-                    d.inc.kind == draft.inc.kind
-                        && d.place_key == draft.place_key
-                        && (d.day == draft.day || d.day.is_none() || draft.day.is_none())
+                let slot = by_place
+                    .entry((draft.inc.kind, draft.place_key.clone()))
+                    .or_default();
+                let same = slot.iter().copied().find(|&i| {
+                    let d = &drafts[i];
+                    (d.day == draft.day || d.day.is_none() || draft.day.is_none())
                         && (d.inc.perpetrator == draft.inc.perpetrator
                             || !d.actor_known
                             || !draft.actor_known)
                 });
-                match same {
+                if same.is_none() {
+                    slot.push(drafts.len());
+                }
+                match same.map(|i| &mut drafts[i]) {
                     Some(d) => {
                         let _ = d.sentence;
                         d.headline = d.headline && draft.headline;
@@ -2572,6 +2677,7 @@ impl<'l> Engine<'l> {
                             d.day = draft.day;
                             d.inc.date = d.inc.date.or(draft.inc.date);
                         }
+                        d.inc.claimed |= draft.inc.claimed;
                         d.inc.killed = d.inc.killed.or(draft.inc.killed);
                         d.inc.injured = d.inc.injured.or(draft.inc.injured);
                         if target_rank(draft.inc.target) < target_rank(d.inc.target) {
@@ -2599,6 +2705,16 @@ impl<'l> Engine<'l> {
         let mut drop = vec![false; n];
         for i in 0..n {
             let d = &drafts[i];
+            let broad = match d.resolved.place {
+                Some(p) => !matches!(
+                    g.place(p).kind,
+                    PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Neighbourhood
+                ),
+                None => false,
+            };
+            if !broad && !d.headline {
+                continue;
+            }
             // A headline that the body reports in more detail is not another event.
             if d.headline
                 && drafts
@@ -2648,7 +2764,7 @@ struct Resolved {
 
 /// What makes two mentions the same place: a gazetteer place (and whether its countryside
 /// was meant), or a name the gazetteer lacks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum PlaceKey {
     Known(PlaceId, bool),
     Named(std::rc::Rc<str>),

@@ -35,12 +35,17 @@ pub enum Means {
     Air,
     /// Drones.
     Drone,
-    /// Artillery, mortars, rockets, tanks.
+    /// Artillery, mortars, tanks.
     Ground,
+    /// Rockets and missiles: from the ground, unless aircraft are named with them.
+    Missile,
     /// Small arms, snipers.
     Gun,
     /// IEDs, car bombs, mines, suicide bombers.
     Explosive,
+    /// Cover or support ("بغطاء جوي", "air cover"): says nothing of how the event itself
+    /// was carried out.
+    Support,
 }
 
 /// How a phrase names an actor; see `actor_names.tsv`.
@@ -142,6 +147,9 @@ pub enum Disc {
     Backer,
     Personnel,
     Outlet,
+    Controller,
+    Held,
+    Claim,
 }
 
 /// One role of a phrase.
@@ -410,8 +418,10 @@ impl Lexicon {
                 "air" => Means::Air,
                 "drone" => Means::Drone,
                 "ground" => Means::Ground,
+                "missile" => Means::Missile,
                 "gun" => Means::Gun,
                 "explosive" => Means::Explosive,
+                "support" => Means::Support,
                 m => return Err(bad(src, rel, line, format!("unknown means `{m}`"))),
             };
             b.add(
@@ -530,6 +540,9 @@ impl Lexicon {
                 "backer" => Disc::Backer,
                 "personnel" => Disc::Personnel,
                 "outlet" => Disc::Outlet,
+                "controller" => Disc::Controller,
+                "held" => Disc::Held,
+                "claim" => Disc::Claim,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);

@@ -80,7 +80,8 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 eprintln!("hudna: {name}:{rejected_line}, skipped");
                 if args.strict {
                     out.flush()?;
-                    anyhow::bail!("{name}: stopping at the first rejected line (--strict)");
+                    eprintln!("hudna: stopping at the first rejected line (--strict)");
+                    return Ok(ExitCode::from(1));
                 }
             }
         }
