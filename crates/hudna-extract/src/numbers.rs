@@ -115,7 +115,7 @@ mod tests {
         assert!(r.feed(unit(5).iter(), None, 0, 1));
         assert!(r.feed(unit(20).iter(), None, 1, 2));
         assert_eq!(r.finish().unwrap().value, 25);
-        let scale = vec![Role::Number {
+        let scale = [Role::Number {
             kind: NumberKind::Scale,
             value: 1000,
         }];
