@@ -859,10 +859,25 @@ impl<'l> Engine<'l> {
                 scope.accusation.push((it.first, t1));
             }
             if it.disc(Disc::Origin) {
-                scope.origin.push((
-                    it.end,
-                    (it.end + 5).min(clause_end(it.first).max(it.end + 2)),
-                ));
+                // The place right after the cue, its containers and the force stationed
+                // there: stop at the first word that is none of these.
+                let mut end = it.end;
+                for x in items.iter().filter(|x| x.first >= it.end) {
+                    let placey = x.place_group().is_some()
+                        || x.disc(Disc::Placetype)
+                        || x.disc(Disc::Container)
+                        || x.disc(Disc::Placelist)
+                        || x.has(|r| matches!(r, Role::Actor { .. }));
+                    if !placey || x.first > end + 1 {
+                        break;
+                    }
+                    end = x.end;
+                }
+                scope.origin.push((it.end, end.max(it.end + 1)));
+            }
+            if it.disc(Disc::Unit) {
+                // "لواء هنانو": a unit's name, not a place.
+                scope.route.push((it.end, it.end + 2));
             }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
@@ -1102,6 +1117,13 @@ impl<'l> Engine<'l> {
             for it in items.iter().filter(|it| in_window(it.first)) {
                 if let Some(m) = it.means() {
                     if within(&scope.origin, it.first) || m == Means::Support {
+                        continue;
+                    }
+                    // "تحليق لطائرات حربية": aircraft that only flew.
+                    if items
+                        .iter()
+                        .any(|f| f.disc(Disc::Flight) && f.end <= it.first && it.first - f.end <= 3)
+                    {
                         continue;
                     }
                     ground_named |= m == Means::Ground;
@@ -2230,6 +2252,46 @@ fn is_function_word(w: &str) -> bool {
             | "that"
             | "which"
             | "who"
+            | "لم"
+            | "لن"
+            | "لا"
+            | "قد"
+            | "ما"
+            | "لقد"
+            | "كان"
+            | "كانت"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "انه"
+            | "انها"
+            | "اذ"
+            | "اذا"
+            | "لكن"
+            | "غير"
+            | "سوي"
+            | "بحسب"
+            | "وفق"
+            | "وفقا"
+            | "ايضا"
+            | "حسب"
+            | "نحو"
+            | "عبر"
+            | "ضمن"
+            | "دون"
+            | "رغم"
+            | "تحت"
+            | "فوق"
+            | "امام"
+            | "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northern"
+            | "southern"
+            | "eastern"
+            | "western"
+            | "central"
     )
 }
 
@@ -2716,11 +2778,7 @@ impl<'l> Engine<'l> {
                 continue;
             }
             // A headline that the body reports in more detail is not another event.
-            if d.headline
-                && drafts
-                    .iter()
-                    .any(|e| !e.headline && e.inc.kind == d.inc.kind)
-            {
+            if d.headline && drafts.iter().any(|e| !e.headline) {
                 drop[i] = true;
                 continue;
             }

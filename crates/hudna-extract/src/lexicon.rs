@@ -150,6 +150,8 @@ pub enum Disc {
     Controller,
     Held,
     Claim,
+    Unit,
+    Flight,
 }
 
 /// One role of a phrase.
@@ -543,6 +545,8 @@ impl Lexicon {
                 "controller" => Disc::Controller,
                 "held" => Disc::Held,
                 "claim" => Disc::Claim,
+                "unit" => Disc::Unit,
+                "flight" => Disc::Flight,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
