@@ -2777,6 +2777,18 @@ impl<'l> Engine<'l> {
             if !broad && !d.headline {
                 continue;
             }
+            // An event placed only in the country, when the article places others, is a
+            // summary of those.
+            if d.resolved.place.is_some_and(|p| g.place(p).kind == PlaceKind::Country)
+                && drafts.iter().any(|e| {
+                    e.resolved
+                        .place
+                        .is_none_or(|p| g.place(p).kind != PlaceKind::Country)
+                })
+            {
+                drop[i] = true;
+                continue;
+            }
             // A headline that the body reports in more detail is not another event.
             if d.headline && drafts.iter().any(|e| !e.headline) {
                 drop[i] = true;
