@@ -690,6 +690,8 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                 matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
                     && f >= n.end
                     && f - n.end <= 6
+                    // Not across a comma: "rose to 16, … injuries".
+                    && !(n.end..=f).any(|k| win.gap(k, k).contains(','))
             })
             .min_by_key(|&&(f, _, _)| f);
         let kind = match (before, after) {
@@ -2616,7 +2618,6 @@ impl<'l> Engine<'l> {
         for (fi, f) in st.frames.iter().enumerate() {
             let cs = cursor.char_at(f.span.0);
             let ce = cursor.char_at(f.span.1);
-            let n_places = f.places.len();
             let resolved = &all[fi];
             // Frames are in sentence order: those of this sentence sit next to it.
             let lo = st.frames[..fi]
@@ -2635,6 +2636,7 @@ impl<'l> Engine<'l> {
                         .any(|rs| rs.iter().any(|q| contains(g, r, q)))
                 })
                 .collect();
+            let n_places = keep.iter().filter(|k| **k).count();
             for (pi, p) in f.places.iter().enumerate() {
                 if !keep[pi] {
                     continue;

@@ -597,23 +597,28 @@ impl Lexicon {
                 continue;
             }
             let latin = folded.chars().any(|c| c.is_ascii_alphabetic());
-            let idx = match b.phrases.add(&folded, if latin { skeleton } else { plain }) {
-                Added::New(i) | Added::Existing(i) => i as usize,
-                Added::Empty => continue,
-            };
-            if b.roles.len() <= idx {
-                b.roles.resize(idx + 1, Vec::new());
-            }
-            let g = *group_of.entry(idx).or_insert_with(|| {
-                place_groups.push(Vec::new());
-                (place_groups.len() - 1) as u32
-            });
-            let group = &mut place_groups[g as usize];
-            if !group.contains(&id) {
-                group.push(id);
-            }
-            if !b.roles[idx].contains(&Role::Place(g)) {
-                b.roles[idx].push(Role::Place(g));
+            // A Latin name is entered as written and by its rough key: the written form
+            // wins where it exists, the rough key finds other transliterations.
+            let options: &[PhraseOptions] = if latin { &[plain, skeleton] } else { &[plain] };
+            for &opt in options {
+                let idx = match b.phrases.add(&folded, opt) {
+                    Added::New(i) | Added::Existing(i) => i as usize,
+                    Added::Empty => continue,
+                };
+                if b.roles.len() <= idx {
+                    b.roles.resize(idx + 1, Vec::new());
+                }
+                let g = *group_of.entry(idx).or_insert_with(|| {
+                    place_groups.push(Vec::new());
+                    (place_groups.len() - 1) as u32
+                });
+                let group = &mut place_groups[g as usize];
+                if !group.contains(&id) {
+                    group.push(id);
+                }
+                if !b.roles[idx].contains(&Role::Place(g)) {
+                    b.roles[idx].push(Role::Place(g));
+                }
             }
         }
 
