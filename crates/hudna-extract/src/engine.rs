@@ -1306,6 +1306,19 @@ impl<'l> Engine<'l> {
             if air_actor && means.is_none() {
                 means = Some(Means::Air);
             }
+            // Missiles by the side whose air raids were just reported are those raids
+            // ("غارات إسرائيلية … 3 صواريخ إسرائيلية استهدفت").
+            if means == Some(Means::Missile) {
+                let prev_air = st.frames.last().filter(|f| {
+                    f.kind == IncidentType::AirStrike
+                        && st.sentence - f.sentence <= 1
+                        && f.actor.is_some()
+                        && f.actor == best.map(|(a, _)| a)
+                });
+                if prev_air.is_some() {
+                    means = Some(Means::Air);
+                }
+            }
             let mut actor = best.map(|(a, s)| (a, s.clamp(0, 20) as u8));
             if actor.is_none() {
                 actor = carried_actor;
