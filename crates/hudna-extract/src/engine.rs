@@ -1377,8 +1377,20 @@ impl<'l> Engine<'l> {
                         } else {
                             None
                         };
+                        // The same side's last event in the article, a few sentences back:
+                        // "a Turkish drone hit a car … Turkey targeted a vehicle".
+                        let same_actor_kind = actor.and_then(|(a, _)| {
+                            st.frames
+                                .iter()
+                                .rev()
+                                .take_while(|f| st.sentence - f.sentence <= 3)
+                                .find(|f| f.actor == Some(a) && a != self.lex.unknown)
+                                .map(|f| f.kind)
+                        });
                         if let Some(pk) = prev_kind {
                             Some(pk)
+                        } else if let Some(k) = same_actor_kind {
+                            Some(k)
                         } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
@@ -1631,12 +1643,17 @@ impl<'l> Engine<'l> {
         let mut last_place_end: Option<u32> = None;
         // A list opened by a plural place word is going on.
         let mut in_list = false;
+        // The last place read was a container ("في الغوطة الشرقية").
+        let mut list_after_container = false;
         let mut tok = t0;
         while tok < t1 {
             // Skip glue between a place word and its name: "villages of", "قرى “".
             let opened_here = opener.is_some_and(|(o, ..)| o == tok);
-            let list_continues =
-                in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
+            let list_continues = in_list
+                && last_place_end.is_some_and(|e| coordinated(win, e, tok))
+                && (!list_after_container
+                    || win.tok(tok).starts_with('و')
+                    || last_place_end.is_some_and(|e| (e..tok).any(|k| win.tok(k) == "و")));
             let Some(ii) = item_index(tok) else {
                 let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
                 // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
@@ -1854,8 +1871,13 @@ impl<'l> Engine<'l> {
                         "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
                     )
             });
+            // "محافظتي الرقة ودير الزور": joined by a bare "و", the second place plays the
+            // first one's part; after a comma a new item of the outer list begins.
             let coordinated_prev = last_place_end
-                .filter(|&e| coordinated(win, e, it.first))
+                .filter(|&e| {
+                    coordinated(win, e, it.first)
+                        && !(e..=it.first).any(|k| win.gap(k, k).contains(','))
+                })
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
@@ -1944,7 +1966,11 @@ impl<'l> Engine<'l> {
                 kind_hint,
             };
             if role == PlaceRole::Container {
-                in_list = false;
+                // A list may go on after "في X" only with "و": "… في الغوطة الشرقية،
+                // و"عرطوز، صحنايا"".
+                list_after_container = true;
+            } else {
+                list_after_container = false;
             }
             if role == PlaceRole::Container {
                 // Containers hint the governorate of the places before them.
