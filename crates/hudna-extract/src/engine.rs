@@ -1677,7 +1677,7 @@ impl<'l> Engine<'l> {
                             && win.capital(next_name)
                     };
                 if latin_list && !covered(tok) {
-                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false) {
+                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false, false) {
                         out.push(m);
                         last_place_end = Some(next);
                         in_list = true;
@@ -1703,7 +1703,7 @@ impl<'l> Engine<'l> {
                             })
                     };
                     if let Some((mut m, next)) = self
-                        .unknown_name(win, items, tok, t1, strip_waw)
+                        .unknown_name(win, items, tok, t1, strip_waw, opened_here)
                         .filter(|(_, next)| opened_here || bounded(*next))
                     {
                         if opened_here {
@@ -1745,7 +1745,9 @@ impl<'l> Engine<'l> {
                     start += 1;
                 }
                 if start < it.first {
-                    if let Some((m, next)) = self.unknown_name(win, items, start, it.first, false) {
+                    if let Some((m, next)) =
+                        self.unknown_name(win, items, start, it.first, false, false)
+                    {
                         out.push(m);
                         last_place_end = Some(next);
                         continue;
@@ -1840,13 +1842,17 @@ impl<'l> Engine<'l> {
             }
             // A one-word match that is only the first word of a longer name the gazetteer
             // lacks ("خربة" + "الشعير"): read the whole name instead.
-            let single_head = it.end == it.first + 1 && NAME_HEADS.contains(&win.tok(it.first));
+            let single_head = it.end == it.first + 1
+                && (NAME_HEADS.contains(&win.tok(it.first))
+                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end))));
             let covered_by_word = |k: u32| {
                 let i = items.partition_point(|x| x.first <= k);
                 i > 0 && items[i - 1].end > k && items[i - 1].is_word()
             };
             if single_head && it.end < t1 && !covered_by_word(it.end) {
-                if let Some((m, next)) = self.unknown_name(win, items, it.first, t1, true) {
+                if let Some((m, next)) =
+                    self.unknown_name(win, items, it.first, t1, true, opened_here)
+                {
                     if next > it.end {
                         out.push(m);
                         last_place_end = Some(next);
@@ -2063,6 +2069,7 @@ impl<'l> Engine<'l> {
         tok: u32,
         t1: u32,
         strip_waw: bool,
+        after_place_word: bool,
     ) -> Option<(PlaceMention, u32)> {
         let t = &win.tokens[tok as usize];
         if t.script == Script::Digits {
@@ -2121,7 +2128,14 @@ impl<'l> Engine<'l> {
             } else {
                 w
             };
+            // Two words with the article make a name only right after a place word ("جبهة
+            // البحوث العلمية", "قرية النهر الأبيض"); elsewhere it is a noun and its adjective.
             let joins = NAME_HEADS.contains(&head)
+                || NAME_TAILS.contains(&nw)
+                || (after_place_word
+                    && head.starts_with("ال")
+                    && nw.starts_with("ال")
+                    && !self.lex.place_stopwords.contains(&strip_article(nw)))
                 || (nw.starts_with("ال")
                     && !head.starts_with("ال")
                     && !self.lex.place_stopwords.contains(&strip_article(nw)));
@@ -2161,6 +2175,13 @@ impl<'l> Engine<'l> {
         ))
     }
 }
+
+/// Last words of place names ("حبوبة كبير", "توخار الصغير"): a name followed by one
+/// takes it.
+const NAME_TAILS: &[&str] = &[
+    "كبير", "صغير", "الكبير", "الصغير", "الكبري", "الصغري", "كبيره", "صغيره", "الكبيره",
+    "الصغيره", "فوقاني", "تحتاني", "الفوقاني", "التحتاني", "kabir", "saghir", "kebir", "sghir",
+];
 
 /// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
 fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
