@@ -729,6 +729,7 @@ struct Scope {
     agent: Vec<(u32, u32)>,
     route: Vec<(u32, u32)>,
     aftermath: Vec<(u32, u32)>,
+    facility: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -881,6 +882,9 @@ impl<'l> Engine<'l> {
                 // "لواء هنانو": a unit's name, not a place.
                 scope.route.push((it.end, it.end + 2));
             }
+            if it.disc(Disc::Facility) {
+                scope.facility.push((it.end, it.end + 2));
+            }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
             }
@@ -906,6 +910,8 @@ impl<'l> Engine<'l> {
                     && !within(&scope.habitual, it.first)
                     && !within(&scope.irrealis, it.first)
                     && !within(&scope.origin, it.first)
+                    // "يتهم النظام الفصائل باستهداف …": who did it, not a new event.
+                    && !within(&scope.accusation, it.first)
             })
             .map(|(i, _)| i)
             .collect();
@@ -1645,6 +1651,9 @@ impl<'l> Engine<'l> {
         let mut in_list = false;
         // The last place read was a container ("في الغوطة الشرقية").
         let mut list_after_container = false;
+        // A list of places was announced without names ("بلدات سورية"); the place that
+        // follows with "في" holds them.
+        let mut unnamed_list_until = 0u32;
         let mut tok = t0;
         while tok < t1 {
             // Skip glue between a place word and its name: "villages of", "قرى “".
@@ -1655,7 +1664,8 @@ impl<'l> Engine<'l> {
                     || win.tok(tok).starts_with('و')
                     || last_place_end.is_some_and(|e| (e..tok).any(|k| win.tok(k) == "و")));
             let Some(ii) = item_index(tok) else {
-                let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
+                let unknown_ok = (opener.is_some_and(|(_, _, u, _)| u) || !opened_here)
+                    && !within(&scope.facility, tok);
                 // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
                 // after a preposition.
                 let latin_list = !opened_here
@@ -1754,6 +1764,17 @@ impl<'l> Engine<'l> {
                     }
                 }
             }
+            if it.disc(Disc::Placelist) {
+                // "بلدات سورية في منطقة القصير": a list with no names; the place after it
+                // holds them.
+                let named = items
+                    .get(ii + 1)
+                    .is_some_and(|n| n.first <= it.end + 1 && n.place_group().is_some())
+                    || (!covered(it.end) && it.end < t1 && !matches!(win.tok(it.end), "في" | "من" | "على"));
+                if !named {
+                    unnamed_list_until = it.end + 4;
+                }
+            }
             if is_type {
                 if !it.article {
                     // "منطقة X" and "مناطق X" name known places; their other readings
@@ -1825,6 +1846,10 @@ impl<'l> Engine<'l> {
                 .place_stopwords
                 .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
+            // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
+            if within(&scope.facility, it.first) && !stands {
+                continue;
+            }
             let ok = if it.is_word() || stop {
                 // Also a word of the lexicons, or a common word: a place only where the text
                 // says a place comes.
@@ -1887,6 +1912,10 @@ impl<'l> Engine<'l> {
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
+            } else if it.first < unnamed_list_until
+                && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
+            {
+                PlaceRole::Container
             } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {
                 r
             } else if after_container {

@@ -152,6 +152,7 @@ pub enum Disc {
     Claim,
     Unit,
     Flight,
+    Facility,
 }
 
 /// One role of a phrase.
@@ -547,6 +548,7 @@ impl Lexicon {
                 "claim" => Disc::Claim,
                 "unit" => Disc::Unit,
                 "flight" => Disc::Flight,
+                "facility" => Disc::Facility,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
