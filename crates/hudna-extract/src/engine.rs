@@ -1867,9 +1867,18 @@ impl<'l> Engine<'l> {
             }
             // A one-word match that is only the first word of a longer name the gazetteer
             // lacks ("خربة" + "الشعير"): read the whole name instead.
+            // After a place word, a one-word name followed by a word with the article that
+            // no lexicon knows is a two-word name ("قرية النهر الأبيض").
+            let article_tail = opened_here
+                && it.end < t1
+                && win.tok(it.end).starts_with("ال")
+                && !covered(it.end)
+                && !self.lex.place_stopwords.contains(&strip_article(win.tok(it.end)))
+                && win.gap(it.end, it.end).chars().all(|c| c == ' ');
             let single_head = it.end == it.first + 1
                 && (NAME_HEADS.contains(&win.tok(it.first))
-                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end))));
+                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end)))
+                    || article_tail);
             let covered_by_word = |k: u32| {
                 let i = items.partition_point(|x| x.first <= k);
                 i > 0 && items[i - 1].end > k && items[i - 1].is_word()
@@ -2110,7 +2119,13 @@ impl<'l> Engine<'l> {
         } else {
             w
         };
-        let heads_a_name = NAME_HEADS.contains(&bare) && tok + 1 < t1;
+        let next_is_name_word = tok + 1 < t1
+            && win.tokens.get(tok as usize + 1).is_some_and(|n| {
+                let nw = n.text(win.folded);
+                nw.starts_with("ال") && !self.lex.place_stopwords.contains(&strip_article(nw))
+            });
+        let heads_a_name = (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word))
+            && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
