@@ -851,9 +851,10 @@ impl<'l> Engine<'l> {
         let mut scope = Scope::default();
         for it in items {
             if it.disc(Disc::Habitual) {
-                scope
-                    .habitual
-                    .push((clause_of(it.first), clause_end(it.first)));
+                // From the start of its clause to the end of the sentence: "… witnesses
+                // repeated assassinations, targeting fighters".
+                let _ = clause_end;
+                scope.habitual.push((clause_of(it.first), t1));
             }
             if it.disc(Disc::Irrealis) {
                 scope.irrealis.push((it.first, clause_end(it.first)));
@@ -1062,6 +1063,39 @@ impl<'l> Engine<'l> {
                 .last()
                 .filter(|f| st.sentence - f.sentence <= 2)
                 .cloned();
+            // "unidentified gunmen killed a fighter in the town of X": the weapon says what
+            // happened even without an event word.
+            let by_means = items.iter().find_map(|it| match it.means() {
+                Some(Means::Gun) => Some(IncidentType::Attack),
+                Some(Means::Explosive) => Some(IncidentType::Explosion),
+                _ => None,
+            });
+            let prev = match (prev, by_means) {
+                (Some(p), _) => Some(p),
+                (None, Some(kind)) => {
+                    let actor = items
+                        .iter()
+                        .flat_map(|it| it.actor_roles())
+                        .find(|(_, k, _)| matches!(k, ActorKind::Name | ActorKind::Air))
+                        .map(|(set, _, _)| self.lex.actor_sets[set as usize][0]);
+                    Some(Frame {
+                        kind,
+                        actor,
+                        target_actor: None,
+                        target: None,
+                        places: Vec::new(),
+                        containers: Vec::new(),
+                        tolls: Vec::new(),
+                        day: None,
+                        span,
+                        sentence: st.sentence,
+                        headline: false,
+                        recent_admin1: Vec::new(),
+                        claimed: false,
+                    })
+                }
+                _ => None,
+            };
             if let (true, false, Some(prev)) = (killed_here, heads.is_empty(), prev) {
                 let ftolls = tolls.iter().map(|t| (None, *t)).collect::<Vec<_>>();
                 let f = Frame {
