@@ -1279,7 +1279,9 @@ impl<'l> Engine<'l> {
                                 .iter()
                                 .any(|x| x.end == o && (x.means().is_some() || x.event().is_some()))
                         });
-                    let targetish = targetish || (of_the && !after_agent);
+                    // ("members of the Islamic State" before the verb are its subject.)
+                    let targetish =
+                        targetish || (of_the && !after_agent && it.first > trig.first);
                     // The event word itself names the actor ("غارات روسية"): never a victim.
                     let targetish = targetish && j != ti;
                     if targetish && !after_agent {
@@ -1514,7 +1516,15 @@ impl<'l> Engine<'l> {
                             .any(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
                     })
                     .filter(|p| p.role == PlaceRole::Container && (p.rural || p.direction))
-                    .min_by_key(|p| p.at.abs_diff(trig.first))
+                    // The most precise container: a city before its country.
+                    .min_by_key(|p| {
+                        let country = p.group.as_ref().is_some_and(|g| {
+                            g.iter().all(|&c| {
+                                self.lex.gazetteer.place(c).kind == PlaceKind::Country
+                            })
+                        });
+                        (country, p.at.abs_diff(trig.first))
+                    })
                     .cloned()
                     .filter(|_| {
                         // "مدن وبلدات في ريف حمص": a summary of places named later.
@@ -1688,6 +1698,38 @@ impl<'l> Engine<'l> {
         // A list of places was announced without names ("بلدات سورية"); the place that
         // follows with "في" holds them.
         let mut unnamed_list_until = 0u32;
+        // A dateline at the head of a paragraph ("DEIR EZ-ZOR, Syria (North Press)",
+        // "محافظة دير الزور:") says where the report comes from, not where the event was.
+        let dateline_end = {
+            let line_start = t0 == 0
+                || win.gap(t0, t0).contains('\n')
+                || win.folded[..win.tokens[t0 as usize].start as usize]
+                    .trim_end_matches([' ', '\t'])
+                    .ends_with('\n');
+            let mut end = t0;
+            if line_start {
+                for k in t0..(t0 + 8).min(t1) {
+                    let gap = win.gap(k, k);
+                    let sep = k > t0
+                        && (gap.contains([':', '(', '–', '|']) || gap.contains(" -") || gap.contains("- "));
+                    if sep {
+                        end = k;
+                        break;
+                    }
+                    let word = win.tok(k);
+                    let known = covered(k)
+                        && items.iter().any(|x| {
+                            x.first <= k
+                                && k < x.end
+                                && (x.place_group().is_some() || x.disc(Disc::Container))
+                        });
+                    if !(known || win.all_caps(k) || matches!(word, "خاص" | "syria")) {
+                        break;
+                    }
+                }
+            }
+            end
+        };
         let mut tok = t0;
         while tok < t1 {
             // Skip glue between a place word and its name: "villages of", "قرى “".
@@ -1872,7 +1914,9 @@ impl<'l> Engine<'l> {
             });
             let key = &win.folded[it.start as usize..it.stop as usize];
             let latin = win.tokens[it.first as usize].script == Script::Latin;
-            if latin && (!win.capitalised(it) || win.all_caps(it.first)) {
+            // Capitals only ("ERBIL", "SANA") are acronyms or datelines: a place only in
+            // the dateline.
+            if latin && (!win.capitalised(it) || (win.all_caps(it.first) && it.first >= dateline_end)) {
                 continue;
             }
             let stop = self
@@ -1955,6 +1999,8 @@ impl<'l> Engine<'l> {
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
+            } else if it.first < dateline_end {
+                PlaceRole::Container
             } else if it.first < unnamed_list_until
                 && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
             {
@@ -2024,13 +2070,14 @@ impl<'l> Engine<'l> {
             };
             let key = strip_article(key);
             let direction = !rural
-                && prev_adjacent.is_some_and(|p| {
+                && (it.first < dateline_end
+                    || prev_adjacent.is_some_and(|p| {
                     p.disc(Disc::Container)
                         && !matches!(
                             win.tok(p.first),
                             "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
                         )
-                });
+                }));
             let mut m = PlaceMention {
                 group: group.clone(),
                 name,
