@@ -575,12 +575,19 @@ impl Lexicon {
                 text: extra,
             });
         }
-        let gazetteer = Gazetteer::load(
+        let aliases_rel = format!("{base}/place_aliases.tsv");
+        let aliases = src.read(&aliases_rel)?;
+        let aliases_name = src.describe(&aliases_rel);
+        let gazetteer = Gazetteer::load_with_aliases(
             Some(Source {
                 name: &units_name,
                 text: &units,
             }),
             &files,
+            aliases.as_deref().map(|text| Source {
+                name: &aliases_name,
+                text,
+            }),
         )
         .map_err(|e| ExtractError::Data {
             file: e.file.clone(),
