@@ -730,6 +730,7 @@ struct Scope {
     route: Vec<(u32, u32)>,
     aftermath: Vec<(u32, u32)>,
     facility: Vec<(u32, u32)>,
+    flight: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -853,7 +854,7 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Habitual) {
                 // From the start of its clause to the end of the sentence: "… witnesses
                 // repeated assassinations, targeting fighters".
-                let _ = clause_end;
+
                 scope.habitual.push((clause_of(it.first), t1));
             }
             if it.disc(Disc::Irrealis) {
@@ -886,6 +887,9 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Facility) {
                 scope.facility.push((it.end, it.end + 2));
             }
+            if it.disc(Disc::Flight) {
+                scope.flight.push((it.end, clause_end(it.first)));
+            }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
             }
@@ -894,7 +898,7 @@ impl<'l> Engine<'l> {
             }
             if it.disc(Disc::Outlet) {
                 // The outlet's name, quoted or not; "مراسل X في Y" is where the reporter is.
-                scope.route.push((it.end, it.end + 2));
+                scope.route.push((it.end, it.end + 4));
             }
             if it.disc(Disc::Aftermath) {
                 scope.aftermath.push((it.end, it.end + 4));
@@ -1162,10 +1166,7 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                     // "تحليق لطائرات حربية": aircraft that only flew.
-                    if items
-                        .iter()
-                        .any(|f| f.disc(Disc::Flight) && f.end <= it.first && it.first - f.end <= 3)
-                    {
+                    if within(&scope.flight, it.first) {
                         continue;
                     }
                     ground_named |= m == Means::Ground;
@@ -1280,8 +1281,7 @@ impl<'l> Engine<'l> {
                                 .any(|x| x.end == o && (x.means().is_some() || x.event().is_some()))
                         });
                     // ("members of the Islamic State" before the verb are its subject.)
-                    let targetish =
-                        targetish || (of_the && !after_agent && it.first > trig.first);
+                    let targetish = targetish || (of_the && !after_agent && it.first > trig.first);
                     // The event word itself names the actor ("غارات روسية"): never a victim.
                     let targetish = targetish && j != ti;
                     if targetish && !after_agent {
@@ -1519,9 +1519,8 @@ impl<'l> Engine<'l> {
                     // The most precise container: a city before its country.
                     .min_by_key(|p| {
                         let country = p.group.as_ref().is_some_and(|g| {
-                            g.iter().all(|&c| {
-                                self.lex.gazetteer.place(c).kind == PlaceKind::Country
-                            })
+                            g.iter()
+                                .all(|&c| self.lex.gazetteer.place(c).kind == PlaceKind::Country)
                         });
                         (country, p.at.abs_diff(trig.first))
                     })
@@ -1711,7 +1710,9 @@ impl<'l> Engine<'l> {
                 for k in t0..(t0 + 8).min(t1) {
                     let gap = win.gap(k, k);
                     let sep = k > t0
-                        && (gap.contains([':', '(', '–', '|']) || gap.contains(" -") || gap.contains("- "));
+                        && (gap.contains([':', '(', '–', '|'])
+                            || gap.contains(" -")
+                            || gap.contains("- "));
                     if sep {
                         end = k;
                         break;
@@ -1846,7 +1847,9 @@ impl<'l> Engine<'l> {
                 let named = items
                     .get(ii + 1)
                     .is_some_and(|n| n.first <= it.end + 1 && n.place_group().is_some())
-                    || (!covered(it.end) && it.end < t1 && !matches!(win.tok(it.end), "في" | "من" | "على"));
+                    || (!covered(it.end)
+                        && it.end < t1
+                        && !matches!(win.tok(it.end), "في" | "من" | "على"));
                 if !named {
                     unnamed_list_until = it.end + 4;
                 }
@@ -1916,7 +1919,9 @@ impl<'l> Engine<'l> {
             let latin = win.tokens[it.first as usize].script == Script::Latin;
             // Capitals only ("ERBIL", "SANA") are acronyms or datelines: a place only in
             // the dateline.
-            if latin && (!win.capitalised(it) || (win.all_caps(it.first) && it.first >= dateline_end)) {
+            if latin
+                && (!win.capitalised(it) || (win.all_caps(it.first) && it.first >= dateline_end))
+            {
                 continue;
             }
             let stop = self
@@ -1925,7 +1930,17 @@ impl<'l> Engine<'l> {
                 .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
             // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
-            if within(&scope.facility, it.first) && !stands {
+            if within(&scope.facility, it.first)
+                && !it.roles().any(|r| match r {
+                    Role::Place(g) => self.lex.place_groups[*g as usize].iter().any(|&p| {
+                        matches!(
+                            self.lex.gazetteer.place(p).kind,
+                            PlaceKind::MajorCity | PlaceKind::Admin1
+                        )
+                    }),
+                    _ => false,
+                })
+            {
                 continue;
             }
             let ok = if it.is_word() || stop {
@@ -1951,7 +1966,10 @@ impl<'l> Engine<'l> {
                 && it.end < t1
                 && win.tok(it.end).starts_with("ال")
                 && !covered(it.end)
-                && !self.lex.place_stopwords.contains(&strip_article(win.tok(it.end)))
+                && !self
+                    .lex
+                    .place_stopwords
+                    .contains(&strip_article(win.tok(it.end)))
                 && win.gap(it.end, it.end).chars().all(|c| c == ' ');
             let single_head = it.end == it.first + 1
                 && (NAME_HEADS.contains(&win.tok(it.first))
@@ -2072,12 +2090,17 @@ impl<'l> Engine<'l> {
             let direction = !rural
                 && (it.first < dateline_end
                     || prev_adjacent.is_some_and(|p| {
-                    p.disc(Disc::Container)
-                        && !matches!(
-                            win.tok(p.first),
-                            "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
-                        )
-                }));
+                        p.disc(Disc::Container)
+                            && !matches!(
+                                win.tok(p.first),
+                                "محافظه"
+                                    | "محافظتي"
+                                    | "ناحيه"
+                                    | "قضاء"
+                                    | "province"
+                                    | "governorate"
+                            )
+                    }));
             let mut m = PlaceMention {
                 group: group.clone(),
                 name,
@@ -2205,8 +2228,8 @@ impl<'l> Engine<'l> {
                 let nw = n.text(win.folded);
                 nw.starts_with("ال") && !self.lex.place_stopwords.contains(&strip_article(nw))
             });
-        let heads_a_name = (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word))
-            && tok + 1 < t1;
+        let heads_a_name =
+            (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word)) && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
@@ -2304,8 +2327,24 @@ impl<'l> Engine<'l> {
 /// Last words of place names ("حبوبة كبير", "توخار الصغير"): a name followed by one
 /// takes it.
 const NAME_TAILS: &[&str] = &[
-    "كبير", "صغير", "الكبير", "الصغير", "الكبري", "الصغري", "كبيره", "صغيره", "الكبيره",
-    "الصغيره", "فوقاني", "تحتاني", "الفوقاني", "التحتاني", "kabir", "saghir", "kebir", "sghir",
+    "كبير",
+    "صغير",
+    "الكبير",
+    "الصغير",
+    "الكبري",
+    "الصغري",
+    "كبيره",
+    "صغيره",
+    "الكبيره",
+    "الصغيره",
+    "فوقاني",
+    "تحتاني",
+    "الفوقاني",
+    "التحتاني",
+    "kabir",
+    "saghir",
+    "kebir",
+    "sghir",
 ];
 
 /// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
@@ -2966,7 +3005,9 @@ impl<'l> Engine<'l> {
             }
             // An event placed only in the country, when the article places others, is a
             // summary of those.
-            if d.resolved.place.is_some_and(|p| g.place(p).kind == PlaceKind::Country)
+            if d.resolved
+                .place
+                .is_some_and(|p| g.place(p).kind == PlaceKind::Country)
                 && drafts.iter().any(|e| {
                     e.resolved
                         .place

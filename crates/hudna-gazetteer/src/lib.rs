@@ -411,19 +411,36 @@ t:4\tIdlib\tإدلب\tIdleb\t35.93\t36.63\tIdlib\tIdleb\tPPLA\t\ttest
         let aliases = "id\talias\tnote\nt:1\tHaleb\tshort form\n";
         let g = Gazetteer::load_with_aliases(
             units(),
-            &[Source { name: "places.tsv", text: PLACES }],
-            Some(Source { name: "aliases.tsv", text: aliases }),
+            &[Source {
+                name: "places.tsv",
+                text: PLACES,
+            }],
+            Some(Source {
+                name: "aliases.tsv",
+                text: aliases,
+            }),
         )
         .unwrap();
-        assert!(g.names().any(|(n, id)| n == "Haleb" && g.place(id).name_en == "Aleppo"));
+        assert!(g
+            .names()
+            .any(|(n, id)| n == "Haleb" && g.place(id).name_en == "Aleppo"));
         let bad = "id\talias\tnote\nt:404\tNowhere\t\n";
         let err = Gazetteer::load_with_aliases(
             units(),
-            &[Source { name: "places.tsv", text: PLACES }],
-            Some(Source { name: "aliases.tsv", text: bad }),
+            &[Source {
+                name: "places.tsv",
+                text: PLACES,
+            }],
+            Some(Source {
+                name: "aliases.tsv",
+                text: bad,
+            }),
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "aliases.tsv:2: field `id`: no place `t:404`");
+        assert_eq!(
+            err.to_string(),
+            "aliases.tsv:2: field `id`: no place `t:404`"
+        );
     }
 
     #[test]
