@@ -2176,6 +2176,23 @@ impl<'l> Engine<'l> {
                 out[i].role = PlaceRole::Container;
             }
         }
+        // "من محافظة حلب إلى السويداء", "from Raqqa to Aleppo": the ends of a journey.
+        for i in 0..out.len().saturating_sub(1) {
+            let (a, b) = (&out[i], &out[i + 1]);
+            let from = a.at > t0 && matches!(win.tok(a.at - 1), "من" | "from")
+                || (a.at > t0 + 1
+                    && matches!(win.tok(a.at - 2), "من" | "from")
+                    && items
+                        .iter()
+                        .any(|x| x.first == a.at - 1 && x.disc(Disc::Placetype)));
+            let to = b.at > a.end
+                && b.at - a.end <= 2
+                && (a.end..b.at).any(|k| matches!(win.tok(k), "الي" | "to" | "نحو" | "towards"));
+            if from && to {
+                out[i].role = PlaceRole::Origin;
+                out[i + 1].role = PlaceRole::Origin;
+            }
+        }
         out.into_iter().map(std::rc::Rc::new).collect()
     }
 
@@ -3085,6 +3102,17 @@ fn contains_as(
     if loose {
         if let Some(o) = outer.place {
             let op = g.place(o);
+            // A plain, a range, a desert: the places within a few tens of km and in its
+            // governorate are in it.
+            if matches!(op.kind, PlaceKind::Region | PlaceKind::Mountain)
+                && outer.place != inner.place
+                && inner.admin1 == op.admin1
+                && inner.lat.zip(inner.lon).is_some_and(|(la, lo)| {
+                    hudna_gazetteer::approx_km(op.lat, op.lon, la, lo) < 40.0
+                })
+            {
+                return true;
+            }
             if op.kind == PlaceKind::MajorCity
                 && op.admin1.is_some()
                 && op.admin1 == inner.admin1
