@@ -7,10 +7,12 @@
 //! live in a data file, `data/i18n/labels.tsv`, that translators edit without touching code:
 //!
 //! ```text
-//! key	en	ar
-//! nav.map	Map	الخريطة
-//! error.invalid_field	The value of {field} is not valid.	قيمة الحقل {field} غير صالحة.
+//! key                  en                                   ar
+//! nav.map              Map                                  الخريطة
+//! error.invalid_field  The value of {field} is not valid.   قيمة الحقل {field} غير صالحة.
 //! ```
+//!
+//! (the columns are separated by one tab each).
 //!
 //! The table is compiled into the binary ([`Labels::bundled`]) and can also be read from a
 //! file ([`Labels::parse`]) while a translation is being revised. Reading is strict: a row
@@ -268,7 +270,8 @@ impl Labels {
     /// severities, roles, zone kinds …, whose enums live in other crates). Falls back to
     /// the value itself.
     pub fn vocabulary<'a>(&'a self, prefix: &str, value: &'a str, lang: Lang) -> &'a str {
-        self.get(&format!("{prefix}.{value}"), lang).unwrap_or(value)
+        self.get(&format!("{prefix}.{value}"), lang)
+            .unwrap_or(value)
     }
 }
 

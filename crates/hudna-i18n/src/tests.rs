@@ -19,7 +19,10 @@ fn every_key_has_english_and_arabic() {
         assert!(!ar.trim().is_empty(), "{key}: empty Arabic");
         // The Arabic column is Arabic (not a pasted English string), and the English column
         // holds no Arabic letters (a swapped column).
-        assert!(has_arabic_letter(ar), "{key}: Arabic text `{ar}` has no Arabic letter");
+        assert!(
+            has_arabic_letter(ar),
+            "{key}: Arabic text `{ar}` has no Arabic letter"
+        );
         assert!(
             !has_arabic_letter(en),
             "{key}: English text `{en}` has Arabic letters"
@@ -169,7 +172,10 @@ fn placeholders_are_filled() {
 
 #[test]
 fn a_missing_key_shows_as_itself() {
-    assert_eq!(bundled().text("nav.no_such_page", Lang::Ar), "nav.no_such_page");
+    assert_eq!(
+        bundled().text("nav.no_such_page", Lang::Ar),
+        "nav.no_such_page"
+    );
 }
 
 #[test]
