@@ -542,7 +542,13 @@ fn choose_corner(basemap: &Basemap, view: &Viewport, w: f64, h: f64, lang: Lang)
     } else {
         [(true, true), (true, false), (false, true), (false, false)]
     };
-    let areas = &basemap.simplified(0.01).admin1;
+    use geo::BoundingRect;
+    let areas: Vec<_> = basemap
+        .simplified(0.01)
+        .admin1
+        .iter()
+        .filter_map(|a| a.bounding_rect().map(|r| (r, a)))
+        .collect();
     let mut best = (
         usize::MAX,
         Corner {
@@ -561,7 +567,10 @@ fn choose_corner(basemap: &Basemap, view: &Viewport, w: f64, h: f64, lang: Lang)
                 let y = y0 + h * (j as f64 + 0.5) / N as f64;
                 let (lon, lat) = view.unproject(x, y);
                 let p = geo::Point::new(lon, lat);
-                if areas.iter().any(|a| a.intersects(&p)) {
+                if areas
+                    .iter()
+                    .any(|(r, a)| r.intersects(&p) && a.intersects(&p))
+                {
                     covered += 1;
                 }
             }
