@@ -731,6 +731,7 @@ struct Scope {
     aftermath: Vec<(u32, u32)>,
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
+    defence: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -890,6 +891,12 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Flight) {
                 scope.flight.push((it.end, clause_end(it.first)));
             }
+            if it.disc(Disc::Defence) {
+                // "انفجار صاروخين اعتراضيين", "إطلاق كثيف لصواريخ الدفاع الجوي",
+                // "تصدت الدفاعات الجوية": the event word a few words before or just after.
+                let from = it.first.saturating_sub(4).max(clause_of(it.first));
+                scope.defence.push((from, it.end + 2));
+            }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
             }
@@ -914,7 +921,8 @@ impl<'l> Engine<'l> {
                     && !it.disc(Disc::Block)
                     && !within(&scope.habitual, it.first)
                     && !within(&scope.irrealis, it.first)
-                    && !within(&scope.origin, it.first)
+                                        && !within(&scope.origin, it.first)
+                    && !within(&scope.defence, it.first)
                     // "يتهم النظام الفصائل باستهداف …": who did it, not a new event.
                     && !within(&scope.accusation, it.first)
             })
@@ -1165,8 +1173,9 @@ impl<'l> Engine<'l> {
                     if within(&scope.origin, it.first) || m == Means::Support {
                         continue;
                     }
-                    // "تحليق لطائرات حربية": aircraft that only flew.
-                    if within(&scope.flight, it.first) {
+                    // "تحليق لطائرات حربية": aircraft that only flew; "صواريخ الدفاع الجوي":
+                    // the defence's missiles.
+                    if within(&scope.flight, it.first) || within(&scope.defence, it.first) {
                         continue;
                     }
                     ground_named |= m == Means::Ground;
@@ -1421,7 +1430,10 @@ impl<'l> Engine<'l> {
                         };
                         // The same side's last event in the article, a few sentences back:
                         // "a Turkish drone hit a car … Turkey targeted a vehicle".
-                        let same_actor_kind = actor.and_then(|(a, _)| {
+                        // A vague word with nothing struck ("the campaign goes on") does not
+                        // repeat that side's event.
+                        let vacuous = weak && target.is_none();
+                        let same_actor_kind = actor.filter(|_| !vacuous).and_then(|(a, _)| {
                             st.frames
                                 .iter()
                                 .rev()
@@ -2017,11 +2029,12 @@ impl<'l> Engine<'l> {
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
-            } else if it.first < dateline_end {
-                PlaceRole::Container
-            } else if it.first < unnamed_list_until
-                && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
+            } else if it.first < dateline_end
+                || (it.first < unnamed_list_until
+                    && (it.first.saturating_sub(2)..it.first)
+                        .any(|k| matches!(win.tok(k), "في" | "in")))
             {
+                // A dateline, or "في" after a list of unnamed villages: the container.
                 PlaceRole::Container
             } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {
                 r
