@@ -1114,7 +1114,7 @@ impl<'l> Engine<'l> {
                     kind: prev.kind,
                     actor: prev.actor,
                     target_actor: prev.target_actor,
-                    target: self.target(items, &scope, t0, t1, t0).or(prev.target),
+                    target: self.target(items, &scope, t0, t1, false).or(prev.target),
                     places: heads,
                     containers: places
                         .iter()
@@ -1379,7 +1379,7 @@ impl<'l> Engine<'l> {
             let similar = items
                 .iter()
                 .any(|it| in_window(it.first) && it.disc(Disc::Similar));
-            let target = self.target(items, &scope, w0, w1, trig.first);
+            let target = self.target(items, &scope, w0, w1, true);
             let kind = match class {
                 EventClass::Assault => match means {
                     Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
@@ -1454,6 +1454,11 @@ impl<'l> Engine<'l> {
                         }
                     }
                 },
+            };
+            let target = if kind == Some(IncidentType::ArmedClash) {
+                target
+            } else {
+                self.target(items, &scope, w0, w1, false)
             };
             // No actor in the sentence: the last actor of an event of the same type in the
             // last few sentences ("قصف عنيف استهدف سبع قرى" after "قصفت القوات التركية").
@@ -1596,6 +1601,22 @@ impl<'l> Engine<'l> {
                     class,
                     EventClass::Strike | EventClass::Type(IncidentType::Shelling)
                 );
+            // "The campaign focused on areas …" after "arrested dozens of civilians": the
+            // same event, told again; it struck whom the sentence before said.
+            let target = match target {
+                Some(TargetCue::Vague) => st
+                    .frames
+                    .last()
+                    .filter(|f| {
+                        st.sentence - f.sentence <= 1
+                            && f.kind == kind
+                            && f.actor == actor.map(|(a, _)| a)
+                    })
+                    .and_then(|f| f.target)
+                    .filter(|t| matches!(t, TargetCue::Class(_)))
+                    .or(target),
+                t => t,
+            };
             let frame_count = frames.len();
             frames.push(Frame {
                 kind,
@@ -1648,19 +1669,21 @@ impl<'l> Engine<'l> {
         scope: &Scope,
         w0: u32,
         w1: u32,
-        trig: u32,
+        fighting: bool,
     ) -> Option<TargetCue> {
+        // Civilians named beside fighters ("arrested dozens of civilians and former fighters")
+        // are what the event struck, unless the event is a fight between armed sides.
+        let (armed, civilians) = if fighting { (4, 5) } else { (5, 4) };
         let rank = |t: TargetCue| match t {
             TargetCue::Class(Target::Medical) => 0,
             TargetCue::Class(Target::Humanitarian) => 1,
             TargetCue::Class(Target::Education) => 2,
             TargetCue::Class(Target::Infrastructure) => 3,
-            TargetCue::Class(Target::Armed) => 4,
-            TargetCue::Class(Target::Civilians) => 5,
+            TargetCue::Class(Target::Armed) => armed,
+            TargetCue::Class(Target::Civilians) => civilians,
             TargetCue::Class(Target::Unknown) => 6,
             TargetCue::Vague => 7,
         };
-        let _ = trig;
         items
             .iter()
             .filter(|it| it.first >= w0 && it.first < w1)

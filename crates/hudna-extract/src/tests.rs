@@ -311,3 +311,15 @@ fn air_defence_firing_is_not_an_attack() {
     );
     assert!(got.is_empty(), "{got:#?}");
 }
+
+#[test]
+fn civilians_named_beside_fighters_are_the_target_unless_it_is_a_fight() {
+    // Arrest campaigns in the towns of Eastern Ghouta after the 2018 settlement.
+    let got = read(
+        "اعتقلت قوات النظام أمس عشرات المدنيين وعناصر سابقين في فصائل المعارضة خلال حملة مداهمات في مدينة دوما.",
+        Some("2018-09-10"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::Abduction);
+    assert_eq!(got[0].target, Target::Civilians);
+}
