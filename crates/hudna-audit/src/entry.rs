@@ -41,19 +41,49 @@ impl Hash {
     pub const ZERO: Hash = Hash([0; 32]);
 
     fn write_hex(&self, out: &mut String) {
+        out.push_str(self.hex().as_str());
+    }
+
+    fn hex(&self) -> HexBuf {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        for b in self.0 {
-            out.push(DIGITS[usize::from(b >> 4)] as char);
-            out.push(DIGITS[usize::from(b & 15)] as char);
+        let mut buf = [0u8; 64];
+        for (i, b) in self.0.iter().enumerate() {
+            buf[2 * i] = DIGITS[usize::from(b >> 4)];
+            buf[2 * i + 1] = DIGITS[usize::from(b & 15)];
         }
+        HexBuf(buf)
     }
 }
 
+/// 64 hex digits on the stack (formatting a hash is on the verifier's hot path).
+struct HexBuf([u8; 64]);
+
+impl HexBuf {
+    fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written into it.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// The value of each byte as a hex digit (lower case only), or 0xff.
+const NIBBLE: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut c = 0;
+    while c < 10 {
+        table[b'0' as usize + c] = c as u8;
+        c += 1;
+    }
+    let mut c = 0;
+    while c < 6 {
+        table[b'a' as usize + c] = 10 + c as u8;
+        c += 1;
+    }
+    table
+};
+
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::with_capacity(64);
-        self.write_hex(&mut s);
-        f.write_str(&s)
+        f.write_str(self.hex().as_str())
     }
 }
 
@@ -76,17 +106,13 @@ impl FromStr for Hash {
         if bytes.len() != 64 {
             return Err(BadHash(s.to_string()));
         }
-        let nibble = |c: u8| match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            _ => None,
-        };
         let mut out = [0u8; 32];
         for (i, pair) in bytes.chunks_exact(2).enumerate() {
-            match (nibble(pair[0]), nibble(pair[1])) {
-                (Some(h), Some(l)) => out[i] = (h << 4) | l,
-                _ => return Err(BadHash(s.to_string())),
+            let (h, l) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+            if (h | l) == 0xff {
+                return Err(BadHash(s.to_string()));
             }
+            out[i] = (h << 4) | l;
         }
         Ok(Hash(out))
     }
@@ -374,20 +400,26 @@ fn check_fields(
     Ok(())
 }
 
-/// Writes `at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+/// Writes `at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (by hand: it is on the verifier's hot path).
+/// The year must be within 0..=9999, which [`Entry::next`] and [`AuditRow::parse`] ensure.
 pub(crate) fn write_timestamp(out: &mut String, at: &DateTime<Utc>) {
-    use std::fmt::Write as _;
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.nanosecond() / 1000
-    );
+    fn digits(buf: &mut [u8], mut value: u32) {
+        for slot in buf.iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    let mut buf = *b"0000-00-00T00:00:00.000000Z";
+    digits(&mut buf[0..4], at.year().clamp(0, 9999) as u32);
+    digits(&mut buf[5..7], at.month());
+    digits(&mut buf[8..10], at.day());
+    digits(&mut buf[11..13], at.hour());
+    digits(&mut buf[14..16], at.minute());
+    // chrono keeps a leap second as second 59 with more than a second of fraction; it is
+    // written as second 59 with the fraction's remainder (the text is what is hashed).
+    digits(&mut buf[17..19], at.second());
+    digits(&mut buf[20..26], (at.nanosecond() / 1000) % 1_000_000);
+    out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
 }
 
 /// The canonical text of a timestamp in the log.
@@ -505,7 +537,20 @@ impl Entry {
         write_string(out, &self.record_id);
         out.push_str(",\"record_kind\":");
         write_string(out, &self.record_kind);
-        let _ = write!(out, ",\"seq\":{},\"v\":1}}", self.seq);
+        out.push_str(",\"seq\":");
+        let mut digits = [0u8; 20];
+        let mut n = self.seq;
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+        out.push_str(",\"v\":1}");
     }
 
     /// SHA-256 of [`Entry::canonical_text`], reusing `buf` (what a verifier calls a million
