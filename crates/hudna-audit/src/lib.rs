@@ -15,11 +15,11 @@
 //!
 //! - [`canonical`]: the canonical JSON that every hash is taken over, defined precisely so
 //!   that a record's hash can be recomputed from its row by anyone ([`record_hash`]).
-//! - [`entry`]: [`Entry`], [`NewEntry`], [`Actor`], [`Hash`], [`Entry::next`] to chain a new
+//! - [`entry`]: [`Entry`], [`NewEntry`], [`Actor`], [`Hash`](struct@Hash), [`Entry::next`] to chain a new
 //!   entry to the [`Head`] of the log, and [`AuditRow`], the entry as table columns.
 //! - [`verify`]: [`verify_chain`] / [`ChainVerifier`] for the log itself, [`verify_rows`] for
 //!   the tables against the log.
-//! - [`bench`]: a synthetic log of any size, built and verified with timings.
+//! - [`bench`](mod@bench): a synthetic log of any size, built and verified with timings.
 //!
 //! # Nothing is deleted, only superseded
 //!
