@@ -26,11 +26,18 @@ enum What {
         #[arg(long, default_value = "../shared/eval/dev/articles.jsonl")]
         articles: PathBuf,
     },
+    /// Building and verifying a synthetic audit log (chain and record hashes), in memory.
+    Audit {
+        /// Number of log entries.
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+    },
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     match &args.what {
         What::Extract { mb, articles } => extract(cli, *mb, articles),
+        What::Audit { entries } => audit(*entries),
     }
 }
 
@@ -80,5 +87,14 @@ fn extract(cli: &Cli, mb: f64, path: &PathBuf) -> anyhow::Result<ExitCode> {
             "incidents": incidents,
         })
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit(entries: u64) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(entries > 0, "--entries must be at least 1");
+    eprintln!("hudna bench audit: {entries} entries, one thread");
+    let report =
+        hudna_audit::bench::run(entries).context("the synthetic audit log did not verify")?;
+    println!("{}", report.to_json());
     Ok(ExitCode::SUCCESS)
 }

@@ -2,5 +2,6 @@
 //!
 //! All modules live in one test binary so it is linked once.
 
+mod bench_audit;
 mod common;
 mod extract;
