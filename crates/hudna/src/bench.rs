@@ -41,6 +41,12 @@ enum What {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Building and verifying a synthetic audit log (chain and record hashes), in memory.
+    Audit {
+        /// Number of log entries.
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+    },
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -52,6 +58,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             height,
             runs,
         } => map(*incidents, *width, *height, *runs),
+        What::Audit { entries } => audit(*entries),
     }
 }
 
@@ -192,5 +199,14 @@ fn map(n: usize, width: f64, height: f64, runs: usize) -> anyhow::Result<ExitCod
             "basemap_bytes": empty.svg.len(),
         })
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn audit(entries: u64) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(entries > 0, "--entries must be at least 1");
+    eprintln!("hudna bench audit: {entries} entries, one thread");
+    let report =
+        hudna_audit::bench::run(entries).context("the synthetic audit log did not verify")?;
+    println!("{}", report.to_json());
     Ok(ExitCode::SUCCESS)
 }
