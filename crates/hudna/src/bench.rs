@@ -26,6 +26,21 @@ enum What {
         #[arg(long, default_value = "../shared/eval/dev/articles.jsonl")]
         articles: PathBuf,
     },
+    /// Drawing the theatre map as SVG with many incidents.
+    Map {
+        /// Number of incidents on the map.
+        #[arg(long, default_value_t = 100_000)]
+        incidents: usize,
+        /// Width of the drawing in pixels.
+        #[arg(long, default_value_t = 1200.0)]
+        width: f64,
+        /// Height of the drawing in pixels.
+        #[arg(long, default_value_t = 900.0)]
+        height: f64,
+        /// Timed renders (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Building and verifying a synthetic audit log (chain and record hashes), in memory.
     Audit {
         /// Number of log entries.
@@ -37,6 +52,12 @@ enum What {
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     match &args.what {
         What::Extract { mb, articles } => extract(cli, *mb, articles),
+        What::Map {
+            incidents,
+            width,
+            height,
+            runs,
+        } => map(*incidents, *width, *height, *runs),
         What::Audit { entries } => audit(*entries),
     }
 }
@@ -85,6 +106,97 @@ fn extract(cli: &Cli, mb: f64, path: &PathBuf) -> anyhow::Result<ExitCode> {
             "articles_per_s": (corpus.len() as f64 / secs).round(),
             "articles": corpus.len(),
             "incidents": incidents,
+        })
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the bundled Syria map with `n` generated incidents spread over the theatre
+/// (a fixed pseudo-random sequence, so runs compare), `runs` times, and reports the median.
+fn map(n: usize, width: f64, height: f64, runs: usize) -> anyhow::Result<ExitCode> {
+    use hudna_i18n::{Labels, Lang};
+    use hudna_map::{
+        render, Basemap, FindingClass, IncidentMarker, Layers, Projection, RenderOptions, Viewport,
+    };
+
+    let start = Instant::now();
+    let basemap = Basemap::bundled()?;
+    let labels = Labels::bundled()?;
+    let load_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let bounds = basemap.bounds();
+    let view = Viewport::fit(bounds, width, height, Projection::WebMercator)?;
+    let opts = RenderOptions::default();
+
+    // splitmix64: a fixed sequence on every platform.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    let (w, s) = (bounds.min().x, bounds.min().y);
+    let (dw, dh) = (bounds.width(), bounds.height());
+    let layers = Layers {
+        incidents: (0..n)
+            .map(|i| {
+                let r = next();
+                // Mostly unremarkable, a few grave: roughly what a month of a collapsing
+                // truce looks like.
+                let finding = match r {
+                    r if r < 0.55 => FindingClass::None,
+                    r if r < 0.65 => FindingClass::OutsideTruce,
+                    r if r < 0.80 => FindingClass::NeedsInvestigation,
+                    r if r < 0.93 => FindingClass::Serious,
+                    _ => FindingClass::Grave,
+                };
+                IncidentMarker {
+                    id: (1_000_000 + i).to_string(),
+                    at: geo::Point::new(w + next() * dw, s + next() * dh),
+                    finding,
+                    title: format!("2016-09-{:02} · Air strike · Place {i}", 1 + i % 30),
+                }
+            })
+            .collect(),
+        ..Layers::default()
+    };
+
+    let t = Instant::now();
+    let empty = render(basemap, labels, &Layers::default(), &view, Lang::En, &opts);
+    let first_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let empty_again = render(basemap, labels, &Layers::default(), &view, Lang::En, &opts);
+    let basemap_ms = t.elapsed().as_secs_f64() * 1000.0;
+    anyhow::ensure!(empty == empty_again, "rendering is not deterministic");
+
+    let mut times = Vec::new();
+    let mut bytes = 0usize;
+    let mut drawn = 0usize;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let m = render(basemap, labels, &layers, &view, Lang::Ar, &opts);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        bytes = m.svg.len();
+        drawn = m.incidents_drawn;
+    }
+    times.sort_by(f64::total_cmp);
+    let ms = times[times.len() / 2];
+    eprintln!(
+        "hudna bench map: {width}x{height} px, {n} incidents, {} runs; data load {load_ms:.1} ms, \
+         first render (with simplification) {first_ms:.1} ms",
+        times.len()
+    );
+    println!(
+        "{}",
+        serde_json::json!({
+            "incidents": drawn,
+            "ms": (ms * 10.0).round() / 10.0,
+            "bytes": bytes,
+            "bytes_per_incident": ((bytes - empty.svg.len()) as f64 / n.max(1) as f64).round(),
+            "incidents_per_s": (drawn as f64 / (ms / 1000.0)).round(),
+            "basemap_ms": (basemap_ms * 100.0).round() / 100.0,
+            "basemap_bytes": empty.svg.len(),
         })
     );
     Ok(ExitCode::SUCCESS)

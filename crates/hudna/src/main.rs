@@ -2,6 +2,7 @@
 
 mod bench;
 mod extract;
+mod map;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Read articles (JSON Lines) and write the incidents they report (JSON Lines).
     Extract(extract::Args),
+    /// Draw the theatre map (SVG) into a stand-alone HTML page, with layers and incidents.
+    Map(map::Args),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
 }
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Extract(args) => extract::run(&cli, args),
+        Command::Map(args) => map::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
     };
     match result {

@@ -5,3 +5,4 @@
 mod bench_audit;
 mod common;
 mod extract;
+mod map;
