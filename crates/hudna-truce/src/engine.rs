@@ -169,7 +169,7 @@ enum Match {
 }
 
 impl CompiledTruce {
-    fn new(truce: Truce) -> CompiledTruce {
+    pub(crate) fn new(truce: Truce) -> CompiledTruce {
         let periods: Vec<(i64, i64)> = truce.periods.iter().map(|p| p.window.seconds()).collect();
         let mut parties: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, p) in truce.parties.iter().enumerate() {

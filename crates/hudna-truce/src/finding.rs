@@ -166,8 +166,3 @@ impl Finding {
 pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
-
-/// Rounds to one decimal (distances in km).
-pub(crate) fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}

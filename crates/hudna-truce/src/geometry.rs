@@ -205,7 +205,7 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
                 }
             }
             let ls = LineString::new(coords);
-            if ls.0.len() < 4 || Polygon::new(ls.clone(), vec![]).unsigned_area() < 1e-14 {
+            if ls.0.len() < 4 || collinear(&ls.0) {
                 return Err(GeometryError::ZeroArea {
                     polygon: pi,
                     ring: ri,
@@ -214,6 +214,14 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
             built.push(ls);
         }
         check_crossings(pi, &built)?;
+        for (ri, ring) in built.iter().enumerate() {
+            if Polygon::new(ring.clone(), vec![]).unsigned_area() < 1e-14 {
+                return Err(GeometryError::ZeroArea {
+                    polygon: pi,
+                    ring: ri,
+                });
+            }
+        }
         let exterior = Polygon::new(built[0].clone(), vec![]);
         for (ri, hole) in built.iter().enumerate().skip(1) {
             // Rings do not cross (checked above), so one vertex not on the exterior's
@@ -236,6 +244,18 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
         out.push(Polygon::new(exterior, rings.collect()));
     }
     Ok(MultiPolygon::new(out))
+}
+
+/// `true` when every position lies on one line (a ring that encloses nothing).
+fn collinear(c: &[Coord<f64>]) -> bool {
+    let a = c[0];
+    let Some(b) = c.iter().find(|p| **p != a) else {
+        return true;
+    };
+    c.iter().all(|p| {
+        let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+        cross.abs() < 1e-14
+    })
 }
 
 /// Rejects rings that cross themselves or each other, through an R-tree of segments.
