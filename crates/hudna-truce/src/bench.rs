@@ -61,6 +61,9 @@ pub struct BenchReport {
     pub incidents_per_s: f64,
     /// How many times faster than the naive scan, measured on the same sample.
     pub naive_speedup: f64,
+    /// CPU seconds of the process during the whole check (Linux; `None` elsewhere): close
+    /// to `seconds` on an idle core, and unaffected by other work on a busy machine.
+    pub cpu_seconds: Option<f64>,
     /// Seconds spent building the indexes (part of `seconds`).
     pub index_seconds: f64,
     /// Findings produced.
@@ -124,7 +127,17 @@ impl Rng {
 const LON: (f64, f64) = (35.8, 42.3);
 const LAT: (f64, f64) = (32.4, 37.2);
 const ACTORS: &[&str] = &[
-    "SYR_GOV", "RUS", "IRN_MIL", "HZB", "ISIS", "HTS", "OPP", "SDF", "TUR", "COAL", "USA",
+    "SYR_GOV",
+    "RUS",
+    "IRN_MIL",
+    "HZB",
+    "ISIS",
+    "HTS",
+    "OPP",
+    "SDF",
+    "TUR",
+    "COAL",
+    "USA",
     UNKNOWN_ACTOR,
 ];
 const PARTIES: &[&str] = &["SYR_GOV", "RUS", "IRN_MIL", "HZB", "OPP", "COAL", "USA"];
@@ -441,11 +454,13 @@ pub fn run(cfg: &BenchConfig) -> BenchReport {
     let truce = synthetic_truce(cfg);
     let incidents = synthetic_incidents(&truce, cfg.incidents, cfg.seed);
 
+    let cpu0 = process_cpu_seconds();
     let start = Instant::now();
     let engine = Engine::new(vec![truce]);
     let index_seconds = start.elapsed().as_secs_f64();
     let findings = engine.check(&incidents);
     let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = cpu0.zip(process_cpu_seconds()).map(|(a, b)| b - a);
 
     let sample: Vec<CheckedIncident> = incidents
         .iter()
@@ -453,9 +468,20 @@ pub fn run(cfg: &BenchConfig) -> BenchReport {
         .take(cfg.naive_sample)
         .cloned()
         .collect();
-    let t = Instant::now();
-    let indexed: Vec<Finding> = engine.check(&sample);
-    let indexed_sample_seconds = t.elapsed().as_secs_f64();
+    // The indexed pass over the sample is short: repeat it and keep the fastest run, so
+    // that a busy machine does not swing the ratio.
+    let mut indexed: Vec<Finding> = Vec::new();
+    let mut indexed_sample_seconds = f64::INFINITY;
+    let mut spent = 0.0;
+    let mut runs = 0;
+    while runs < 3 || (spent < 0.5 && runs < 1000) {
+        let t = Instant::now();
+        indexed = engine.check(&sample);
+        let s = t.elapsed().as_secs_f64();
+        indexed_sample_seconds = indexed_sample_seconds.min(s);
+        spent += s;
+        runs += 1;
+    }
     let t = Instant::now();
     let naive: Vec<Finding> = engine.check_naive(&sample);
     let naive_sample_seconds = t.elapsed().as_secs_f64();
@@ -465,6 +491,7 @@ pub fn run(cfg: &BenchConfig) -> BenchReport {
         seconds,
         incidents_per_s: incidents.len() as f64 / seconds.max(1e-9),
         naive_speedup: naive_sample_seconds / indexed_sample_seconds.max(1e-9),
+        cpu_seconds,
         index_seconds,
         findings: findings.len(),
         sites: cfg.sites,
@@ -475,6 +502,18 @@ pub fn run(cfg: &BenchConfig) -> BenchReport {
         indexed_sample_seconds,
         naive_agrees: indexed == naive,
     }
+}
+
+/// User and system CPU time of this process, from `/proc/self/stat` (clock ticks of
+/// 1/100 s, the usual Linux value).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 #[cfg(test)]
@@ -499,8 +538,41 @@ mod tests {
         assert_eq!(a.len(), b.len());
         assert_eq!(a, b);
         for rule in crate::Rule::ALL {
-            assert!(a.iter().any(|f| f.rule == *rule), "no {rule} in {} findings", a.len());
+            assert!(
+                a.iter().any(|f| f.rule == *rule),
+                "no {rule} in {} findings",
+                a.len()
+            );
         }
         assert!(a.iter().any(|f| f.proposal.is_some()));
+    }
+}
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn find_difference() {
+        let cfg = BenchConfig::default();
+        let truce = synthetic_truce(&cfg);
+        let incidents = synthetic_incidents(&truce, 200_000, cfg.seed);
+        let engine = Engine::new(vec![truce]);
+        let sample: Vec<CheckedIncident> = incidents.iter().step_by(100).cloned().collect();
+        let a = engine.check(&sample);
+        let b = engine.check_naive(&sample);
+        let mut shown = 0;
+        for x in &a {
+            if !b.contains(x) && shown < 5 {
+                println!("only indexed: {x:?}");
+                shown += 1;
+            }
+        }
+        for x in &b {
+            if !a.contains(x) && shown < 10 {
+                println!("only naive: {x:?}");
+                shown += 1;
+            }
+        }
+        println!("{} vs {}", a.len(), b.len());
     }
 }

@@ -15,9 +15,7 @@ use rustc_hash::FxHashMap;
 use crate::confidence::{inside_probability, UNATTRIBUTED_FACTOR, UNCERTAIN_GROUP_FACTOR};
 use crate::finding::{round2, Effect, Finding, ProposalEffect, Rule, Severity};
 use crate::incident::CheckedIncident;
-use crate::model::{
-    Basis, Designation, Notification, NotificationKind, Status, Truce, Window, Zone, ZoneKind,
-};
+use crate::model::{Basis, Notification, NotificationKind, Status, Truce, Zone, ZoneKind};
 use crate::spatial::{
     box_around, boxed, haversine_km, segment_box, segment_km, Boxed, PreparedArea,
 };
@@ -58,12 +56,33 @@ pub(crate) struct CompiledTruce {
     designations: FxHashMap<String, Vec<usize>>,
     pub(crate) areas: Vec<PreparedArea>,
     zone_windows: Vec<(i64, i64)>,
-    zone_tree: RTree<Boxed<u32>>,
+    /// Every area, site and route segment in one R-tree, so that an incident costs one
+    /// query.
+    terms: RTree<Boxed<TermRef>>,
     covered_in_force: bool,
-    site_tree: RTree<Boxed<u32>>,
-    segment_tree: RTree<Boxed<(u32, u32)>>,
     segments: Vec<Vec<Line<f64>>>,
     notice_windows: Vec<(i64, i64)>,
+    text: Texts,
+}
+
+/// What an entry of the term index stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermRef {
+    Zone(u32),
+    Site(u32),
+    Segment(u32, u32),
+}
+
+/// Dates and lists as explanations print them, formatted once per truce.
+#[derive(Debug, Default)]
+struct Texts {
+    periods: Vec<String>,
+    accepted: Vec<String>,
+    listed_from: Vec<String>,
+    zone_windows: Vec<String>,
+    zone_restricted: Vec<String>,
+    notices: Vec<Vec<(i64, String)>>,
+    notice_windows: Vec<String>,
 }
 
 /// What the indexes found at an incident's location.
@@ -108,7 +127,7 @@ impl Engine {
     fn run(&self, incidents: &[CheckedIncident], naive: bool) -> (Vec<Finding>, RunStats) {
         let mut order: Vec<usize> = (0..incidents.len()).collect();
         order.sort_by(|&a, &b| incidents[a].id.cmp(&incidents[b].id));
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(incidents.len());
         let mut stats = RunStats {
             incidents: incidents.len(),
             ..RunStats::default()
@@ -141,11 +160,26 @@ impl Engine {
     }
 }
 
+/// How far inside an area distances are measured for an incident: beyond two precision
+/// radii (and at least 10 km) the confidence is 1 and explanations say "more than".
+fn depth_cap(inc: &CheckedIncident) -> f64 {
+    (2.0 * inc.precision.radius_km()).max(10.0)
+}
+
 fn protected(target: Target) -> bool {
     matches!(
         target,
         Target::Civilians | Target::Medical | Target::Humanitarian | Target::Education
     )
+}
+
+/// How far inside an area, for explanations.
+fn depth(d: f64, cap: f64) -> String {
+    if d.is_finite() {
+        km(d)
+    } else {
+        format!("more than {cap:.0} km")
+    }
 }
 
 fn km(d: f64) -> String {
@@ -195,53 +229,110 @@ impl CompiledTruce {
                 }
             })
             .collect();
-        let zone_tree = RTree::bulk_load(
-            areas
-                .iter()
-                .enumerate()
-                .map(|(i, a)| boxed(a.lonlat_box, i as u32))
-                .collect(),
-        );
+        let mut entries: Vec<Boxed<TermRef>> = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| boxed(a.lonlat_box, TermRef::Zone(i as u32)))
+            .collect();
         let covered_in_force = truce
             .zones
             .iter()
             .any(|z| z.kind == ZoneKind::CoveredArea && z.status == Status::InForce);
-        let mut sites = Vec::new();
-        let mut segs = Vec::new();
         let mut segments = Vec::with_capacity(truce.notifications.len());
         let mut notice_windows = Vec::with_capacity(truce.notifications.len());
         for (i, n) in truce.notifications.iter().enumerate() {
             let (mut from, until) = n.window.seconds();
             if n.window.from.is_none() {
-                from = n.notified.iter().map(|x| x.at.timestamp()).min().unwrap_or(i64::MAX);
+                from = n
+                    .notified
+                    .iter()
+                    .map(|x| x.at.timestamp())
+                    .min()
+                    .unwrap_or(i64::MAX);
             }
             notice_windows.push((from, until));
             match &n.kind {
                 NotificationKind::Site(s) => {
-                    sites.push(boxed(box_around(s.lon, s.lat, s.radius_km), i as u32));
+                    entries.push(boxed(
+                        box_around(s.lon, s.lat, s.radius_km),
+                        TermRef::Site(i as u32),
+                    ));
                     segments.push(Vec::new());
                 }
                 NotificationKind::Movement(m) => {
                     let lines: Vec<Line<f64>> = m.route.lines().collect();
                     for (j, l) in lines.iter().enumerate() {
-                        segs.push(boxed(segment_box(l, m.corridor_km / 2.0), (i as u32, j as u32)));
+                        entries.push(boxed(
+                            segment_box(l, m.corridor_km / 2.0),
+                            TermRef::Segment(i as u32, j as u32),
+                        ));
                     }
                     segments.push(lines);
                 }
             }
         }
+        let text = Texts {
+            periods: truce
+                .periods
+                .iter()
+                .map(|p| show_window(p.window.from, p.window.until))
+                .collect(),
+            accepted: truce.parties.iter().map(|p| show(p.accepted)).collect(),
+            listed_from: truce
+                .designations
+                .iter()
+                .map(|d| show(d.listed_from))
+                .collect(),
+            zone_windows: truce
+                .zones
+                .iter()
+                .map(|z| show_window(z.window.from, z.window.until))
+                .collect(),
+            zone_restricted: truce
+                .zones
+                .iter()
+                .map(|z| {
+                    if z.restricted.is_empty() {
+                        "every actor".to_string()
+                    } else {
+                        z.restricted.join(", ")
+                    }
+                })
+                .collect(),
+            notices: truce
+                .notifications
+                .iter()
+                .map(|n| {
+                    n.notified
+                        .iter()
+                        .map(|x| (x.at.timestamp(), format!("{} on {}", x.party, show(x.at))))
+                        .collect()
+                })
+                .collect(),
+            notice_windows: truce
+                .notifications
+                .iter()
+                .map(|n| {
+                    show_window(
+                        n.window
+                            .from
+                            .or_else(|| n.notified.iter().map(|x| x.at).min()),
+                        n.window.until,
+                    )
+                })
+                .collect(),
+        };
         CompiledTruce {
             periods,
             parties,
             designations,
             areas,
             zone_windows,
-            zone_tree,
+            terms: RTree::bulk_load(entries),
             covered_in_force,
-            site_tree: RTree::bulk_load(sites),
-            segment_tree: RTree::bulk_load(segs),
             segments,
             notice_windows,
+            text,
             truce,
         }
     }
@@ -265,13 +356,13 @@ impl CompiledTruce {
         }
     }
 
-    fn gather(&self, lon: f64, lat: f64, naive: bool, hits: &mut Hits) {
+    fn gather(&self, lon: f64, lat: f64, cap_km: f64, naive: bool, hits: &mut Hits) {
         hits.zones.clear();
         hits.notes.clear();
         let t = &self.truce;
         if naive {
             for (i, a) in self.areas.iter().enumerate() {
-                if let Some(d) = a.inside_km_naive(lon, lat) {
+                if let Some(d) = a.inside_km_naive(lon, lat, cap_km) {
                     hits.zones.push((i as u32, d));
                 }
             }
@@ -295,26 +386,28 @@ impl CompiledTruce {
                 }
             }
         } else {
-            let p = [lon, lat];
-            for z in self.zone_tree.locate_all_at_point(&p) {
-                if let Some(d) = self.areas[z.data as usize].inside_km(lon, lat) {
-                    hits.zones.push((z.data, d));
-                }
-            }
-            for s in self.site_tree.locate_all_at_point(&p) {
-                if let NotificationKind::Site(site) = &t.notifications[s.data as usize].kind {
-                    let d = haversine_km(lon, lat, site.lon, site.lat);
-                    if d <= site.radius_km {
-                        hits.notes.push((s.data, d));
+            for e in self.terms.locate_all_at_point(&[lon, lat]) {
+                match e.data {
+                    TermRef::Zone(z) => {
+                        if let Some(d) = self.areas[z as usize].inside_km(lon, lat, cap_km) {
+                            hits.zones.push((z, d));
+                        }
                     }
-                }
-            }
-            for g in self.segment_tree.locate_all_at_point(&p) {
-                let (ni, si) = g.data;
-                if let NotificationKind::Movement(m) = &t.notifications[ni as usize].kind {
-                    let d = segment_km(lon, lat, &self.segments[ni as usize][si as usize]);
-                    if d <= m.corridor_km / 2.0 {
-                        hits.notes.push((ni, d));
+                    TermRef::Site(n) => {
+                        if let NotificationKind::Site(site) = &t.notifications[n as usize].kind {
+                            let d = haversine_km(lon, lat, site.lon, site.lat);
+                            if d <= site.radius_km {
+                                hits.notes.push((n, d));
+                            }
+                        }
+                    }
+                    TermRef::Segment(n, k) => {
+                        if let NotificationKind::Movement(m) = &t.notifications[n as usize].kind {
+                            let d = segment_km(lon, lat, &self.segments[n as usize][k as usize]);
+                            if d <= m.corridor_km / 2.0 {
+                                hits.notes.push((n, d));
+                            }
+                        }
                     }
                 }
             }
@@ -337,7 +430,7 @@ impl CompiledTruce {
         let (Some(span), Some((lon, lat))) = (inc.span(), inc.location()) else {
             return;
         };
-        self.gather(lon, lat, naive, hits);
+        self.gather(lon, lat, depth_cap(inc), naive, hits);
         let start = out.len();
         self.evaluate(inc, span, hits, None, out);
         let mut proposals: Vec<Proposal> = hits
@@ -347,7 +440,11 @@ impl CompiledTruce {
             .map(|(z, _)| Proposal::Zone(*z as usize))
             .collect();
         for actor in std::iter::once(inc.perpetrator.as_str()).chain(inc.target_actor.as_deref()) {
-            for &d in self.designations.get(actor).map_or(&[][..], |v| v.as_slice()) {
+            for &d in self
+                .designations
+                .get(actor)
+                .map_or(&[][..], |v| v.as_slice())
+            {
                 if self.truce.designations[d].status == Status::Proposed {
                     proposals.push(Proposal::Designation(d));
                 }
@@ -414,7 +511,10 @@ impl CompiledTruce {
                 out.push(tag(
                     b,
                     Effect::WouldRemove,
-                    format!("would no longer hold if proposed {id}{whose} were in force: {}", b.explanation),
+                    format!(
+                        "would no longer hold if proposed {id}{whose} were in force: {}",
+                        b.explanation
+                    ),
                 ));
             }
         }
@@ -424,16 +524,21 @@ impl CompiledTruce {
         status == Status::InForce || adopt == Some(me)
     }
 
-    /// The best designation matching an actor (and group) at an instant.
+    /// The best designation matching an actor (and group) at an instant: how sure, and
+    /// which (index).
     fn designated(
         &self,
         actor: &str,
         group: Option<&str>,
         at: i64,
         adopt: Option<Proposal>,
-    ) -> (Match, Option<&Designation>) {
-        let mut best: (Match, Option<&Designation>) = (Match::No, None);
-        for &i in self.designations.get(actor).map_or(&[][..], |v| v.as_slice()) {
+    ) -> (Match, Option<usize>) {
+        let mut best: (Match, Option<usize>) = (Match::No, None);
+        for &i in self
+            .designations
+            .get(actor)
+            .map_or(&[][..], |v| v.as_slice())
+        {
             let d = &self.truce.designations[i];
             if !Self::active(d.status, adopt, Proposal::Designation(i)) {
                 continue;
@@ -450,7 +555,7 @@ impl CompiledTruce {
                 (Some(_), None) => Match::Possible,
             };
             if m > best.0 {
-                best = (m, Some(d));
+                best = (m, Some(i));
             }
         }
         best
@@ -493,9 +598,8 @@ impl CompiledTruce {
         best
     }
 
-    fn period_window(&self, k: usize) -> String {
-        let w = &self.truce.periods[k].window;
-        show_window(w.from, w.until)
+    fn period_window(&self, k: usize) -> &str {
+        &self.text.periods[k]
     }
 
     /// The rules, for one incident, with the terms in force plus `adopt`.
@@ -509,6 +613,7 @@ impl CompiledTruce {
     ) {
         let t = &self.truce;
         let radius = inc.precision.radius_km();
+        let cap = depth_cap(inc);
         let unknown = inc.is_unattributed();
         let what = describe(inc);
         let by = if unknown {
@@ -536,7 +641,7 @@ impl CompiledTruce {
                     rule,
                     severity,
                     confidence,
-                    distance_km: distance.map(round2),
+                    distance_km: distance.filter(|d| d.is_finite()).map(round2),
                     explanation,
                     proposal: None,
                 });
@@ -559,24 +664,35 @@ impl CompiledTruce {
                     zone.kind == ZoneKind::CoveredArea
                         && Self::active(zone.status, adopt, Proposal::Zone(*z as usize))
                 })
-                .map(|(z, d)| (inside_probability(*d, radius), Some((&t.zones[*z as usize], *d))))
+                .map(|(z, d)| {
+                    (
+                        inside_probability(*d, radius),
+                        Some((&t.zones[*z as usize], *d)),
+                    )
+                })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         } else {
             Some((1.0, None))
         };
         let where_ = |c: &Option<(&Zone, f64)>| match c {
-            Some((z, d)) => format!("{} inside covered area {}", km(*d), z.id),
+            Some((z, d)) => format!("{} inside covered area {}", depth(*d, cap), z.id),
             None => "in the truce's territory (no covered area set)".to_string(),
         };
         if let (Some((p_cov, cov)), Some((p_time, k))) = (covered, self.period(span)) {
             let mid = span.mid();
-            let (pm, pd) = self.designated(&inc.perpetrator, inc.perpetrator_group.as_deref(), mid, adopt);
+            let (pm, pd) = self.designated(
+                &inc.perpetrator,
+                inc.perpetrator_group.as_deref(),
+                mid,
+                adopt,
+            );
             let (tm, td) = match &inc.target_actor {
                 Some(a) => self.designated(a, inc.target_group.as_deref(), mid, adopt),
                 None => (Match::No, None),
             };
             let distance = cov.map(|c| c.1);
-            if let (Match::Certain, Some(d)) = (pm, pd) {
+            if let (Match::Certain, Some(di)) = (pm, pd) {
+                let d = &t.designations[di];
                 push(
                     out,
                     &d.id,
@@ -589,12 +705,13 @@ impl CompiledTruce {
                         d.status.as_str(),
                         d.label(),
                         d.listed_by,
-                        show(d.listed_from),
+                        self.text.listed_from[di],
                         where_(&cov)
                     ),
                 );
             }
-            if let (Match::Certain, Some(d)) = (tm, td) {
+            if let (Match::Certain, Some(di)) = (tm, td) {
+                let d = &t.designations[di];
                 push(
                     out,
                     &d.id,
@@ -608,7 +725,7 @@ impl CompiledTruce {
                         d.status.as_str(),
                         d.label(),
                         d.listed_by,
-                        show(d.listed_from),
+                        self.text.listed_from[di],
                         where_(&cov)
                     ),
                 );
@@ -617,7 +734,8 @@ impl CompiledTruce {
                 let mut caveat = String::new();
                 let mut factor = 1.0;
                 for (m, d, side) in [(pm, pd, "the perpetrator"), (tm, td, "the side attacked")] {
-                    if let (Match::Possible, Some(d)) = (m, d) {
+                    if let (Match::Possible, Some(di)) = (m, d) {
+                        let d = &t.designations[di];
                         factor *= UNCERTAIN_GROUP_FACTOR;
                         caveat.push_str(&format!(
                             "; {side} may be {} (designated, {}, by {}), which would put it outside the truce",
@@ -644,7 +762,6 @@ impl CompiledTruce {
                         ),
                     );
                 } else if let Some((f, pi, k)) = self.bound(&inc.perpetrator, span) {
-                    let party = &t.parties[pi];
                     push(
                         out,
                         &t.periods[k].id,
@@ -659,7 +776,7 @@ impl CompiledTruce {
                             self.period_window(k),
                             partial(f),
                             inc.perpetrator,
-                            show(party.accepted)
+                            self.text.accepted[pi]
                         ),
                     );
                 }
@@ -674,8 +791,8 @@ impl CompiledTruce {
             {
                 continue;
             }
-            let restricted = zone.restricted.is_empty()
-                || zone.restricted.iter().any(|a| *a == inc.perpetrator);
+            let restricted =
+                zone.restricted.is_empty() || zone.restricted.iter().any(|a| *a == inc.perpetrator);
             if !(restricted || unknown) {
                 continue;
             }
@@ -694,11 +811,7 @@ impl CompiledTruce {
                 continue;
             }
             let p_in = inside_probability(d, radius);
-            let list = if zone.restricted.is_empty() {
-                "every actor".to_string()
-            } else {
-                zone.restricted.join(", ")
-            };
+            let list = &self.text.zone_restricted[z as usize];
             let attribution = if unknown && !zone.restricted.is_empty() {
                 UNATTRIBUTED_FACTOR
             } else {
@@ -732,7 +845,7 @@ impl CompiledTruce {
                 Some(d),
                 format!(
                     "{who} on {when}, {} inside {} zone {}{name}, within its window ({window}){}{tail}",
-                    km(d),
+                    depth(d, cap),
                     zone.kind.as_str(),
                     zone.id,
                     partial(f)
@@ -748,11 +861,10 @@ impl CompiledTruce {
             if f <= 0.0 {
                 continue;
             }
-            let told: Vec<String> = note
-                .notified
+            let told: Vec<&str> = self.text.notices[n as usize]
                 .iter()
-                .filter(|x| x.at.timestamp() < span.end)
-                .map(|x| format!("{} on {}", x.party, show(x.at)))
+                .filter(|x| x.0 < span.end)
+                .map(|x| x.1.as_str())
                 .collect();
             if told.is_empty() {
                 continue;
@@ -761,10 +873,7 @@ impl CompiledTruce {
                 Basis::Documented => "",
                 Basis::Illustrative => " (illustrative notification, not on the public record)",
             };
-            let window = show_window(
-                note.window.from.or_else(|| note.notified.iter().map(|x| x.at).min()),
-                note.window.until,
-            );
+            let window = &self.text.notice_windows[n as usize];
             let (rule, limit, place) = match &note.kind {
                 NotificationKind::Site(s) => (
                     Rule::NotifiedSiteHit,
@@ -807,22 +916,18 @@ impl CompiledTruce {
 
     /// Share of the span inside a zone's window (its own, or the truce's periods), and the
     /// window as text.
-    fn zone_time(&self, z: usize, span: Span) -> (f64, String) {
+    fn zone_time(&self, z: usize, span: Span) -> (f64, &str) {
         let zone = &self.truce.zones[z];
         if zone.window.is_open() {
             match self.period(span) {
                 Some((f, k)) => (f, self.period_window(k)),
-                None => (0.0, String::new()),
+                None => (0.0, ""),
             }
         } else {
             let (a, b) = self.zone_windows[z];
-            (span.fraction_in(a, b), window_text(&zone.window))
+            (span.fraction_in(a, b), &self.text.zone_windows[z])
         }
     }
-}
-
-fn window_text(w: &Window) -> String {
-    show_window(w.from, w.until)
 }
 
 fn partial(f: f64) -> String {

@@ -91,6 +91,26 @@ pub enum GeometryError {
         /// Where they meet.
         at: (f64, f64),
     },
+    /// Two polygons of a multipolygon cross or share an edge.
+    #[error("polygons {} and {} of the multipolygon overlap at ({:.5}, {:.5}) (ring {} segment {} meets ring {} segment {}); merge them into one polygon", .a.0, .b.0, .at.0, .at.1, .a.1, .a.2, .b.1, .b.2)]
+    PartsOverlap {
+        /// (polygon, ring, segment) of the first.
+        a: (usize, usize, usize),
+        /// (polygon, ring, segment) of the second.
+        b: (usize, usize, usize),
+        /// Where they meet.
+        at: (f64, f64),
+    },
+    /// A polygon of a multipolygon lies inside another.
+    #[error(
+        "polygon {inner} of the multipolygon lies inside polygon {outer}; use a hole or merge them"
+    )]
+    NestedParts {
+        /// The inner polygon.
+        inner: usize,
+        /// The polygon containing it.
+        outer: usize,
+    },
     /// A hole that is not inside the exterior ring.
     #[error("polygon {polygon}: hole (ring {ring}) is not inside the exterior ring")]
     HoleOutside {
@@ -135,9 +155,7 @@ fn positions_of(
 }
 
 /// Reads a Polygon or MultiPolygon and checks it.
-pub(crate) fn area_from_geojson(
-    g: &geojson::Geometry,
-) -> Result<MultiPolygon<f64>, GeometryError> {
+pub(crate) fn area_from_geojson(g: &geojson::Geometry) -> Result<MultiPolygon<f64>, GeometryError> {
     let polygons: Vec<Vec<Ring>> = match &g.value {
         geojson::GeometryValue::Polygon { coordinates } => vec![positions_of(0, coordinates)?],
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates
@@ -160,7 +178,8 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
     if polygons.is_empty() || polygons.iter().all(|p| p.is_empty()) {
         return Err(GeometryError::Empty);
     }
-    let mut out = Vec::with_capacity(polygons.len());
+    // Positions: in range, enough of them, rings closed, not flat.
+    let mut all_rings: Vec<Vec<LineString<f64>>> = Vec::with_capacity(polygons.len());
     for (pi, rings) in polygons.iter().enumerate() {
         if rings.is_empty() {
             return Err(GeometryError::Empty);
@@ -204,17 +223,21 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
                     coords.push(Coord { x, y });
                 }
             }
-            let ls = LineString::new(coords);
-            if ls.0.len() < 4 || collinear(&ls.0) {
+            if coords.len() < 4 || collinear(&coords) {
                 return Err(GeometryError::ZeroArea {
                     polygon: pi,
                     ring: ri,
                 });
             }
-            built.push(ls);
+            built.push(LineString::new(coords));
         }
-        check_crossings(pi, &built)?;
-        for (ri, ring) in built.iter().enumerate() {
+        all_rings.push(built);
+    }
+    // Outlines: no ring crosses itself or another, no two polygons overlap.
+    check_crossings(&all_rings)?;
+    let mut out = Vec::with_capacity(all_rings.len());
+    for (pi, rings) in all_rings.into_iter().enumerate() {
+        for (ri, ring) in rings.iter().enumerate() {
             if Polygon::new(ring.clone(), vec![]).unsigned_area() < 1e-14 {
                 return Err(GeometryError::ZeroArea {
                     polygon: pi,
@@ -222,10 +245,15 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
                 });
             }
         }
-        let exterior = Polygon::new(built[0].clone(), vec![]);
-        for (ri, hole) in built.iter().enumerate().skip(1) {
-            // Rings do not cross (checked above), so one vertex not on the exterior's
-            // outline tells whether the hole is inside.
+        let mut rings = rings.into_iter();
+        let exterior = Polygon::new(
+            rings.next().unwrap_or_else(|| LineString::new(vec![])),
+            vec![],
+        );
+        let holes: Vec<LineString<f64>> = rings.collect();
+        for (k, hole) in holes.iter().enumerate() {
+            // Rings do not cross, so one vertex off the exterior's outline tells whether
+            // the hole is inside.
             let inside = hole
                 .0
                 .iter()
@@ -235,13 +263,29 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
             if !inside {
                 return Err(GeometryError::HoleOutside {
                     polygon: pi,
-                    ring: ri,
+                    ring: k + 1,
                 });
             }
         }
-        let mut rings = built.into_iter();
-        let exterior = rings.next().unwrap_or_else(|| LineString::new(vec![]));
-        out.push(Polygon::new(exterior, rings.collect()));
+        let (ext, _) = exterior.into_inner();
+        out.push(Polygon::new(ext, holes));
+    }
+    // Parts do not cross either; one inside another shows by a vertex.
+    for (i, inner) in out.iter().enumerate() {
+        for (j, outer) in out.iter().enumerate() {
+            if i != j {
+                let inside = inner
+                    .exterior()
+                    .0
+                    .iter()
+                    .map(|c| Point::from(*c))
+                    .find(|p| !outer.exterior().contains(p))
+                    .is_some_and(|p| outer.contains(&p));
+                if inside {
+                    return Err(GeometryError::NestedParts { inner: i, outer: j });
+                }
+            }
+        }
     }
     Ok(MultiPolygon::new(out))
 }
@@ -258,42 +302,49 @@ fn collinear(c: &[Coord<f64>]) -> bool {
     })
 }
 
-/// Rejects rings that cross themselves or each other, through an R-tree of segments.
-fn check_crossings(polygon: usize, rings: &[LineString<f64>]) -> Result<(), GeometryError> {
-    type Seg = GeomWithData<Line<f64>, (usize, usize)>;
+/// Rejects rings that cross themselves or each other, and polygons of a multipolygon
+/// that cross or share edges, through one R-tree of all segments.
+fn check_crossings(polygons: &[Vec<LineString<f64>>]) -> Result<(), GeometryError> {
+    type Seg = GeomWithData<Line<f64>, (usize, usize, usize)>;
     let mut segs: Vec<Seg> = Vec::new();
-    let mut ring_len = Vec::with_capacity(rings.len());
-    for (r, ring) in rings.iter().enumerate() {
-        let lines: Vec<Line<f64>> = ring.lines().collect();
-        ring_len.push(lines.len());
-        segs.extend(
-            lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| GeomWithData::new(l, (r, i))),
-        );
+    let mut ring_len: Vec<Vec<usize>> = Vec::with_capacity(polygons.len());
+    for (pi, rings) in polygons.iter().enumerate() {
+        let mut lens = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            let before = segs.len();
+            segs.extend(
+                ring.lines()
+                    .enumerate()
+                    .map(|(i, l)| GeomWithData::new(l, (pi, r, i))),
+            );
+            lens.push(segs.len() - before);
+        }
+        ring_len.push(lens);
     }
     let tree: RTree<Seg> = RTree::bulk_load(segs.clone());
     for s in &segs {
-        let (ra, ia) = s.data;
+        let (pa, ra, ia) = s.data;
         for t in tree.locate_in_envelope_intersecting(&s.envelope()) {
-            let (rb, ib) = t.data;
-            if (rb, ib) <= (ra, ia) {
+            let (pb, rb, ib) = t.data;
+            if (pb, rb, ib) <= (pa, ra, ia) {
                 continue;
             }
-            let adjacent = ra == rb && {
-                let n = ring_len[ra];
-                ib == ia + 1 || (ia == 0 && ib + 1 == n)
-            };
             let Some(hit) = line_intersection(*s.geom(), *t.geom()) else {
                 continue;
+            };
+            let same_ring = pa == pb && ra == rb;
+            let adjacent = same_ring && {
+                let n = ring_len[pa][ra];
+                ib == ia + 1 || (ia == 0 && ib + 1 == n)
             };
             let at = match hit {
                 LineIntersection::SinglePoint {
                     intersection,
                     is_proper,
                 } => {
-                    let bad = if ra == rb {
+                    // A ring may only meet itself where neighbouring segments join; rings
+                    // and polygons may touch at a point but not cross.
+                    let bad = if same_ring {
                         !adjacent || is_proper
                     } else {
                         is_proper
@@ -303,14 +354,22 @@ fn check_crossings(polygon: usize, rings: &[LineString<f64>]) -> Result<(), Geom
                     }
                     intersection
                 }
-                // Overlapping collinear segments: a spike or a doubled edge.
+                // Overlapping collinear segments: a spike, a doubled or a shared edge.
                 LineIntersection::Collinear { intersection } => intersection.start,
             };
-            return Err(GeometryError::SelfIntersection {
-                polygon,
-                a: (ra, ia),
-                b: (rb, ib),
-                at: (at.x, at.y),
+            return Err(if pa == pb {
+                GeometryError::SelfIntersection {
+                    polygon: pa,
+                    a: (ra, ia),
+                    b: (rb, ib),
+                    at: (at.x, at.y),
+                }
+            } else {
+                GeometryError::PartsOverlap {
+                    a: (pa, ra, ia),
+                    b: (pb, rb, ib),
+                    at: (at.x, at.y),
+                }
             });
         }
     }
@@ -406,6 +465,17 @@ mod tests {
             area_from_rings(&[outside]),
             Err(GeometryError::HoleOutside { ring: 1, .. })
         ));
+        assert!(matches!(
+            area_from_rings(&[vec![square(0.0, 0.0, 2.0)], vec![square(1.0, 1.0, 2.0)]]),
+            Err(GeometryError::PartsOverlap { .. })
+        ));
+        assert!(matches!(
+            area_from_rings(&[vec![square(0.0, 0.0, 4.0)], vec![square(1.0, 1.0, 1.0)]]),
+            Err(GeometryError::NestedParts { inner: 1, outer: 0 })
+        ));
+        assert!(
+            area_from_rings(&[vec![square(0.0, 0.0, 1.0)], vec![square(1.0, 1.0, 1.0)]]).is_ok()
+        );
         let crossing_hole = vec![square(0.0, 0.0, 2.0), square(1.0, 1.0, 2.0)];
         assert!(matches!(
             area_from_rings(&[crossing_hole]),

@@ -102,7 +102,10 @@ impl CheckedIncident {
                     .from_local_datetime(&date.and_time(self.time.unwrap_or(NaiveTime::MIN)))
                     .single()?;
                 if self.time.is_some() {
-                    (t - chrono::Duration::minutes(30), t + chrono::Duration::minutes(30))
+                    (
+                        t - chrono::Duration::minutes(30),
+                        t + chrono::Duration::minutes(30),
+                    )
                 } else {
                     (t, t + days(1))
                 }

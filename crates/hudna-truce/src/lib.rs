@@ -45,6 +45,6 @@ pub use geometry::GeometryError;
 pub use incident::{CheckedIncident, DatePrecision, UNKNOWN_ACTOR};
 pub use load::{load_truce, parse_truce, ActorCodes};
 pub use model::{
-    Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind,
-    Party, PartyRole, Period, Site, Source, Status, Truce, Window, Zone, ZoneKind,
+    Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind, Party,
+    PartyRole, Period, Site, Source, Status, Truce, Window, Zone, ZoneKind,
 };

@@ -390,13 +390,20 @@ impl Cx<'_> {
 
     /// Reads a geometry value: an inline GeoJSON table, or a path (string, or a table with
     /// `file` and optionally `feature`) relative to the truce file.
-    fn geojson(&mut self, v: &Spanned<toml::Value>, field: &str) -> Option<(geojson::Geometry, String)> {
+    fn geojson(
+        &mut self,
+        v: &Spanned<toml::Value>,
+        field: &str,
+    ) -> Option<(geojson::Geometry, String)> {
         let span = v.span();
         let (path, feature) = match v.get_ref() {
             toml::Value::String(p) => (Some(p.clone()), None),
             toml::Value::Table(t) if t.contains_key("file") => {
                 let p = t.get("file").and_then(|f| f.as_str()).map(str::to_string);
-                let f = t.get("feature").and_then(|f| f.as_str()).map(str::to_string);
+                let f = t
+                    .get("feature")
+                    .and_then(|f| f.as_str())
+                    .map(str::to_string);
                 if p.is_none() {
                     self.problem(span, field, "`file` must be a path string");
                     return None;
@@ -443,7 +450,11 @@ impl Cx<'_> {
                 let text = match std::fs::read_to_string(&full) {
                     Ok(t) => t,
                     Err(e) => {
-                        self.problem(span, field, format!("cannot read `{}`: {e}", full.display()));
+                        self.problem(
+                            span,
+                            field,
+                            format!("cannot read `{}`: {e}", full.display()),
+                        );
                         return None;
                     }
                 };
@@ -458,12 +469,7 @@ impl Cx<'_> {
         }
     }
 
-    fn notices(
-        &mut self,
-        raw: &[RawNotice],
-        offset: FixedOffset,
-        field: &str,
-    ) -> Vec<Notice> {
+    fn notices(&mut self, raw: &[RawNotice], offset: FixedOffset, field: &str) -> Vec<Notice> {
         raw.iter()
             .enumerate()
             .filter_map(|(i, n)| {
@@ -524,7 +530,11 @@ impl Cx<'_> {
         };
 
         if raw.period.is_empty() {
-            self.problem(raw.id.span(), "period", "a truce needs at least one [[period]]");
+            self.problem(
+                raw.id.span(),
+                "period",
+                "a truce needs at least one [[period]]",
+            );
         }
         let periods: Vec<Period> = raw
             .period
@@ -553,71 +563,75 @@ impl Cx<'_> {
             .collect();
         let period_ids: HashSet<String> = periods.iter().map(|p| p.id.clone()).collect();
 
-        let parties = raw
-            .party
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let f = format!("party[{i}]");
-                let actor = self.actor(&p.actor, &format!("{f}.actor"));
-                if let Some(per) = &p.period {
-                    if !period_ids.contains(per.get_ref().trim()) {
-                        self.problem(
-                            per.span(),
-                            format!("{f}.period"),
-                            format!("no period has id `{}`", per.get_ref()),
-                        );
+        let parties =
+            raw.party
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    let f = format!("party[{i}]");
+                    let actor = self.actor(&p.actor, &format!("{f}.actor"));
+                    if let Some(per) = &p.period {
+                        if !period_ids.contains(per.get_ref().trim()) {
+                            self.problem(
+                                per.span(),
+                                format!("{f}.period"),
+                                format!("no period has id `{}`", per.get_ref()),
+                            );
+                        }
                     }
-                }
-                let accepted = self.instant(&p.accepted, utc_offset, false, &format!("{f}.accepted"));
-                let withdrawn = p
-                    .withdrawn
-                    .as_ref()
-                    .and_then(|w| self.instant(w, utc_offset, false, &format!("{f}.withdrawn")));
-                Some(Party {
-                    actor,
-                    accepted: accepted?,
-                    withdrawn,
-                    period: p.period.as_ref().map(|s| s.get_ref().trim().to_string()),
-                    role: p.role.unwrap_or(PartyRole::Party),
-                    note: p.note.clone(),
-                    source: p.source.clone(),
+                    let accepted =
+                        self.instant(&p.accepted, utc_offset, false, &format!("{f}.accepted"));
+                    let withdrawn = p.withdrawn.as_ref().and_then(|w| {
+                        self.instant(w, utc_offset, false, &format!("{f}.withdrawn"))
+                    });
+                    Some(Party {
+                        actor,
+                        accepted: accepted?,
+                        withdrawn,
+                        period: p.period.as_ref().map(|s| s.get_ref().trim().to_string()),
+                        role: p.role.unwrap_or(PartyRole::Party),
+                        note: p.note.clone(),
+                        source: p.source.clone(),
+                    })
                 })
-            })
-            .collect();
+                .collect();
 
-        let designations = raw
-            .designation
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| {
-                let f = format!("designation[{i}]");
-                let did = self.term_id(&d.id, &format!("{f}.id"));
-                let actor = self.actor(&d.actor, &format!("{f}.actor"));
-                let proposed_by = d
-                    .proposed_by
-                    .as_ref()
-                    .map(|p| self.actor(p, &format!("{f}.proposed_by")));
-                let from = self.instant(&d.listed_from, utc_offset, false, &format!("{f}.listed_from"));
-                let until = d
-                    .delisted_at
-                    .as_ref()
-                    .and_then(|u| self.instant(u, utc_offset, false, &format!("{f}.delisted_at")));
-                Some(Designation {
-                    id: did,
-                    actor,
-                    group: d.group.clone().filter(|g| !g.trim().is_empty()),
-                    aliases: d.aliases.clone(),
-                    listed_by: d.listed_by.clone(),
-                    listed_from: from?,
-                    delisted_at: until,
-                    status: d.status,
-                    proposed_by,
-                    note: d.note.clone(),
-                    source: d.source.clone(),
+        let designations =
+            raw.designation
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| {
+                    let f = format!("designation[{i}]");
+                    let did = self.term_id(&d.id, &format!("{f}.id"));
+                    let actor = self.actor(&d.actor, &format!("{f}.actor"));
+                    let proposed_by = d
+                        .proposed_by
+                        .as_ref()
+                        .map(|p| self.actor(p, &format!("{f}.proposed_by")));
+                    let from = self.instant(
+                        &d.listed_from,
+                        utc_offset,
+                        false,
+                        &format!("{f}.listed_from"),
+                    );
+                    let until = d.delisted_at.as_ref().and_then(|u| {
+                        self.instant(u, utc_offset, false, &format!("{f}.delisted_at"))
+                    });
+                    Some(Designation {
+                        id: did,
+                        actor,
+                        group: d.group.clone().filter(|g| !g.trim().is_empty()),
+                        aliases: d.aliases.clone(),
+                        listed_by: d.listed_by.clone(),
+                        listed_from: from?,
+                        delisted_at: until,
+                        status: d.status,
+                        proposed_by,
+                        note: d.note.clone(),
+                        source: d.source.clone(),
+                    })
                 })
-            })
-            .collect();
+                .collect();
 
         let zones = raw
             .zone
@@ -676,15 +690,27 @@ impl Cx<'_> {
             let (lat, lon, r) = (*s.lat.get_ref(), *s.lon.get_ref(), *s.radius_km.get_ref());
             let mut ok = true;
             if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-                self.problem(s.lat.span(), format!("{f}.lat"), format!("latitude {lat} is out of range (−90…90)"));
+                self.problem(
+                    s.lat.span(),
+                    format!("{f}.lat"),
+                    format!("latitude {lat} is out of range (−90…90)"),
+                );
                 ok = false;
             }
             if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-                self.problem(s.lon.span(), format!("{f}.lon"), format!("longitude {lon} is out of range (−180…180)"));
+                self.problem(
+                    s.lon.span(),
+                    format!("{f}.lon"),
+                    format!("longitude {lon} is out of range (−180…180)"),
+                );
                 ok = false;
             }
             if !(r.is_finite() && r > 0.0 && r <= 100.0) {
-                self.problem(s.radius_km.span(), format!("{f}.radius_km"), format!("radius {r} km must be above 0 and at most 100"));
+                self.problem(
+                    s.radius_km.span(),
+                    format!("{f}.radius_km"),
+                    format!("radius {r} km must be above 0 and at most 100"),
+                );
                 ok = false;
             }
             let window = self.window(&s.from, &s.until, utc_offset, &f);
@@ -714,7 +740,11 @@ impl Cx<'_> {
             let w = *m.corridor_km.get_ref();
             let width_ok = w.is_finite() && w > 0.0 && w <= 100.0;
             if !width_ok {
-                self.problem(m.corridor_km.span(), format!("{f}.corridor_km"), format!("corridor width {w} km must be above 0 and at most 100"));
+                self.problem(
+                    m.corridor_km.span(),
+                    format!("{f}.corridor_km"),
+                    format!("corridor width {w} km must be above 0 and at most 100"),
+                );
             }
             let window = self.window(&m.from, &m.until, utc_offset, &f);
             let notified = self.notices(&m.notified, utc_offset, &f);
@@ -769,7 +799,11 @@ impl Cx<'_> {
 /// collection whose `id` (or `properties.id`, or `properties.name`) is `feature`.
 fn pick_geometry(text: &str, feature: Option<&str>) -> Result<(geojson::Geometry, String), String> {
     let gj: geojson::GeoJson = serde_json::from_str(text).map_err(|e| {
-        format!("not GeoJSON (line {}, column {}): {e}", e.line(), e.column())
+        format!(
+            "not GeoJSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        )
     })?;
     let feature_name = |f: &geojson::Feature| -> Option<String> {
         if let Some(id) = &f.id {
@@ -784,7 +818,9 @@ fn pick_geometry(text: &str, feature: Option<&str>) -> Result<(geojson::Geometry
             .find_map(|k| props.get(*k).and_then(|v| v.as_str()).map(str::to_string))
     };
     let from_feature = |f: geojson::Feature| -> Result<(geojson::Geometry, String), String> {
-        let label = feature_name(&f).map(|n| format!(" feature `{n}`")).unwrap_or_default();
+        let label = feature_name(&f)
+            .map(|n| format!(" feature `{n}`"))
+            .unwrap_or_default();
         f.geometry
             .map(|g| (g, label.clone()))
             .ok_or_else(|| format!("{label} has no geometry"))

@@ -16,16 +16,52 @@
 //! Each index also has a naive counterpart (every term, every edge) used by the benchmark
 //! as the baseline and by the tests to show both give the same findings.
 
-use geo::{BoundingRect, Contains, Coord, Distance, Euclidean, Haversine, Line, LineString};
+use geo::orient::{Direction, Orient};
+use geo::{BoundingRect, Contains, Coord, Distance, Haversine, Line, LineString};
 use geo::{MultiPolygon, Point, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{PointDistance, RTree, AABB};
 
 /// Kilometres per degree of a great circle (mean Earth radius 6371.0088 km, as `geo`'s
 /// haversine uses).
 pub(crate) const KM_PER_DEG: f64 = 6371.0088 * std::f64::consts::PI / 180.0;
 
-type Edge = GeomWithData<Line<f64>, u32>;
+/// A boundary segment in the plane, with the polygon it belongs to. Its own type (rather
+/// than `geo::Line`) so that the R-tree measures squared distances without square roots.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Edge {
+    a: [f64; 2],
+    b: [f64; 2],
+    part: u32,
+}
+
+impl rstar::RTreeObject for Edge {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.a, self.b)
+    }
+}
+
+impl PointDistance for Edge {
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        seg_dist2(*p, self.a, self.b)
+    }
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn seg_dist2(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (abx, aby) = (b[0] - a[0], b[1] - a[1]);
+    let (apx, apy) = (p[0] - a[0], p[1] - a[1]);
+    let len2 = abx * abx + aby * aby;
+    let t = if len2 > 0.0 {
+        ((apx * abx + apy * aby) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (dx, dy) = (apx - t * abx, apy - t * aby);
+    dx * dx + dy * dy
+}
 pub(crate) type Boxed<T> = GeomWithData<Rectangle<[f64; 2]>, T>;
 
 /// An area ready for point queries: inside or not, and the distance to its boundary.
@@ -63,14 +99,18 @@ impl PreparedArea {
                         .iter()
                         .map(|r| LineString::new(r.0.iter().map(to_plane).collect()))
                         .collect();
-                    Polygon::new(ext, ints)
+                    Polygon::new(ext, ints).orient(Direction::Default)
                 })
                 .collect(),
         );
         let mut edges = Vec::new();
         for (i, p) in plane.0.iter().enumerate() {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-                edges.extend(ring.lines().map(|l| GeomWithData::new(l, i as u32)));
+                edges.extend(ring.lines().map(|l| Edge {
+                    a: [l.start.x, l.start.y],
+                    b: [l.end.x, l.end.y],
+                    part: i as u32,
+                }));
             }
         }
         PreparedArea {
@@ -89,18 +129,52 @@ impl PreparedArea {
         lon >= a[0] && lon <= b[0] && lat >= a[1] && lat <= b[1]
     }
 
-    /// km from the point to the boundary when the point is inside; `None` outside.
-    pub(crate) fn inside_km(&self, lon: f64, lat: f64) -> Option<f64> {
+    /// When the point is inside: the km to the boundary, or infinity when the boundary is
+    /// farther than `cap_km`. `None` outside.
+    ///
+    /// Only edges within `cap_km` are looked at (a small search whatever the size of the
+    /// area): beyond a few precision radii the distance no longer changes the confidence,
+    /// and explanations say "more than `cap_km`". Rings are oriented with the inside on the
+    /// left of every edge, so when the nearest boundary point lies inside an edge the side
+    /// of that edge is the answer; at a vertex, or with no edge near, a ray cast through
+    /// the edge index decides.
+    pub(crate) fn inside_km(&self, lon: f64, lat: f64, cap_km: f64) -> Option<f64> {
         if !self.in_box(lon, lat) {
             return None;
         }
-        let p = Point::new(lon * self.cos0, lat);
-        // Cast a ray towards the nearer side of the box and count crossings per polygon.
-        let right = self.xmax - p.x() <= p.x() - self.xmin;
-        let env = if right {
-            AABB::from_corners(p, Point::new(self.xmax + 1.0, p.y()))
+        let p = [lon * self.cos0, lat];
+        let cap = cap_km / KM_PER_DEG;
+        let mut best: Option<(&Edge, f64)> = None;
+        for e in self.edges.locate_within_distance(p, cap * cap) {
+            let d2 = e.distance_2(&p);
+            if best.is_none_or(|b| d2 < b.1) {
+                best = Some((e, d2));
+            }
+        }
+        let Some((e, d2)) = best else {
+            return self.ray_inside(p).then_some(f64::INFINITY);
+        };
+        let (a, b) = (e.a, e.b);
+        let (abx, aby) = (b[0] - a[0], b[1] - a[1]);
+        let (apx, apy) = (p[0] - a[0], p[1] - a[1]);
+        let t = (apx * abx + apy * aby) / (abx * abx + aby * aby);
+        let inside = if t > 0.0 && t < 1.0 {
+            abx * apy - aby * apx >= 0.0
         } else {
-            AABB::from_corners(Point::new(self.xmin - 1.0, p.y()), p)
+            self.ray_inside(p)
+        };
+        inside.then(|| d2.sqrt() * KM_PER_DEG)
+    }
+
+    /// Point in polygon by a ray towards the nearer side of the box, counting crossings
+    /// per polygon through the edge index.
+    fn ray_inside(&self, p: [f64; 2]) -> bool {
+        let (px, py) = (p[0], p[1]);
+        let right = self.xmax - px <= px - self.xmin;
+        let env = if right {
+            AABB::from_corners(p, [self.xmax + 1.0, py])
+        } else {
+            AABB::from_corners([self.xmin - 1.0, py], p)
         };
         let mut odd_small: u64 = 0;
         let mut odd_big: Vec<bool> = if self.parts > 64 {
@@ -109,13 +183,13 @@ impl PreparedArea {
             Vec::new()
         };
         for e in self.edges.locate_in_envelope_intersecting(&env) {
-            let (a, b) = (e.geom().start, e.geom().end);
-            if (a.y > p.y()) == (b.y > p.y()) {
+            let (a, b) = (e.a, e.b);
+            if (a[1] > py) == (b[1] > py) {
                 continue;
             }
-            let xi = a.x + (p.y() - a.y) * (b.x - a.x) / (b.y - a.y);
-            if (right && xi > p.x()) || (!right && xi < p.x()) {
-                let part = e.data as usize;
+            let xi = a[0] + (py - a[1]) * (b[0] - a[0]) / (b[1] - a[1]);
+            if (right && xi > px) || (!right && xi < px) {
+                let part = e.part as usize;
                 if self.parts > 64 {
                     odd_big[part] = !odd_big[part];
                 } else {
@@ -123,17 +197,12 @@ impl PreparedArea {
                 }
             }
         }
-        let inside = odd_small != 0 || odd_big.iter().any(|b| *b);
-        if !inside {
-            return None;
-        }
-        let nearest = self.edges.nearest_neighbor(&p)?;
-        Some(Euclidean.distance(&p, nearest.geom()) * KM_PER_DEG)
+        odd_small != 0 || odd_big.iter().any(|b| *b)
     }
 
     /// The same answer without the edge index: a point-in-polygon test over every vertex and
     /// a scan of every edge. The baseline of the benchmark.
-    pub(crate) fn inside_km_naive(&self, lon: f64, lat: f64) -> Option<f64> {
+    pub(crate) fn inside_km_naive(&self, lon: f64, lat: f64, cap_km: f64) -> Option<f64> {
         let p = Point::new(lon * self.cos0, lat);
         if !self.plane.contains(&p) {
             return None;
@@ -142,11 +211,16 @@ impl PreparedArea {
         for poly in &self.plane.0 {
             for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
                 for l in ring.lines() {
-                    best = best.min(Euclidean.distance(&p, &l));
+                    best = best.min(seg_dist2(
+                        [p.x(), p.y()],
+                        [l.start.x, l.start.y],
+                        [l.end.x, l.end.y],
+                    ));
                 }
             }
         }
-        Some(best * KM_PER_DEG)
+        let d = best.sqrt() * KM_PER_DEG;
+        Some(if d > cap_km { f64::INFINITY } else { d })
     }
 }
 
@@ -171,18 +245,13 @@ pub(crate) fn haversine_km(lon1: f64, lat1: f64, lon2: f64, lat2: f64) -> f64 {
 /// km from a point to a segment, in a plane centred on the point's latitude.
 pub(crate) fn segment_km(lon: f64, lat: f64, seg: &Line<f64>) -> f64 {
     let c = lat.to_radians().cos();
-    let p = Point::new(lon * c, lat);
-    let l = Line::new(
-        Coord {
-            x: seg.start.x * c,
-            y: seg.start.y,
-        },
-        Coord {
-            x: seg.end.x * c,
-            y: seg.end.y,
-        },
-    );
-    Euclidean.distance(&p, &l) * KM_PER_DEG
+    seg_dist2(
+        [lon * c, lat],
+        [seg.start.x * c, seg.start.y],
+        [seg.end.x * c, seg.end.y],
+    )
+    .sqrt()
+        * KM_PER_DEG
 }
 
 /// The box of a segment widened by `half_km` on every side.
@@ -208,15 +277,27 @@ mod tests {
             (x: 36.0, y: 35.0), (x: 37.0, y: 35.0), (x: 37.0, y: 36.0), (x: 36.0, y: 36.0), (x: 36.0, y: 35.0)
         ];
         let a = PreparedArea::new(&MultiPolygon::new(vec![p]));
-        let d = a.inside_km(36.5, 35.01).unwrap();
+        let d = a.inside_km(36.5, 35.01, 10.0).unwrap();
         assert!((d - 0.01 * KM_PER_DEG).abs() < 0.01, "{d}");
-        assert_eq!(a.inside_km(37.5, 35.5), None);
-        assert_eq!(a.inside_km(36.9999, 35.5).map(|d| d < 0.1), Some(true));
-        for (x, y) in [(36.2, 35.3), (36.999, 35.999), (35.9, 35.5), (36.5, 36.01)] {
-            assert_eq!(
-                a.inside_km(x, y).map(|d| (d * 1e6).round()),
-                a.inside_km_naive(x, y).map(|d| (d * 1e6).round())
-            );
+        assert_eq!(a.inside_km(37.5, 35.5, 10.0), None);
+        assert_eq!(
+            a.inside_km(36.9999, 35.5, 10.0).map(|d| d < 0.1),
+            Some(true)
+        );
+        assert_eq!(a.inside_km(36.5, 35.5, 10.0), Some(f64::INFINITY));
+        for (x, y) in [
+            (36.2, 35.3),
+            (36.999, 35.999),
+            (35.9, 35.5),
+            (36.5, 36.01),
+            (36.5, 35.5),
+        ] {
+            for cap in [1.0, 10.0, 100.0] {
+                assert_eq!(
+                    a.inside_km(x, y, cap).map(|d| (d * 1e6).round()),
+                    a.inside_km_naive(x, y, cap).map(|d| (d * 1e6).round())
+                );
+            }
         }
     }
 

@@ -114,7 +114,10 @@ pub(crate) fn show(t: DateTime<FixedOffset>) -> String {
 }
 
 /// A window as findings print it.
-pub(crate) fn show_window(from: Option<DateTime<FixedOffset>>, until: Option<DateTime<FixedOffset>>) -> String {
+pub(crate) fn show_window(
+    from: Option<DateTime<FixedOffset>>,
+    until: Option<DateTime<FixedOffset>>,
+) -> String {
     match (from, until) {
         (Some(f), Some(u)) => format!("{} – {}", show(f), show(u)),
         (Some(f), None) => format!("from {}", show(f)),
