@@ -547,32 +547,3 @@ mod tests {
         assert!(a.iter().any(|f| f.proposal.is_some()));
     }
 }
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn find_difference() {
-        let cfg = BenchConfig::default();
-        let truce = synthetic_truce(&cfg);
-        let incidents = synthetic_incidents(&truce, 200_000, cfg.seed);
-        let engine = Engine::new(vec![truce]);
-        let sample: Vec<CheckedIncident> = incidents.iter().step_by(100).cloned().collect();
-        let a = engine.check(&sample);
-        let b = engine.check_naive(&sample);
-        let mut shown = 0;
-        for x in &a {
-            if !b.contains(x) && shown < 5 {
-                println!("only indexed: {x:?}");
-                shown += 1;
-            }
-        }
-        for x in &b {
-            if !a.contains(x) && shown < 10 {
-                println!("only naive: {x:?}");
-                shown += 1;
-            }
-        }
-        println!("{} vs {}", a.len(), b.len());
-    }
-}

@@ -792,7 +792,7 @@ impl CompiledTruce {
                 continue;
             }
             let restricted =
-                zone.restricted.is_empty() || zone.restricted.iter().any(|a| *a == inc.perpetrator);
+                zone.restricted.is_empty() || zone.restricted.contains(&inc.perpetrator);
             if !(restricted || unknown) {
                 continue;
             }

@@ -187,10 +187,7 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
         let mut built: Vec<LineString<f64>> = Vec::with_capacity(rings.len());
         for (ri, ring) in rings.iter().enumerate() {
             for (i, &(lon, lat)) in ring.iter().enumerate() {
-                if !(lon.is_finite() && lat.is_finite())
-                    || !(-180.0..=180.0).contains(&lon)
-                    || !(-90.0..=90.0).contains(&lat)
-                {
+                if !in_range(lon, lat) {
                     return Err(GeometryError::OutOfRange {
                         polygon: pi,
                         ring: ri,
@@ -288,6 +285,14 @@ pub(crate) fn area_from_rings(polygons: &[Vec<Ring>]) -> Result<MultiPolygon<f64
         }
     }
     Ok(MultiPolygon::new(out))
+}
+
+/// `true` for a finite longitude in −180…180 and latitude in −90…90.
+pub(crate) fn in_range(lon: f64, lat: f64) -> bool {
+    lon.is_finite()
+        && lat.is_finite()
+        && (-180.0..=180.0).contains(&lon)
+        && (-90.0..=90.0).contains(&lat)
 }
 
 /// `true` when every position lies on one line (a ring that encloses nothing).
@@ -394,10 +399,7 @@ pub(crate) fn line_from_geojson(g: &geojson::Geometry) -> Result<LineString<f64>
             });
         }
         let (lon, lat) = (s[0], s[1]);
-        if !(lon.is_finite() && lat.is_finite())
-            || !(-180.0..=180.0).contains(&lon)
-            || !(-90.0..=90.0).contains(&lat)
-        {
+        if !in_range(lon, lat) {
             return Err(GeometryError::BadLine {
                 index: i,
                 reason: format!("({lon}, {lat}) is out of range (longitude −180…180, latitude −90…90; GeoJSON puts longitude first)"),

@@ -1,0 +1,1 @@
+//! The bundled ISSG 2016 scenario (written with the data).
