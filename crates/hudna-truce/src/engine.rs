@@ -561,9 +561,11 @@ impl CompiledTruce {
         best
     }
 
-    /// The share of the span during which `actor` was bound as a party, with the period it
-    /// falls in and when the actor accepted.
+    /// The share of the span during which `actor` was bound as a party (over every period
+    /// and acceptance, counted once where they overlap), with the period holding most of it
+    /// and the acceptance that binds there.
     fn bound(&self, actor: &str, span: Span) -> Option<(f64, usize, usize)> {
+        let mut pieces: Vec<(i64, i64)> = Vec::new();
         let mut best: Option<(f64, usize, usize)> = None;
         for &pi in self.parties.get(actor)? {
             let party = &self.truce.parties[pi];
@@ -577,25 +579,34 @@ impl CompiledTruce {
                 {
                     continue;
                 }
-                let f = span.fraction_in(a.max(*pf), w.min(*pu));
-                if f > 0.0 && best.is_none_or(|b| f > b.0) {
-                    best = Some((f, pi, k));
+                let (from, until) = (a.max(*pf), w.min(*pu));
+                let f = span.fraction_in(from, until);
+                if f > 0.0 {
+                    pieces.push((from, until));
+                    if best.is_none_or(|b| f > b.0) {
+                        best = Some((f, pi, k));
+                    }
                 }
             }
         }
-        best
+        best.map(|(_, pi, k)| (span.fraction_in_union(&mut pieces), pi, k))
     }
 
-    /// The period covering most of the span.
+    /// The share of the span inside the truce's periods (counted once where they overlap),
+    /// and the period holding most of it.
     fn period(&self, span: Span) -> Option<(f64, usize)> {
+        let mut pieces: Vec<(i64, i64)> = Vec::new();
         let mut best: Option<(f64, usize)> = None;
         for (k, (f, u)) in self.periods.iter().enumerate() {
             let x = span.fraction_in(*f, *u);
-            if x > 0.0 && best.is_none_or(|b| x > b.0) {
-                best = Some((x, k));
+            if x > 0.0 {
+                pieces.push((*f, *u));
+                if best.is_none_or(|b| x > b.0) {
+                    best = Some((x, k));
+                }
             }
         }
-        best
+        best.map(|(_, k)| (span.fraction_in_union(&mut pieces), k))
     }
 
     fn period_window(&self, k: usize) -> &str {

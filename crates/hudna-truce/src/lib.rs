@@ -48,3 +48,4 @@ pub use model::{
     Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind, Party,
     PartyRole, Period, Site, Source, Status, Truce, Window, Zone, ZoneKind,
 };
+pub use time::parse_offset as parse_utc_offset;

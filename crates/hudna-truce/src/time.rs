@@ -25,6 +25,22 @@ impl Span {
         }
     }
 
+    /// Fraction of the span inside the union of some windows (sorted in place).
+    pub(crate) fn fraction_in_union(self, windows: &mut [(i64, i64)]) -> f64 {
+        windows.sort_unstable();
+        let mut covered = 0i64;
+        let mut reach = self.start;
+        for &(from, until) in windows.iter() {
+            let s = from.max(reach);
+            let e = until.min(self.end);
+            if e > s {
+                covered += e - s;
+                reach = e;
+            }
+        }
+        covered as f64 / (self.end - self.start) as f64
+    }
+
     /// The middle instant.
     pub(crate) fn mid(self) -> i64 {
         self.start + (self.end - self.start) / 2
@@ -82,8 +98,9 @@ pub(crate) fn from_toml(
         .ok_or_else(|| format!("{value} is out of range"))
 }
 
-/// Parses `+03:00`, `-05:30`, `Z` or `UTC`.
-pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+/// Parses a fixed UTC offset: `+03:00`, `-05:30`, `Z` or `UTC` (the form `utc_offset`
+/// takes in a truce file).
+pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
         return Ok(chrono::Utc.fix());
@@ -107,9 +124,19 @@ pub(crate) fn parse_offset(s: &str) -> Result<FixedOffset, String> {
 /// midnight.
 pub(crate) fn show(t: DateTime<FixedOffset>) -> String {
     if t.time() == NaiveTime::MIN {
-        t.format("%Y-%m-%d %:z").to_string()
+        t.format("%Y-%m-%d").to_string()
     } else {
         t.format("%Y-%m-%d %H:%M %:z").to_string()
+    }
+}
+
+/// The end of a window: midnight reads as the end of the day before (`until =
+/// 2016-09-19` in a file reads back as "end of 2016-09-19").
+fn show_until(t: DateTime<FixedOffset>) -> String {
+    if t.time() == NaiveTime::MIN {
+        format!("end of {}", (t - days(1)).format("%Y-%m-%d"))
+    } else {
+        show(t)
     }
 }
 
@@ -119,9 +146,9 @@ pub(crate) fn show_window(
     until: Option<DateTime<FixedOffset>>,
 ) -> String {
     match (from, until) {
-        (Some(f), Some(u)) => format!("{} – {}", show(f), show(u)),
+        (Some(f), Some(u)) => format!("{} – {}", show(f), show_until(u)),
         (Some(f), None) => format!("from {}", show(f)),
-        (None, Some(u)) => format!("until {}", show(u)),
+        (None, Some(u)) => format!("until {}", show_until(u)),
         (None, None) => "always".to_string(),
     }
 }
@@ -141,6 +168,8 @@ mod tests {
         assert_eq!(s.fraction_in(50, 200), 0.5);
         assert_eq!(s.fraction_in(100, 200), 0.0);
         assert_eq!(s.fraction_in(i64::MIN, i64::MAX), 1.0);
+        assert_eq!(s.fraction_in_union(&mut [(50, 80), (0, 30), (20, 60)]), 0.8);
+        assert_eq!(s.fraction_in_union(&mut [(-10, 10), (90, 200)]), 0.2);
     }
 
     #[test]

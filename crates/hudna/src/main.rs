@@ -2,6 +2,7 @@
 
 mod bench;
 mod extract;
+mod truce;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,11 @@ struct Cli {
 enum Command {
     /// Read articles (JSON Lines) and write the incidents they report (JSON Lines).
     Extract(extract::Args),
+    /// Read and validate truce files (the terms of a ceasefire as data).
+    Truce(truce::TruceArgs),
+    /// Judge incidents (JSON Lines from `hudna extract`) against truce files and print the
+    /// findings: which term, which rule, how grave, how sure, and why.
+    Check(truce::CheckArgs),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
 }
@@ -35,6 +41,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Extract(args) => extract::run(&cli, args),
+        Command::Truce(args) => truce::run_truce(&cli, args),
+        Command::Check(args) => truce::run_check(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
     };
     match result {
