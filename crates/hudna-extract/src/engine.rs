@@ -731,6 +731,7 @@ struct Scope {
     aftermath: Vec<(u32, u32)>,
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
+    defence: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -890,6 +891,12 @@ impl<'l> Engine<'l> {
             if it.disc(Disc::Flight) {
                 scope.flight.push((it.end, clause_end(it.first)));
             }
+            if it.disc(Disc::Defence) {
+                // "انفجار صاروخين اعتراضيين", "إطلاق كثيف لصواريخ الدفاع الجوي",
+                // "تصدت الدفاعات الجوية": the event word a few words before or just after.
+                let from = it.first.saturating_sub(4).max(clause_of(it.first));
+                scope.defence.push((from, it.end + 2));
+            }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
             }
@@ -914,7 +921,8 @@ impl<'l> Engine<'l> {
                     && !it.disc(Disc::Block)
                     && !within(&scope.habitual, it.first)
                     && !within(&scope.irrealis, it.first)
-                    && !within(&scope.origin, it.first)
+                                        && !within(&scope.origin, it.first)
+                    && !within(&scope.defence, it.first)
                     // "يتهم النظام الفصائل باستهداف …": who did it, not a new event.
                     && !within(&scope.accusation, it.first)
             })
@@ -1106,7 +1114,7 @@ impl<'l> Engine<'l> {
                     kind: prev.kind,
                     actor: prev.actor,
                     target_actor: prev.target_actor,
-                    target: self.target(items, &scope, t0, t1, t0).or(prev.target),
+                    target: self.target(items, &scope, t0, t1, false).or(prev.target),
                     places: heads,
                     containers: places
                         .iter()
@@ -1165,8 +1173,9 @@ impl<'l> Engine<'l> {
                     if within(&scope.origin, it.first) || m == Means::Support {
                         continue;
                     }
-                    // "تحليق لطائرات حربية": aircraft that only flew.
-                    if within(&scope.flight, it.first) {
+                    // "تحليق لطائرات حربية": aircraft that only flew; "صواريخ الدفاع الجوي":
+                    // the defence's missiles.
+                    if within(&scope.flight, it.first) || within(&scope.defence, it.first) {
                         continue;
                     }
                     ground_named |= m == Means::Ground;
@@ -1370,7 +1379,7 @@ impl<'l> Engine<'l> {
             let similar = items
                 .iter()
                 .any(|it| in_window(it.first) && it.disc(Disc::Similar));
-            let target = self.target(items, &scope, w0, w1, trig.first);
+            let target = self.target(items, &scope, w0, w1, true);
             let kind = match class {
                 EventClass::Assault => match means {
                     Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
@@ -1421,7 +1430,10 @@ impl<'l> Engine<'l> {
                         };
                         // The same side's last event in the article, a few sentences back:
                         // "a Turkish drone hit a car … Turkey targeted a vehicle".
-                        let same_actor_kind = actor.and_then(|(a, _)| {
+                        // A vague word with nothing struck ("the campaign goes on") does not
+                        // repeat that side's event.
+                        let vacuous = weak && target.is_none();
+                        let same_actor_kind = actor.filter(|_| !vacuous).and_then(|(a, _)| {
                             st.frames
                                 .iter()
                                 .rev()
@@ -1442,6 +1454,11 @@ impl<'l> Engine<'l> {
                         }
                     }
                 },
+            };
+            let target = if kind == Some(IncidentType::ArmedClash) {
+                target
+            } else {
+                self.target(items, &scope, w0, w1, false)
             };
             // No actor in the sentence: the last actor of an event of the same type in the
             // last few sentences ("قصف عنيف استهدف سبع قرى" after "قصفت القوات التركية").
@@ -1584,6 +1601,22 @@ impl<'l> Engine<'l> {
                     class,
                     EventClass::Strike | EventClass::Type(IncidentType::Shelling)
                 );
+            // "The campaign focused on areas …" after "arrested dozens of civilians": the
+            // same event, told again; it struck whom the sentence before said.
+            let target = match target {
+                Some(TargetCue::Vague) => st
+                    .frames
+                    .last()
+                    .filter(|f| {
+                        st.sentence - f.sentence <= 1
+                            && f.kind == kind
+                            && f.actor == actor.map(|(a, _)| a)
+                    })
+                    .and_then(|f| f.target)
+                    .filter(|t| matches!(t, TargetCue::Class(_)))
+                    .or(target),
+                t => t,
+            };
             let frame_count = frames.len();
             frames.push(Frame {
                 kind,
@@ -1636,19 +1669,21 @@ impl<'l> Engine<'l> {
         scope: &Scope,
         w0: u32,
         w1: u32,
-        trig: u32,
+        fighting: bool,
     ) -> Option<TargetCue> {
+        // Civilians named beside fighters ("arrested dozens of civilians and former fighters")
+        // are what the event struck, unless the event is a fight between armed sides.
+        let (armed, civilians) = if fighting { (4, 5) } else { (5, 4) };
         let rank = |t: TargetCue| match t {
             TargetCue::Class(Target::Medical) => 0,
             TargetCue::Class(Target::Humanitarian) => 1,
             TargetCue::Class(Target::Education) => 2,
             TargetCue::Class(Target::Infrastructure) => 3,
-            TargetCue::Class(Target::Armed) => 4,
-            TargetCue::Class(Target::Civilians) => 5,
+            TargetCue::Class(Target::Armed) => armed,
+            TargetCue::Class(Target::Civilians) => civilians,
             TargetCue::Class(Target::Unknown) => 6,
             TargetCue::Vague => 7,
         };
-        let _ = trig;
         items
             .iter()
             .filter(|it| it.first >= w0 && it.first < w1)
@@ -2017,11 +2052,12 @@ impl<'l> Engine<'l> {
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
-            } else if it.first < dateline_end {
-                PlaceRole::Container
-            } else if it.first < unnamed_list_until
-                && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
+            } else if it.first < dateline_end
+                || (it.first < unnamed_list_until
+                    && (it.first.saturating_sub(2)..it.first)
+                        .any(|k| matches!(win.tok(k), "في" | "in")))
             {
+                // A dateline, or "في" after a list of unnamed villages: the container.
                 PlaceRole::Container
             } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {
                 r

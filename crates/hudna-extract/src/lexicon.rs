@@ -153,6 +153,9 @@ pub enum Disc {
     Unit,
     Flight,
     Facility,
+    /// Air defence firing or an interceptor ("صواريخ الدفاع الجوي", "صاروخ اعتراضي"):
+    /// an event word next to it is the defence at work, not an attack on the ground.
+    Defence,
 }
 
 /// One role of a phrase.
@@ -549,6 +552,7 @@ impl Lexicon {
                 "unit" => Disc::Unit,
                 "flight" => Disc::Flight,
                 "facility" => Disc::Facility,
+                "defence" => Disc::Defence,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);

@@ -295,3 +295,31 @@ fn a_ten_megabyte_article_is_read_in_windows() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].evidence.len(), 16, "evidence is bounded too");
 }
+
+#[test]
+fn air_defence_firing_is_not_an_attack() {
+    // Israeli strikes on Damascus in January 2019 were met by Syrian air defence fire.
+    let got = read(
+        "قصفت طائرات إسرائيلية مواقع في محيط مطار دمشق الدولي فجر اليوم، وسط إطلاق كثيف لصواريخ الدفاع الجوي.",
+        Some("2019-01-21"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::AirStrike);
+    let got = read(
+        "وسمع دوي انفجار صاروخ اعتراضي في أجواء مدينة حمص.",
+        Some("2019-01-21"),
+    );
+    assert!(got.is_empty(), "{got:#?}");
+}
+
+#[test]
+fn civilians_named_beside_fighters_are_the_target_unless_it_is_a_fight() {
+    // Arrest campaigns in the towns of Eastern Ghouta after the 2018 settlement.
+    let got = read(
+        "اعتقلت قوات النظام أمس عشرات المدنيين وعناصر سابقين في فصائل المعارضة خلال حملة مداهمات في مدينة دوما.",
+        Some("2018-09-10"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::Abduction);
+    assert_eq!(got[0].target, Target::Civilians);
+}
