@@ -99,14 +99,12 @@ fn run() -> Result<(), String> {
     };
     let json = serde_json::to_string(&feature).map_err(|e| e.to_string())?;
     // Check it the way a truce file's geometry is checked.
-    let wrapped = format!(
-        "id = \"x\"\nutc_offset = \"+00:00\"\n[name]\nar = \"x\"\nen = \"x\"\n[source]\ntitle = \"x\"\ndate = 2016-01-01\n[[period]]\nid = \"p\"\n[[zone]]\nid = \"z\"\nkind = \"covered_area\"\nstatus = \"in_force\"\ngeometry = \"outline.geojson\"\n"
-    );
+    let wrapped = "id = \"x\"\nutc_offset = \"+00:00\"\n[name]\nar = \"x\"\nen = \"x\"\n[source]\ntitle = \"x\"\ndate = 2016-01-01\n[[period]]\nid = \"p\"\n[[zone]]\nid = \"z\"\nkind = \"covered_area\"\nstatus = \"in_force\"\ngeometry = \"outline.geojson\"\n";
     let dir = std::env::temp_dir().join(format!("hudna-outline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("outline.geojson"), &json).map_err(|e| e.to_string())?;
     let checked = hudna_truce::parse_truce(
-        &wrapped,
+        wrapped,
         "outline",
         Some(&dir),
         &hudna_truce::ActorCodes::default(),

@@ -54,7 +54,7 @@ fn incident(
     CheckedIncident::from_incident(id, &inc, plus3())
 }
 
-fn rule<'a>(f: &'a [Finding], r: Rule) -> Vec<&'a Finding> {
+fn rule(f: &[Finding], r: Rule) -> Vec<&Finding> {
     f.iter()
         .filter(|x| x.rule == r && x.proposal.is_none())
         .collect()
