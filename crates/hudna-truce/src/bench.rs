@@ -482,9 +482,14 @@ pub fn run(cfg: &BenchConfig) -> BenchReport {
         spent += s;
         runs += 1;
     }
-    let t = Instant::now();
-    let naive: Vec<Finding> = engine.check_naive(&sample);
-    let naive_sample_seconds = t.elapsed().as_secs_f64();
+    // The naive pass is long; the faster of two runs.
+    let mut naive: Vec<Finding> = Vec::new();
+    let mut naive_sample_seconds = f64::INFINITY;
+    for _ in 0..2 {
+        let t = Instant::now();
+        naive = engine.check_naive(&sample);
+        naive_sample_seconds = naive_sample_seconds.min(t.elapsed().as_secs_f64());
+    }
 
     BenchReport {
         incidents: incidents.len(),

@@ -7,6 +7,8 @@
 //! proposal were adopted, and the difference is reported as what the proposal *would*
 //! change.
 
+use std::cell::OnceCell;
+
 use geo::Line;
 use hudna_core::{IncidentType, Target};
 use rstar::RTree;
@@ -626,16 +628,26 @@ impl CompiledTruce {
         let radius = inc.precision.radius_km();
         let cap = depth_cap(inc);
         let unknown = inc.is_unattributed();
-        let what = describe(inc);
-        let by = if unknown {
-            "an unknown perpetrator".to_string()
-        } else {
-            match &inc.perpetrator_group {
-                Some(g) => format!("{} ({g})", inc.perpetrator),
-                None => inc.perpetrator.clone(),
-            }
+        // Formatted on first use: most evaluations produce no finding.
+        let what_cell = OnceCell::new();
+        let what = || what_cell.get_or_init(|| describe(inc)).as_str();
+        let by_cell = OnceCell::new();
+        let by = || {
+            by_cell
+                .get_or_init(|| {
+                    if unknown {
+                        "an unknown perpetrator".to_string()
+                    } else {
+                        match &inc.perpetrator_group {
+                            Some(g) => format!("{} ({g})", inc.perpetrator),
+                            None => inc.perpetrator.clone(),
+                        }
+                    }
+                })
+                .as_str()
         };
-        let when = inc.when();
+        let when_cell = OnceCell::new();
+        let when = || when_cell.get_or_init(|| inc.when()).as_str();
         let push = |out: &mut Vec<Finding>,
                     term: &str,
                     rule: Rule,
@@ -717,8 +729,7 @@ impl CompiledTruce {
                         d.label(),
                         d.listed_by,
                         self.text.listed_from[di],
-                        where_(&cov)
-                    ),
+                        where_(&cov), what = what(), by = by(), when = when()),
                 );
             }
             if let (Match::Certain, Some(di)) = (tm, td) {
@@ -737,8 +748,7 @@ impl CompiledTruce {
                         d.label(),
                         d.listed_by,
                         self.text.listed_from[di],
-                        where_(&cov)
-                    ),
+                        where_(&cov), what = what(), by = by(), when = when()),
                 );
             }
             if pm != Match::Certain && tm != Match::Certain {
@@ -769,8 +779,7 @@ impl CompiledTruce {
                             where_(&cov),
                             t.periods[k].id,
                             self.period_window(k),
-                            partial(p_time)
-                        ),
+                            partial(p_time), what = what(), by = by(), when = when()),
                     );
                 } else if let Some((f, pi, k)) = self.bound(&inc.perpetrator, span) {
                     push(
@@ -787,8 +796,7 @@ impl CompiledTruce {
                             self.period_window(k),
                             partial(f),
                             inc.perpetrator,
-                            self.text.accepted[pi]
-                        ),
+                            self.text.accepted[pi], what = what(), by = by(), when = when()),
                     );
                 }
             }
@@ -836,7 +844,7 @@ impl CompiledTruce {
             let who = if unknown && rule == Rule::NoFlyBreach {
                 format!("air_strike by an unknown aircraft on {}", target_text(inc))
             } else {
-                format!("{by} {what}")
+                format!("{by} {what}", what = what(), by = by())
             };
             let tail = if unknown {
                 if rule == Rule::NoFlyBreach {
@@ -859,8 +867,7 @@ impl CompiledTruce {
                     depth(d, cap),
                     zone.kind.as_str(),
                     zone.id,
-                    partial(f)
-                ),
+                    partial(f), when = when()),
             );
         }
 
@@ -919,8 +926,7 @@ impl CompiledTruce {
                     "deconfliction failure: {by} {what} on {when}, {} {place}, while notified ({window}){}; notified: {}{basis}",
                     km(d),
                     partial(f),
-                    told.join(", ")
-                ),
+                    told.join(", "), what = what(), by = by(), when = when()),
             );
         }
     }

@@ -75,9 +75,18 @@ pub(crate) struct PreparedArea {
     xmax: f64,
     parts: usize,
     edges: RTree<Edge>,
+    /// For large areas: cells of a grid lying wholly inside, each with a lower bound on the
+    /// distance (in degrees) from any of its points to the boundary. Most incidents fall deep
+    /// inside a country-sized area; one point query then answers for them.
+    interior: RTree<GeomWithData<Rectangle<[f64; 2]>, f64>>,
     /// The polygons in the plane, for the naive path.
     plane: MultiPolygon<f64>,
 }
+
+/// Areas with at least this many edges get interior cells.
+const INTERIOR_MIN_EDGES: usize = 256;
+/// Cells per side of the interior grid.
+const INTERIOR_GRID: usize = 64;
 
 impl PreparedArea {
     pub(crate) fn new(mp: &MultiPolygon<f64>) -> PreparedArea {
@@ -113,15 +122,50 @@ impl PreparedArea {
                 }));
             }
         }
-        PreparedArea {
+        let n_edges = edges.len();
+        let mut area = PreparedArea {
             cos0,
             lonlat_box: ([min.0, min.1], [max.0, max.1]),
             xmin: min.0 * cos0,
             xmax: max.0 * cos0,
             parts: plane.0.len(),
             edges: RTree::bulk_load(edges),
+            interior: RTree::new(),
             plane,
+        };
+        if n_edges >= INTERIOR_MIN_EDGES {
+            area.interior = RTree::bulk_load(area.interior_cells(min.1, max.1));
         }
+        area
+    }
+
+    /// The cells of a grid over the area that lie wholly inside it, with how far inside.
+    fn interior_cells(&self, ymin: f64, ymax: f64) -> Vec<GeomWithData<Rectangle<[f64; 2]>, f64>> {
+        let n = INTERIOR_GRID;
+        let (w, h) = ((self.xmax - self.xmin) / n as f64, (ymax - ymin) / n as f64);
+        let half_diagonal = (w * w + h * h).sqrt() / 2.0;
+        let mut cells = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                let (x0, y0) = (self.xmin + i as f64 * w, ymin + j as f64 * h);
+                let c = [x0 + w / 2.0, y0 + h / 2.0];
+                if !self.ray_inside(c) {
+                    continue;
+                }
+                let Some((_, d2)) = self.edges.nearest_neighbor_iter_with_distance_2(&c).next()
+                else {
+                    continue;
+                };
+                let margin = d2.sqrt() - half_diagonal;
+                if margin > 0.0 {
+                    cells.push(GeomWithData::new(
+                        Rectangle::from_corners([x0, y0], [x0 + w, y0 + h]),
+                        margin,
+                    ));
+                }
+            }
+        }
+        cells
     }
 
     fn in_box(&self, lon: f64, lat: f64) -> bool {
@@ -144,6 +188,13 @@ impl PreparedArea {
         }
         let p = [lon * self.cos0, lat];
         let cap = cap_km / KM_PER_DEG;
+        if self
+            .interior
+            .locate_all_at_point(&p)
+            .any(|cell| cell.data > cap)
+        {
+            return Some(f64::INFINITY);
+        }
         let mut best: Option<(&Edge, f64)> = None;
         for e in self.edges.locate_within_distance(p, cap * cap) {
             let d2 = e.distance_2(&p);
