@@ -145,8 +145,12 @@ impl Engine {
                 stats.unlocated += 1;
                 continue;
             }
+            let start = out.len();
             for t in &self.truces {
                 t.check_into(inc, naive, &mut hits, &mut out);
+            }
+            if self.truces.len() > 1 {
+                out[start..].sort_by(Finding::order);
             }
         }
         stats.findings = out.len();
@@ -156,9 +160,11 @@ impl Engine {
     /// Checks one incident against every truce, appending its findings (sorted) to `out`.
     pub fn check_incident(&self, inc: &CheckedIncident, out: &mut Vec<Finding>) {
         let mut hits = Hits::default();
+        let start = out.len();
         for t in &self.truces {
             t.check_into(inc, false, &mut hits, out);
         }
+        out[start..].sort_by(Finding::order);
     }
 }
 

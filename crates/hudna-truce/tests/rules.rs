@@ -598,6 +598,26 @@ fn output_is_sorted_and_does_not_depend_on_input_order() {
 }
 
 #[test]
+fn findings_of_several_truces_are_ordered_by_truce_id() {
+    let mut b = truce();
+    b.id = "b-truce".into();
+    let mut a = truce();
+    a.id = "a-truce".into();
+    let engine = Engine::new(vec![b, a]);
+    let f = engine.check(&[inc(
+        "x",
+        "SYR_GOV",
+        K::Shelling,
+        T::Civilians,
+        (2016, 9, 14),
+        OPEN.0,
+        OPEN.1,
+    )]);
+    let truces: Vec<&str> = f.iter().map(|x| x.truce.as_str()).collect();
+    assert_eq!(truces, ["a-truce", "b-truce"]);
+}
+
+#[test]
 fn undated_and_unlocated_incidents_are_counted_not_checked() {
     let mut a = inc(
         "a",
