@@ -47,6 +47,28 @@ enum What {
         #[arg(long, default_value_t = 1_000_000)]
         entries: u64,
     },
+    /// The compliance engine on one thread: generated incidents against generated notified
+    /// sites, movements and zones, with the speed-up over a naive scan measured on a sample.
+    Check {
+        /// Incidents to check.
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: usize,
+        /// Notified sites.
+        #[arg(long, default_value_t = 10_000)]
+        sites: usize,
+        /// Notified movements.
+        #[arg(long, default_value_t = 1_000)]
+        movements: usize,
+        /// Zones.
+        #[arg(long, default_value_t = 500)]
+        zones: usize,
+        /// Incidents also checked by the naive scan.
+        #[arg(long, default_value_t = 2_000)]
+        sample: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 2016)]
+        seed: u64,
+    },
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -59,6 +81,21 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             runs,
         } => map(*incidents, *width, *height, *runs),
         What::Audit { entries } => audit(*entries),
+        What::Check {
+            incidents,
+            sites,
+            movements,
+            zones,
+            sample,
+            seed,
+        } => check(&hudna_truce::bench::BenchConfig {
+            incidents: *incidents,
+            sites: *sites,
+            movements: *movements,
+            zones: *zones,
+            naive_sample: *sample,
+            seed: *seed,
+        }),
     }
 }
 
@@ -209,4 +246,46 @@ fn audit(entries: u64) -> anyhow::Result<ExitCode> {
         hudna_audit::bench::run(entries).context("the synthetic audit log did not verify")?;
     println!("{}", report.to_json());
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(cfg: &hudna_truce::bench::BenchConfig) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "hudna bench check: {} incidents against {} notified sites, {} movements and {} zones, one thread",
+        cfg.incidents, cfg.sites, cfg.movements, cfg.zones
+    );
+    let r = hudna_truce::bench::run(cfg);
+    eprintln!(
+        "{} findings; indexes built in {:.3} s; naive scan of {} incidents {:.3} s vs {:.4} s indexed ({})",
+        r.findings,
+        r.index_seconds,
+        r.naive_sample,
+        r.naive_sample_seconds,
+        r.indexed_sample_seconds,
+        if r.naive_agrees {
+            "same findings"
+        } else {
+            "FINDINGS DIFFER"
+        }
+    );
+    println!(
+        "{}",
+        serde_json::json!({
+            "incidents": r.incidents,
+            "seconds": (r.seconds * 1000.0).round() / 1000.0,
+            "incidents_per_s": r.incidents_per_s.round(),
+            "naive_speedup": (r.naive_speedup * 10.0).round() / 10.0,
+            "cpu_seconds": r.cpu_seconds.map(|c| (c * 100.0).round() / 100.0),
+            "findings": r.findings,
+            "sites": r.sites,
+            "movements": r.movements,
+            "zones": r.zones,
+            "naive_sample": r.naive_sample,
+            "naive_agrees": r.naive_agrees,
+        })
+    );
+    Ok(if r.naive_agrees {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod extract;
 mod map;
+mod truce;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,11 @@ enum Command {
     Extract(extract::Args),
     /// Draw the theatre map (SVG) into a stand-alone HTML page, with layers and incidents.
     Map(map::Args),
+    /// Read and validate truce files (the terms of a ceasefire as data).
+    Truce(truce::TruceArgs),
+    /// Judge incidents (JSON Lines from `hudna extract`) against truce files and print the
+    /// findings: which term, which rule, how grave, how sure, and why.
+    Check(truce::CheckArgs),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
 }
@@ -39,6 +45,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Extract(args) => extract::run(&cli, args),
         Command::Map(args) => map::run(&cli, args),
+        Command::Truce(args) => truce::run_truce(&cli, args),
+        Command::Check(args) => truce::run_check(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
     };
     match result {

@@ -6,3 +6,4 @@ mod bench_audit;
 mod common;
 mod extract;
 mod map;
+mod truce;
