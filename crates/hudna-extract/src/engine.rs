@@ -195,6 +195,9 @@ struct Frame {
     recent_admin1: Vec<u16>,
     /// The perpetrator claimed it.
     claimed: bool,
+    /// The sentence dates it only vaguely ("last week", "in recent months"): it does not
+    /// happen on the article's day.
+    vague_day: bool,
 }
 
 /// What the reading of an article remembers from one sentence to the next.
@@ -1104,6 +1107,7 @@ impl<'l> Engine<'l> {
                         headline: false,
                         recent_admin1: Vec::new(),
                         claimed: false,
+                        vague_day: false,
                     })
                 }
                 _ => None,
@@ -1128,6 +1132,7 @@ impl<'l> Engine<'l> {
                     headline: false,
                     recent_admin1: st.recent_admin1(),
                     claimed: false,
+                    vague_day: prev.vague_day,
                 };
                 trace!(
                     self,
@@ -1488,6 +1493,10 @@ impl<'l> Engine<'l> {
 
             // Day.
             let day = day_in(win, items, w0, w1).or_else(|| day_in(win, items, t0, t1));
+            let vague_day = day.is_none()
+                && items
+                    .iter()
+                    .any(|it| it.first >= t0 && it.first < t1 && it.date() == Some(DateCue::Vague));
 
             // A frame with no place of its own: the nearest place of the sentence, or the
             // place "the town" refers back to.
@@ -1632,6 +1641,7 @@ impl<'l> Engine<'l> {
                 headline: st.in_headline,
                 recent_admin1: st.recent_admin1(),
                 claimed: false,
+                vague_day,
             });
             if also_shelling {
                 let mut ground = frames[frame_count].clone();
@@ -2286,7 +2296,10 @@ impl<'l> Engine<'l> {
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
-            || (!heads_a_name && self.lex.place_stopwords.contains(&strip_article(bare)))
+                        || (!heads_a_name && self.lex.place_stopwords.contains(&strip_article(bare)))
+            // "حلب وريفها", "البلدة ومحيطها": a common word with a pronoun, not a name.
+            || hudna_text::pronoun_suffix_split(bare)
+                .is_some_and(|stem| self.lex.place_stopwords.contains(stem))
         {
             return None;
         }
@@ -2871,6 +2884,7 @@ impl<'l> Engine<'l> {
             sentence: usize,
             resolved: Resolved,
             headline: bool,
+            vague_day: bool,
         }
         let mut drafts: Vec<Draft> = Vec::new();
         // Drafts by type and place, to find the one a mention merges into without a scan.
@@ -2991,6 +3005,7 @@ impl<'l> Engine<'l> {
                     sentence: f.sentence,
                     resolved: resolved[pi].clone(),
                     headline: f.headline,
+                    vague_day: f.vague_day,
                 };
                 // Merge with an earlier draft of the same event.
                 let slot = by_place
@@ -3093,12 +3108,36 @@ impl<'l> Engine<'l> {
                             && contains_as(g, &d.resolved, &e.resolved, true)))
             });
         }
-        drafts
+        // (Summaries dropped above still date the report.)
+        let dated: Vec<(usize, NaiveDate)> = drafts
+            .iter()
+            .filter_map(|d| d.inc.date.map(|day| (d.sentence, day)))
+            .collect();
+        let mut kept: Vec<Draft> = drafts
             .into_iter()
             .zip(drop)
             .filter(|(_, dropped)| !dropped)
-            .map(|(d, _)| d.inc)
-            .collect()
+            .map(|(d, _)| d)
+            .collect();
+        // A report tells its events on the day its lead gives unless a sentence says
+        // otherwise ("aircraft struck Aleppo on Friday … in the western countryside fifteen
+        // were killed in Bshaqtin"): an undated incident takes the day of the last dated one
+        // before it (before any, the first); one dated only vaguely keeps no day.
+        if let Some(&(_, first)) = dated.iter().min_by_key(|(s, _)| *s) {
+            for d in kept
+                .iter_mut()
+                .filter(|d| d.inc.date.is_none() && !d.vague_day)
+            {
+                d.inc.date = Some(
+                    dated
+                        .iter()
+                        .filter(|(s, _)| *s <= d.sentence)
+                        .max_by_key(|(s, _)| *s)
+                        .map_or(first, |&(_, day)| day),
+                );
+            }
+        }
+        kept.into_iter().map(|d| d.inc).collect()
     }
 }
 

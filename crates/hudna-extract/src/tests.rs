@@ -323,3 +323,24 @@ fn civilians_named_beside_fighters_are_the_target_unless_it_is_a_fight() {
     assert_eq!(got[0].kind, IncidentType::Abduction);
     assert_eq!(got[0].target, Target::Civilians);
 }
+
+#[test]
+fn undated_sentences_take_the_day_of_the_lead() {
+    // The bombardment of Aleppo and its countryside on 23 September 2016.
+    let got = read(
+        "قصفت الطائرات الحربية الروسية أمس الجمعة مدينة حلب وريفها. وفي الريف الغربي، قتل خمسة مدنيين في غارات على قرية بشقاتين.",
+        Some("2016-09-24"),
+    );
+    // (The city is the summary of the village's strike.)
+    assert_eq!(places(&got), ["بشقاتين"], "{got:#?}");
+    for i in &got {
+        assert_eq!(i.date, NaiveDate::from_ymd_opt(2016, 9, 23), "{i:#?}");
+    }
+    // A sentence dated only vaguely keeps no day.
+    let got = read(
+        "قصفت قوات النظام اليوم بلدة كفرنبل. وكانت قوات النظام قد قصفت بلدة معرة حرمة الأسبوع الماضي.",
+        Some("2016-09-24"),
+    );
+    let vague: Vec<_> = got.iter().filter(|i| i.date.is_none()).collect();
+    assert_eq!(vague.len(), 1, "{got:#?}");
+}
