@@ -1,0 +1,642 @@
+//! The ingest pipeline: entries in, the record updated, batch by batch.
+//!
+//! One batch is one transaction. Within it: exact duplicates are dropped (by content hash),
+//! new articles are extracted (on all cores) and signed (MinHash), placed in their
+//! near-duplicate group, stored with their mentions, and every consolidation block the batch
+//! touched is recomputed. Because ids are derived from content and the record is a function of
+//! the stored set, a run killed at any point and started again ends exactly where an
+//! uninterrupted run would.
+
+use std::collections::{HashMap, HashSet};
+
+use hudna_core::{Article, Incident};
+use hudna_extract::Extractor;
+use hudna_ingest::{Entry, Event, Input, Origin, ReadOptions, Rejection};
+use hudna_store::{ArticleId, NewArticle, NewMention, Store, StoreError};
+use serde::Serialize;
+
+use crate::consolidate::{self, Sides};
+use crate::minhash;
+
+/// Why an ingest stopped. Bad input never stops it (it is rejected and counted); only the
+/// store can.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The store failed; the batch in flight was rolled back.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A rejected input, as the summary lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedInput {
+    /// The file (`-` for standard input).
+    pub file: String,
+    /// Line or item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an ingest did. Field names are the `--json` keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files read.
+    pub files: u64,
+    /// Articles and structured events read (rejected input not included).
+    pub articles_read: u64,
+    /// Of those, new to the record.
+    pub new: u64,
+    /// Exact duplicates (same normalised text, or the same dataset row) of what the record
+    /// already held or what came earlier in the run.
+    pub duplicates: u64,
+    /// New articles that are near-duplicates (syndicated copies) of stored ones.
+    pub near_duplicates: u64,
+    /// Input rejected (lines, items, rows or files).
+    pub rejected: u64,
+    /// Mentions stored (incidents the extractor read, plus structured events).
+    pub mentions: u64,
+    /// Incidents in the record now that were not there before the run.
+    pub incidents_created: u64,
+    /// Incidents this run added a report to that now draw on two or more sources.
+    pub incidents_merged: u64,
+    /// The rejected input, in the order met.
+    pub rejections: Vec<RejectedInput>,
+}
+
+/// Told what happens, for progress display.
+pub trait Observer {
+    /// A file is about to be read (`index` counts from 0).
+    fn file_started(&mut self, _input: &Input, _index: usize, _total: usize) {}
+    /// An entry or a rejection was read; `summary` holds the counts so far.
+    fn read(&mut self, _summary: &Summary) {}
+    /// Input was rejected.
+    fn rejected(&mut self, _rejection: &Rejection) {}
+    /// A batch was committed.
+    fn committed(&mut self, _summary: &Summary) {}
+}
+
+/// An observer that watches nothing.
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// Tuning of a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Entries per transaction.
+    pub batch: usize,
+    /// Threads for extraction (1 = on the calling thread).
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            batch: 2000,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+        }
+    }
+}
+
+/// Puts entries into the record.
+pub struct Ingester<'a> {
+    store: &'a mut dyn Store,
+    extractor: &'a Extractor,
+    sides: &'a Sides,
+    options: Options,
+    summary: Summary,
+    pending: Vec<Entry>,
+    /// Incidents created in this run that still exist.
+    created: HashSet<i64>,
+    /// Incidents this run merged reports into that still exist.
+    merged: HashSet<i64>,
+    /// Mentions stored in this run.
+    new_mentions: HashSet<i64>,
+    now: String,
+}
+
+/// An article that survived the duplicate check, with its derived keys.
+struct Fresh {
+    origin: Origin,
+    article: Article,
+    hash: [u8; 32],
+    id: ArticleId,
+}
+
+impl<'a> Ingester<'a> {
+    /// An ingester writing to `store`.
+    pub fn new(
+        store: &'a mut dyn Store,
+        extractor: &'a Extractor,
+        sides: &'a Sides,
+        options: Options,
+    ) -> Ingester<'a> {
+        Ingester {
+            store,
+            extractor,
+            sides,
+            options,
+            summary: Summary::default(),
+            pending: Vec::new(),
+            created: HashSet::new(),
+            merged: HashSet::new(),
+            new_mentions: HashSet::new(),
+            now: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+
+    /// Reads every input into the record and returns the summary.
+    pub fn run(
+        mut self,
+        inputs: &[Input],
+        read: &ReadOptions,
+        observer: &mut dyn Observer,
+    ) -> Result<Summary, RecordError> {
+        for (i, input) in inputs.iter().enumerate() {
+            observer.file_started(input, i, inputs.len());
+            self.summary.files += 1;
+            hudna_ingest::read_input(input, read, &mut |item| self.accept(item, observer))?;
+        }
+        self.flush(observer)?;
+        Ok(self.finish())
+    }
+
+    /// Adds entries that did not come from a file (benchmarks, tests).
+    pub fn push(&mut self, entry: Entry, observer: &mut dyn Observer) -> Result<(), RecordError> {
+        self.accept(Ok(entry), observer)
+    }
+
+    /// Writes what is pending and returns the summary.
+    pub fn finish_with(mut self, observer: &mut dyn Observer) -> Result<Summary, RecordError> {
+        self.flush(observer)?;
+        Ok(self.finish())
+    }
+
+    fn finish(mut self) -> Summary {
+        self.summary.incidents_created = self.created.len() as u64;
+        self.summary.incidents_merged = self.merged.len() as u64;
+        self.summary
+    }
+
+    fn accept(
+        &mut self,
+        item: Result<Entry, Rejection>,
+        observer: &mut dyn Observer,
+    ) -> Result<(), RecordError> {
+        match item {
+            Ok(entry) => {
+                self.summary.articles_read += 1;
+                self.pending.push(entry);
+                if self.pending.len() >= self.options.batch {
+                    self.flush(observer)?;
+                }
+            }
+            Err(r) => {
+                self.summary.rejected += 1;
+                observer.rejected(&r);
+                self.summary.rejections.push(RejectedInput {
+                    file: r.file,
+                    at: r.locator,
+                    reason: r.reason,
+                });
+            }
+        }
+        observer.read(&self.summary);
+        Ok(())
+    }
+
+    /// Writes the pending entries as one transaction.
+    fn flush(&mut self, observer: &mut dyn Observer) -> Result<(), RecordError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let entries = std::mem::take(&mut self.pending);
+        self.store.begin()?;
+        // Counters and sets change only if the batch commits.
+        let before = (
+            self.summary.clone(),
+            self.created.clone(),
+            self.merged.clone(),
+        );
+        match self.batch(entries) {
+            Ok(()) => {
+                self.store.commit()?;
+                observer.committed(&self.summary);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self.store.rollback();
+                (self.summary, self.created, self.merged) = before;
+                Err(e)
+            }
+        }
+    }
+
+    fn batch(&mut self, entries: Vec<Entry>) -> Result<(), RecordError> {
+        // 1. Exact duplicates, against the record and within the batch.
+        let mut seen: HashSet<[u8; 32]> = HashSet::new();
+        let mut seen_events: HashSet<i64> = HashSet::new();
+        let mut fresh: Vec<Fresh> = Vec::new();
+        let mut events: Vec<(usize, Origin, Event, i64)> = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Article { origin, article } => {
+                    let hash = minhash::content_hash(&minhash::normalise(&article.text));
+                    if !seen.insert(hash) || self.store.article_by_hash(&hash)?.is_some() {
+                        self.summary.duplicates += 1;
+                        continue;
+                    }
+                    let id = minhash::article_id(&hash);
+                    fresh.push(Fresh {
+                        origin,
+                        article,
+                        hash,
+                        id,
+                    });
+                }
+                Entry::Event { origin, event } => {
+                    let id = minhash::stable_id(&[b"event", event.source_ref.as_bytes()]);
+                    if !seen_events.insert(id) || self.store.mention_exists(id)? {
+                        self.summary.duplicates += 1;
+                        continue;
+                    }
+                    events.push((fresh.len(), origin, event, id));
+                }
+            }
+        }
+        // 2. Extraction and signatures: pure, so on every core.
+        let work = self.analyse(&fresh);
+        // 3. Store articles, groups and mentions in input order.
+        let mut dirty: Dirty = Dirty::default();
+        let mut events = events.into_iter().peekable();
+        for (i, (f, (incidents, sig))) in fresh.iter().zip(work).enumerate() {
+            while let Some((_, origin, event, id)) = events.next_if(|e| e.0 <= i) {
+                self.store_event(&origin, &event, id, &mut dirty)?;
+            }
+            self.store_article(f, &incidents, &sig, &mut dirty)?;
+        }
+        for (_, origin, event, id) in events {
+            self.store_event(&origin, &event, id, &mut dirty)?;
+        }
+        // 4. Consolidation of the touched blocks.
+        let mut blocks: Vec<i64> = dirty.blocks.iter().map(|b| dirty.resolve(*b)).collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        for block in blocks {
+            self.recompute(block)?;
+        }
+        Ok(())
+    }
+
+    fn analyse(&self, fresh: &[Fresh]) -> Vec<(Vec<Incident>, Vec<u32>)> {
+        let one = |f: &Fresh| {
+            let incidents = self.extractor.extract(&f.article);
+            let sig = minhash::signature(&minhash::normalise(&f.article.text));
+            (incidents, sig)
+        };
+        let threads = self.options.threads.max(1);
+        if threads == 1 || fresh.len() < 2 {
+            return fresh.iter().map(one).collect();
+        }
+        let chunk = fresh.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = fresh
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            let mut out = Vec::with_capacity(fresh.len());
+            for (h, part) in handles.into_iter().zip(fresh.chunks(chunk)) {
+                match h.join() {
+                    Ok(v) => out.extend(v),
+                    // A panic in the extractor is a bug; redo that part here so it surfaces
+                    // with its own message instead of a lost thread.
+                    Err(_) => out.extend(part.iter().map(one)),
+                }
+            }
+            out
+        })
+    }
+
+    fn store_article(
+        &mut self,
+        f: &Fresh,
+        incidents: &[Incident],
+        sig: &[u32],
+        dirty: &mut Dirty,
+    ) -> Result<(), RecordError> {
+        let keys = minhash::band_keys(sig);
+        let groups = self.near_groups(&keys, sig)?;
+        let group = match groups.as_slice() {
+            [] => f.id,
+            [g] => *g,
+            many => self.merge_groups(many, dirty)?,
+        };
+        let a = &f.article;
+        self.store.insert_article(&NewArticle {
+            id: f.id,
+            content_hash: f.hash,
+            external_id: Some(a.id.as_str()),
+            url: a.url.as_deref(),
+            title: a.title.as_deref(),
+            published: a.published,
+            outlet: a.outlet.as_deref(),
+            text: &a.text,
+            source_file: &f.origin.file,
+            source_format: f.origin.format.as_str(),
+            source_locator: f.origin.locator.as_deref(),
+            ingested_at: &self.now,
+            minhash: sig,
+            group,
+        })?;
+        for key in &keys {
+            self.store.lsh_insert(*key, group, f.id)?;
+        }
+        if !groups.is_empty() {
+            self.summary.near_duplicates += 1;
+            // The group's canonical article is its smallest id.
+            let canonical = self
+                .store
+                .group_canonical(group)?
+                .unwrap_or(f.id)
+                .min(f.id);
+            let previous: Vec<ArticleId> = self.canonicals_before(group, f.id)?;
+            for old in previous {
+                if old != canonical {
+                    self.store.repoint_canonical(old, canonical)?;
+                    self.store.set_canonical(old, Some(canonical))?;
+                }
+            }
+            self.store.set_canonical(f.id, Some(canonical))?;
+            if canonical == f.id {
+                self.store.set_canonical(f.id, None)?;
+            }
+        }
+        self.summary.new += 1;
+        for (ordinal, incident) in incidents.iter().enumerate() {
+            let id = minhash::stable_id(&[
+                b"mention",
+                &f.id.to_le_bytes(),
+                &(ordinal as u64).to_le_bytes(),
+            ]);
+            self.store_mention(id, Some(f.id), ordinal as u32, None, None, incident, dirty)?;
+        }
+        Ok(())
+    }
+
+    /// The canonical articles the group had before `newcomer` joined: after a merge there
+    /// may be several, each to be pointed at the one canonical.
+    fn canonicals_before(
+        &mut self,
+        group: i64,
+        newcomer: ArticleId,
+    ) -> Result<Vec<ArticleId>, RecordError> {
+        let members = self.store.group_members(group)?;
+        let mut out = Vec::new();
+        for (id, _) in members {
+            if id == newcomer {
+                continue;
+            }
+            // A member without a syndication row is (was) canonical.
+            if self.is_canonical(id)? {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    fn is_canonical(&mut self, id: ArticleId) -> Result<bool, RecordError> {
+        Ok(self.store.canonical_of(id)?.is_none())
+    }
+
+    fn store_event(
+        &mut self,
+        origin: &Origin,
+        event: &Event,
+        id: i64,
+        dirty: &mut Dirty,
+    ) -> Result<(), RecordError> {
+        let _ = origin;
+        self.summary.new += 1;
+        self.store_mention(
+            id,
+            None,
+            0,
+            Some(&event.source_ref),
+            Some(&event.source_note),
+            &event.incident,
+            dirty,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn store_mention(
+        &mut self,
+        id: i64,
+        article: Option<ArticleId>,
+        ordinal: u32,
+        source_ref: Option<&str>,
+        source_note: Option<&str>,
+        incident: &Incident,
+        dirty: &mut Dirty,
+    ) -> Result<(), RecordError> {
+        let mut spot = consolidate::spot_of(incident);
+        let block = match self.store.spot_block(spot.id)? {
+            Some(b) => b,
+            None => {
+                let block = self.place_spot(&spot, dirty)?;
+                spot.block = block;
+                self.store.insert_spot(&spot)?;
+                block
+            }
+        };
+        dirty.blocks.insert(block);
+        self.store.insert_mention(&NewMention {
+            id,
+            article,
+            ordinal,
+            source_ref,
+            source_note,
+            incident,
+            spot: spot.id,
+        })?;
+        self.new_mentions.insert(id);
+        self.summary.mentions += 1;
+        Ok(())
+    }
+
+    /// The block of a new spot: the union of the blocks of every compatible spot.
+    fn place_spot(
+        &mut self,
+        spot: &hudna_store::Spot,
+        dirty: &mut Dirty,
+    ) -> Result<i64, RecordError> {
+        let mut neighbours = Vec::new();
+        if let Some((lat, lon)) = consolidate::search_box(spot) {
+            neighbours.extend(self.store.spots_in_box(spot.kind.as_str(), lat, lon)?);
+        }
+        if !spot.place_key.is_empty() {
+            neighbours.extend(self.store.spots_named(spot.kind.as_str(), &spot.place_key)?);
+        }
+        let mut blocks: Vec<i64> = neighbours
+            .iter()
+            .filter(|n| consolidate::compatible(spot, n, self.sides))
+            .map(|n| n.block)
+            .collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        match blocks.as_slice() {
+            [] => Ok(spot.id),
+            [b] => Ok(*b),
+            many => {
+                // Union by size; ties to the smaller label.
+                let mut best = (0u64, i64::MAX);
+                for b in many {
+                    let size = self.store.block_size(*b)?;
+                    if size > best.0 || (size == best.0 && *b < best.1) {
+                        best = (size, *b);
+                    }
+                }
+                for b in many {
+                    if *b != best.1 {
+                        self.store.relabel_block(*b, best.1)?;
+                        dirty.renamed.insert(*b, best.1);
+                    }
+                }
+                Ok(best.1)
+            }
+        }
+    }
+
+    /// Groups with a member whose signature is close enough to `sig`, found through the LSH
+    /// buckets. Each group is confirmed by one member, so a story copied a thousand times
+    /// costs a few lookups, not a thousand comparisons.
+    fn near_groups(&mut self, keys: &[i64], sig: &[u32]) -> Result<Vec<i64>, RecordError> {
+        /// Members of one group tried per bucket before giving up on it there.
+        const TRIES: usize = 16;
+        let mut found: Vec<i64> = Vec::new();
+        let mut tried: HashMap<ArticleId, bool> = HashMap::new();
+        for &key in keys {
+            let mut after = None;
+            while let Some((group, first)) = self.store.lsh_first_group(key, after)? {
+                after = Some(group);
+                if found.contains(&group) {
+                    continue;
+                }
+                let mut member = Some(first);
+                let mut tries = 0;
+                while let Some(m) = member {
+                    let close = match tried.get(&m) {
+                        Some(c) => *c,
+                        None => {
+                            let other = self.store.minhash(m)?.unwrap_or_default();
+                            let c = minhash::similarity(sig, &other) >= minhash::THRESHOLD;
+                            tried.insert(m, c);
+                            c
+                        }
+                    };
+                    if close {
+                        found.push(group);
+                        break;
+                    }
+                    tries += 1;
+                    if tries >= TRIES {
+                        break;
+                    }
+                    member = self.store.lsh_next_member(key, group, m)?;
+                }
+            }
+        }
+        found.sort_unstable();
+        Ok(found)
+    }
+
+    /// Merges near-duplicate groups that a new article bridges; returns the surviving label.
+    fn merge_groups(&mut self, groups: &[i64], dirty: &mut Dirty) -> Result<i64, RecordError> {
+        let mut best = (0u64, i64::MAX);
+        for g in groups {
+            let size = self.store.group_size(*g)?;
+            if size > best.0 || (size == best.0 && *g < best.1) {
+                best = (size, *g);
+            }
+        }
+        let into = best.1;
+        for g in groups {
+            if *g == into {
+                continue;
+            }
+            for (article, sig) in self.store.group_members(*g)? {
+                let keys = minhash::band_keys(&sig);
+                self.store.regroup_article(article, &keys, *g, into)?;
+            }
+        }
+        // Independent-source counts change for every incident these articles feed.
+        for b in self.store.blocks_of_group(into)? {
+            dirty.blocks.insert(b);
+        }
+        Ok(into)
+    }
+
+    /// Recomputes the incidents of one block from its mentions.
+    fn recompute(&mut self, block: i64) -> Result<(), RecordError> {
+        let mentions = self.store.block_mentions(block)?;
+        if mentions.is_empty() {
+            return Ok(());
+        }
+        let clusters = consolidate::cluster(&mentions, self.sides);
+        let before: HashSet<i64> = mentions.iter().filter_map(|m| m.incident).collect();
+        let mut after: HashSet<i64> = HashSet::new();
+        for members in &clusters {
+            let seed = mentions[members[0]].id;
+            let stored = if before.contains(&seed) {
+                self.store.incident(seed)?
+            } else {
+                None
+            };
+            let investigation = stored.as_ref().and_then(|s| s.investigation.clone());
+            let incident = consolidate::aggregate(&mentions, members, investigation);
+            if stored.as_ref() != Some(&incident) {
+                self.store.put_incident(&incident)?;
+            }
+            if stored.is_none() {
+                self.created.insert(incident.id);
+            }
+            for &i in members {
+                let m = &mentions[i];
+                if m.incident != Some(incident.id) {
+                    self.store.link(m.id, incident.id, &m.spot.perpetrator)?;
+                }
+            }
+            let touched = members.iter().any(|&i| self.new_mentions.contains(&mentions[i].id));
+            if touched && consolidate::distinct_sources(&mentions, members) >= 2 {
+                self.merged.insert(incident.id);
+            }
+            after.insert(incident.id);
+        }
+        for old in before.difference(&after) {
+            self.store.delete_incident(*old)?;
+            self.created.remove(old);
+            self.merged.remove(old);
+        }
+        Ok(())
+    }
+}
+
+/// Blocks touched by a batch, and the labels merged away during it.
+#[derive(Default)]
+struct Dirty {
+    blocks: HashSet<i64>,
+    renamed: HashMap<i64, i64>,
+}
+
+impl Dirty {
+    fn resolve(&self, mut b: i64) -> i64 {
+        while let Some(&to) = self.renamed.get(&b) {
+            if to == b {
+                break;
+            }
+            b = to;
+        }
+        b
+    }
+}
