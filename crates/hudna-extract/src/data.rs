@@ -25,6 +25,7 @@ const BUNDLED: &[(&str, &str)] = bundled![
     "theatres/syria/actor_names.tsv",
     "theatres/syria/place_stopwords.tsv",
     "theatres/syria/places_extra.tsv",
+    "theatres/syria/place_aliases.tsv",
     "theatres/syria/gazetteer/places.tsv",
     "theatres/syria/gazetteer/admin_units.tsv",
 ];

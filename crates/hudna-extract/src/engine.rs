@@ -690,6 +690,8 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                 matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
                     && f >= n.end
                     && f - n.end <= 6
+                    // Not across a comma: "rose to 16, … injuries".
+                    && !(n.end..=f).any(|k| win.gap(k, k).contains(','))
             })
             .min_by_key(|&&(f, _, _)| f);
         let kind = match (before, after) {
@@ -727,6 +729,8 @@ struct Scope {
     agent: Vec<(u32, u32)>,
     route: Vec<(u32, u32)>,
     aftermath: Vec<(u32, u32)>,
+    facility: Vec<(u32, u32)>,
+    flight: Vec<(u32, u32)>,
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -848,9 +852,10 @@ impl<'l> Engine<'l> {
         let mut scope = Scope::default();
         for it in items {
             if it.disc(Disc::Habitual) {
-                scope
-                    .habitual
-                    .push((clause_of(it.first), clause_end(it.first)));
+                // From the start of its clause to the end of the sentence: "… witnesses
+                // repeated assassinations, targeting fighters".
+
+                scope.habitual.push((clause_of(it.first), t1));
             }
             if it.disc(Disc::Irrealis) {
                 scope.irrealis.push((it.first, clause_end(it.first)));
@@ -859,10 +864,31 @@ impl<'l> Engine<'l> {
                 scope.accusation.push((it.first, t1));
             }
             if it.disc(Disc::Origin) {
-                scope.origin.push((
-                    it.end,
-                    (it.end + 5).min(clause_end(it.first).max(it.end + 2)),
-                ));
+                // The place right after the cue, its containers and the force stationed
+                // there: stop at the first word that is none of these.
+                let mut end = it.end;
+                for x in items.iter().filter(|x| x.first >= it.end) {
+                    let placey = x.place_group().is_some()
+                        || x.disc(Disc::Placetype)
+                        || x.disc(Disc::Container)
+                        || x.disc(Disc::Placelist)
+                        || x.has(|r| matches!(r, Role::Actor { .. }));
+                    if !placey || x.first > end + 1 {
+                        break;
+                    }
+                    end = x.end;
+                }
+                scope.origin.push((it.end, end.max(it.end + 1)));
+            }
+            if it.disc(Disc::Unit) {
+                // "لواء هنانو": a unit's name, not a place.
+                scope.route.push((it.end, it.end + 2));
+            }
+            if it.disc(Disc::Facility) {
+                scope.facility.push((it.end, it.end + 2));
+            }
+            if it.disc(Disc::Flight) {
+                scope.flight.push((it.end, clause_end(it.first)));
             }
             if it.disc(Disc::Agent) {
                 scope.agent.push((it.end, it.end + 4));
@@ -872,7 +898,7 @@ impl<'l> Engine<'l> {
             }
             if it.disc(Disc::Outlet) {
                 // The outlet's name, quoted or not; "مراسل X في Y" is where the reporter is.
-                scope.route.push((it.end, it.end + 2));
+                scope.route.push((it.end, it.end + 4));
             }
             if it.disc(Disc::Aftermath) {
                 scope.aftermath.push((it.end, it.end + 4));
@@ -889,6 +915,8 @@ impl<'l> Engine<'l> {
                     && !within(&scope.habitual, it.first)
                     && !within(&scope.irrealis, it.first)
                     && !within(&scope.origin, it.first)
+                    // "يتهم النظام الفصائل باستهداف …": who did it, not a new event.
+                    && !within(&scope.accusation, it.first)
             })
             .map(|(i, _)| i)
             .collect();
@@ -1039,6 +1067,39 @@ impl<'l> Engine<'l> {
                 .last()
                 .filter(|f| st.sentence - f.sentence <= 2)
                 .cloned();
+            // "unidentified gunmen killed a fighter in the town of X": the weapon says what
+            // happened even without an event word.
+            let by_means = items.iter().find_map(|it| match it.means() {
+                Some(Means::Gun) => Some(IncidentType::Attack),
+                Some(Means::Explosive) => Some(IncidentType::Explosion),
+                _ => None,
+            });
+            let prev = match (prev, by_means) {
+                (Some(p), _) => Some(p),
+                (None, Some(kind)) => {
+                    let actor = items
+                        .iter()
+                        .flat_map(|it| it.actor_roles())
+                        .find(|(_, k, _)| matches!(k, ActorKind::Name | ActorKind::Air))
+                        .map(|(set, _, _)| self.lex.actor_sets[set as usize][0]);
+                    Some(Frame {
+                        kind,
+                        actor,
+                        target_actor: None,
+                        target: None,
+                        places: Vec::new(),
+                        containers: Vec::new(),
+                        tolls: Vec::new(),
+                        day: None,
+                        span,
+                        sentence: st.sentence,
+                        headline: false,
+                        recent_admin1: Vec::new(),
+                        claimed: false,
+                    })
+                }
+                _ => None,
+            };
             if let (true, false, Some(prev)) = (killed_here, heads.is_empty(), prev) {
                 let ftolls = tolls.iter().map(|t| (None, *t)).collect::<Vec<_>>();
                 let f = Frame {
@@ -1102,6 +1163,10 @@ impl<'l> Engine<'l> {
             for it in items.iter().filter(|it| in_window(it.first)) {
                 if let Some(m) = it.means() {
                     if within(&scope.origin, it.first) || m == Means::Support {
+                        continue;
+                    }
+                    // "تحليق لطائرات حربية": aircraft that only flew.
+                    if within(&scope.flight, it.first) {
                         continue;
                     }
                     ground_named |= m == Means::Ground;
@@ -1215,7 +1280,8 @@ impl<'l> Engine<'l> {
                                 .iter()
                                 .any(|x| x.end == o && (x.means().is_some() || x.event().is_some()))
                         });
-                    let targetish = targetish || (of_the && !after_agent);
+                    // ("members of the Islamic State" before the verb are its subject.)
+                    let targetish = targetish || (of_the && !after_agent && it.first > trig.first);
                     // The event word itself names the actor ("غارات روسية"): never a victim.
                     let targetish = targetish && j != ti;
                     if targetish && !after_agent {
@@ -1282,6 +1348,19 @@ impl<'l> Engine<'l> {
             if air_actor && means.is_none() {
                 means = Some(Means::Air);
             }
+            // Missiles by the side whose air raids were just reported are those raids
+            // ("غارات إسرائيلية … 3 صواريخ إسرائيلية استهدفت").
+            if means == Some(Means::Missile) {
+                let prev_air = st.frames.last().filter(|f| {
+                    f.kind == IncidentType::AirStrike
+                        && st.sentence - f.sentence <= 1
+                        && f.actor.is_some()
+                        && f.actor == best.map(|(a, _)| a)
+                });
+                if prev_air.is_some() {
+                    means = Some(Means::Air);
+                }
+            }
             let mut actor = best.map(|(a, s)| (a, s.clamp(0, 20) as u8));
             if actor.is_none() {
                 actor = carried_actor;
@@ -1340,8 +1419,20 @@ impl<'l> Engine<'l> {
                         } else {
                             None
                         };
+                        // The same side's last event in the article, a few sentences back:
+                        // "a Turkish drone hit a car … Turkey targeted a vehicle".
+                        let same_actor_kind = actor.and_then(|(a, _)| {
+                            st.frames
+                                .iter()
+                                .rev()
+                                .take_while(|f| st.sentence - f.sentence <= 3)
+                                .find(|f| f.actor == Some(a) && a != self.lex.unknown)
+                                .map(|f| f.kind)
+                        });
                         if let Some(pk) = prev_kind {
                             Some(pk)
+                        } else if let Some(k) = same_actor_kind {
+                            Some(k)
                         } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
@@ -1425,7 +1516,14 @@ impl<'l> Engine<'l> {
                             .any(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity))
                     })
                     .filter(|p| p.role == PlaceRole::Container && (p.rural || p.direction))
-                    .min_by_key(|p| p.at.abs_diff(trig.first))
+                    // The most precise container: a city before its country.
+                    .min_by_key(|p| {
+                        let country = p.group.as_ref().is_some_and(|g| {
+                            g.iter()
+                                .all(|&c| self.lex.gazetteer.place(c).kind == PlaceKind::Country)
+                        });
+                        (country, p.at.abs_diff(trig.first))
+                    })
                     .cloned()
                     .filter(|_| {
                         // "مدن وبلدات في ريف حمص": a summary of places named later.
@@ -1594,14 +1692,57 @@ impl<'l> Engine<'l> {
         let mut last_place_end: Option<u32> = None;
         // A list opened by a plural place word is going on.
         let mut in_list = false;
+        // The last place read was a container ("في الغوطة الشرقية").
+        let mut list_after_container = false;
+        // A list of places was announced without names ("بلدات سورية"); the place that
+        // follows with "في" holds them.
+        let mut unnamed_list_until = 0u32;
+        // A dateline at the head of a paragraph ("DEIR EZ-ZOR, Syria (North Press)",
+        // "محافظة دير الزور:") says where the report comes from, not where the event was.
+        let dateline_end = {
+            let line_start = t0 == 0
+                || win.gap(t0, t0).contains('\n')
+                || win.folded[..win.tokens[t0 as usize].start as usize]
+                    .trim_end_matches([' ', '\t'])
+                    .ends_with('\n');
+            let mut end = t0;
+            if line_start {
+                for k in t0..(t0 + 8).min(t1) {
+                    let gap = win.gap(k, k);
+                    let sep = k > t0
+                        && (gap.contains([':', '(', '–', '|'])
+                            || gap.contains(" -")
+                            || gap.contains("- "));
+                    if sep {
+                        end = k;
+                        break;
+                    }
+                    let word = win.tok(k);
+                    let known = covered(k)
+                        && items.iter().any(|x| {
+                            x.first <= k
+                                && k < x.end
+                                && (x.place_group().is_some() || x.disc(Disc::Container))
+                        });
+                    if !(known || win.all_caps(k) || matches!(word, "خاص" | "syria")) {
+                        break;
+                    }
+                }
+            }
+            end
+        };
         let mut tok = t0;
         while tok < t1 {
             // Skip glue between a place word and its name: "villages of", "قرى “".
             let opened_here = opener.is_some_and(|(o, ..)| o == tok);
-            let list_continues =
-                in_list && last_place_end.is_some_and(|e| coordinated(win, e, tok));
+            let list_continues = in_list
+                && last_place_end.is_some_and(|e| coordinated(win, e, tok))
+                && (!list_after_container
+                    || win.tok(tok).starts_with('و')
+                    || last_place_end.is_some_and(|e| (e..tok).any(|k| win.tok(k) == "و")));
             let Some(ii) = item_index(tok) else {
-                let unknown_ok = opener.is_some_and(|(_, _, u, _)| u) || !opened_here;
+                let unknown_ok = (opener.is_some_and(|(_, _, u, _)| u) || !opened_here)
+                    && !within(&scope.facility, tok);
                 // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
                 // after a preposition.
                 let latin_list = !opened_here
@@ -1623,7 +1764,7 @@ impl<'l> Engine<'l> {
                             && win.capital(next_name)
                     };
                 if latin_list && !covered(tok) {
-                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false) {
+                    if let Some((m, next)) = self.unknown_name(win, items, tok, t1, false, false) {
                         out.push(m);
                         last_place_end = Some(next);
                         in_list = true;
@@ -1649,7 +1790,7 @@ impl<'l> Engine<'l> {
                             })
                     };
                     if let Some((mut m, next)) = self
-                        .unknown_name(win, items, tok, t1, strip_waw)
+                        .unknown_name(win, items, tok, t1, strip_waw, opened_here)
                         .filter(|(_, next)| opened_here || bounded(*next))
                     {
                         if opened_here {
@@ -1691,11 +1832,26 @@ impl<'l> Engine<'l> {
                     start += 1;
                 }
                 if start < it.first {
-                    if let Some((m, next)) = self.unknown_name(win, items, start, it.first, false) {
+                    if let Some((m, next)) =
+                        self.unknown_name(win, items, start, it.first, false, false)
+                    {
                         out.push(m);
                         last_place_end = Some(next);
                         continue;
                     }
+                }
+            }
+            if it.disc(Disc::Placelist) {
+                // "بلدات سورية في منطقة القصير": a list with no names; the place after it
+                // holds them.
+                let named = items
+                    .get(ii + 1)
+                    .is_some_and(|n| n.first <= it.end + 1 && n.place_group().is_some())
+                    || (!covered(it.end)
+                        && it.end < t1
+                        && !matches!(win.tok(it.end), "في" | "من" | "على"));
+                if !named {
+                    unnamed_list_until = it.end + 4;
                 }
             }
             if is_type {
@@ -1761,7 +1917,11 @@ impl<'l> Engine<'l> {
             });
             let key = &win.folded[it.start as usize..it.stop as usize];
             let latin = win.tokens[it.first as usize].script == Script::Latin;
-            if latin && (!win.capitalised(it) || win.all_caps(it.first)) {
+            // Capitals only ("ERBIL", "SANA") are acronyms or datelines: a place only in
+            // the dateline.
+            if latin
+                && (!win.capitalised(it) || (win.all_caps(it.first) && it.first >= dateline_end))
+            {
                 continue;
             }
             let stop = self
@@ -1769,6 +1929,20 @@ impl<'l> Engine<'l> {
                 .place_stopwords
                 .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
+            // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
+            if within(&scope.facility, it.first)
+                && !it.roles().any(|r| match r {
+                    Role::Place(g) => self.lex.place_groups[*g as usize].iter().any(|&p| {
+                        matches!(
+                            self.lex.gazetteer.place(p).kind,
+                            PlaceKind::MajorCity | PlaceKind::Admin1
+                        )
+                    }),
+                    _ => false,
+                })
+            {
+                continue;
+            }
             let ok = if it.is_word() || stop {
                 // Also a word of the lexicons, or a common word: a place only where the text
                 // says a place comes.
@@ -1786,13 +1960,29 @@ impl<'l> Engine<'l> {
             }
             // A one-word match that is only the first word of a longer name the gazetteer
             // lacks ("خربة" + "الشعير"): read the whole name instead.
-            let single_head = it.end == it.first + 1 && NAME_HEADS.contains(&win.tok(it.first));
+            // After a place word, a one-word name followed by a word with the article that
+            // no lexicon knows is a two-word name ("قرية النهر الأبيض").
+            let article_tail = opened_here
+                && it.end < t1
+                && win.tok(it.end).starts_with("ال")
+                && !covered(it.end)
+                && !self
+                    .lex
+                    .place_stopwords
+                    .contains(&strip_article(win.tok(it.end)))
+                && win.gap(it.end, it.end).chars().all(|c| c == ' ');
+            let single_head = it.end == it.first + 1
+                && (NAME_HEADS.contains(&win.tok(it.first))
+                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end)))
+                    || article_tail);
             let covered_by_word = |k: u32| {
                 let i = items.partition_point(|x| x.first <= k);
                 i > 0 && items[i - 1].end > k && items[i - 1].is_word()
             };
             if single_head && it.end < t1 && !covered_by_word(it.end) {
-                if let Some((m, next)) = self.unknown_name(win, items, it.first, t1, true) {
+                if let Some((m, next)) =
+                    self.unknown_name(win, items, it.first, t1, true, opened_here)
+                {
                     if next > it.end {
                         out.push(m);
                         last_place_end = Some(next);
@@ -1817,11 +2007,22 @@ impl<'l> Engine<'l> {
                         "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
                     )
             });
+            // "محافظتي الرقة ودير الزور": joined by a bare "و", the second place plays the
+            // first one's part; after a comma a new item of the outer list begins.
             let coordinated_prev = last_place_end
-                .filter(|&e| coordinated(win, e, it.first))
+                .filter(|&e| {
+                    coordinated(win, e, it.first)
+                        && !(e..=it.first).any(|k| win.gap(k, k).contains(','))
+                })
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
+            } else if it.first < dateline_end {
+                PlaceRole::Container
+            } else if it.first < unnamed_list_until
+                && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
+            {
+                PlaceRole::Container
             } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {
                 r
             } else if after_container {
@@ -1887,13 +2088,19 @@ impl<'l> Engine<'l> {
             };
             let key = strip_article(key);
             let direction = !rural
-                && prev_adjacent.is_some_and(|p| {
-                    p.disc(Disc::Container)
-                        && !matches!(
-                            win.tok(p.first),
-                            "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
-                        )
-                });
+                && (it.first < dateline_end
+                    || prev_adjacent.is_some_and(|p| {
+                        p.disc(Disc::Container)
+                            && !matches!(
+                                win.tok(p.first),
+                                "محافظه"
+                                    | "محافظتي"
+                                    | "ناحيه"
+                                    | "قضاء"
+                                    | "province"
+                                    | "governorate"
+                            )
+                    }));
             let mut m = PlaceMention {
                 group: group.clone(),
                 name,
@@ -1907,7 +2114,11 @@ impl<'l> Engine<'l> {
                 kind_hint,
             };
             if role == PlaceRole::Container {
-                in_list = false;
+                // A list may go on after "في X" only with "و": "… في الغوطة الشرقية،
+                // و"عرطوز، صحنايا"".
+                list_after_container = true;
+            } else {
+                list_after_container = false;
             }
             if role == PlaceRole::Container {
                 // Containers hint the governorate of the places before them.
@@ -1965,6 +2176,23 @@ impl<'l> Engine<'l> {
                 out[i].role = PlaceRole::Container;
             }
         }
+        // "من محافظة حلب إلى السويداء", "from Raqqa to Aleppo": the ends of a journey.
+        for i in 0..out.len().saturating_sub(1) {
+            let (a, b) = (&out[i], &out[i + 1]);
+            let from = a.at > t0 && matches!(win.tok(a.at - 1), "من" | "from")
+                || (a.at > t0 + 1
+                    && matches!(win.tok(a.at - 2), "من" | "from")
+                    && items
+                        .iter()
+                        .any(|x| x.first == a.at - 1 && x.disc(Disc::Placetype)));
+            let to = b.at > a.end
+                && b.at - a.end <= 2
+                && (a.end..b.at).any(|k| matches!(win.tok(k), "الي" | "to" | "نحو" | "towards"));
+            if from && to {
+                out[i].role = PlaceRole::Origin;
+                out[i + 1].role = PlaceRole::Origin;
+            }
+        }
         out.into_iter().map(std::rc::Rc::new).collect()
     }
 
@@ -2000,6 +2228,7 @@ impl<'l> Engine<'l> {
         tok: u32,
         t1: u32,
         strip_waw: bool,
+        after_place_word: bool,
     ) -> Option<(PlaceMention, u32)> {
         let t = &win.tokens[tok as usize];
         if t.script == Script::Digits {
@@ -2011,7 +2240,13 @@ impl<'l> Engine<'l> {
         } else {
             w
         };
-        let heads_a_name = NAME_HEADS.contains(&bare) && tok + 1 < t1;
+        let next_is_name_word = tok + 1 < t1
+            && win.tokens.get(tok as usize + 1).is_some_and(|n| {
+                let nw = n.text(win.folded);
+                nw.starts_with("ال") && !self.lex.place_stopwords.contains(&strip_article(nw))
+            });
+        let heads_a_name =
+            (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word)) && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
@@ -2058,7 +2293,14 @@ impl<'l> Engine<'l> {
             } else {
                 w
             };
+            // Two words with the article make a name only right after a place word ("جبهة
+            // البحوث العلمية", "قرية النهر الأبيض"); elsewhere it is a noun and its adjective.
             let joins = NAME_HEADS.contains(&head)
+                || NAME_TAILS.contains(&nw)
+                || (after_place_word
+                    && head.starts_with("ال")
+                    && nw.starts_with("ال")
+                    && !self.lex.place_stopwords.contains(&strip_article(nw)))
                 || (nw.starts_with("ال")
                     && !head.starts_with("ال")
                     && !self.lex.place_stopwords.contains(&strip_article(nw)));
@@ -2098,6 +2340,29 @@ impl<'l> Engine<'l> {
         ))
     }
 }
+
+/// Last words of place names ("حبوبة كبير", "توخار الصغير"): a name followed by one
+/// takes it.
+const NAME_TAILS: &[&str] = &[
+    "كبير",
+    "صغير",
+    "الكبير",
+    "الصغير",
+    "الكبري",
+    "الصغري",
+    "كبيره",
+    "صغيره",
+    "الكبيره",
+    "الصغيره",
+    "فوقاني",
+    "تحتاني",
+    "الفوقاني",
+    "التحتاني",
+    "kabir",
+    "saghir",
+    "kebir",
+    "sghir",
+];
 
 /// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
 fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
@@ -2230,6 +2495,46 @@ fn is_function_word(w: &str) -> bool {
             | "that"
             | "which"
             | "who"
+            | "لم"
+            | "لن"
+            | "لا"
+            | "قد"
+            | "ما"
+            | "لقد"
+            | "كان"
+            | "كانت"
+            | "هو"
+            | "هي"
+            | "هم"
+            | "انه"
+            | "انها"
+            | "اذ"
+            | "اذا"
+            | "لكن"
+            | "غير"
+            | "سوي"
+            | "بحسب"
+            | "وفق"
+            | "وفقا"
+            | "ايضا"
+            | "حسب"
+            | "نحو"
+            | "عبر"
+            | "ضمن"
+            | "دون"
+            | "رغم"
+            | "تحت"
+            | "فوق"
+            | "امام"
+            | "north"
+            | "south"
+            | "east"
+            | "west"
+            | "northern"
+            | "southern"
+            | "eastern"
+            | "western"
+            | "central"
     )
 }
 
@@ -2554,7 +2859,6 @@ impl<'l> Engine<'l> {
         for (fi, f) in st.frames.iter().enumerate() {
             let cs = cursor.char_at(f.span.0);
             let ce = cursor.char_at(f.span.1);
-            let n_places = f.places.len();
             let resolved = &all[fi];
             // Frames are in sentence order: those of this sentence sit next to it.
             let lo = st.frames[..fi]
@@ -2573,6 +2877,7 @@ impl<'l> Engine<'l> {
                         .any(|rs| rs.iter().any(|q| contains(g, r, q)))
                 })
                 .collect();
+            let n_places = keep.iter().filter(|k| **k).count();
             for (pi, p) in f.places.iter().enumerate() {
                 if !keep[pi] {
                     continue;
@@ -2715,12 +3020,22 @@ impl<'l> Engine<'l> {
             if !broad && !d.headline {
                 continue;
             }
-            // A headline that the body reports in more detail is not another event.
-            if d.headline
-                && drafts
-                    .iter()
-                    .any(|e| !e.headline && e.inc.kind == d.inc.kind)
+            // An event placed only in the country, when the article places others, is a
+            // summary of those.
+            if d.resolved
+                .place
+                .is_some_and(|p| g.place(p).kind == PlaceKind::Country)
+                && drafts.iter().any(|e| {
+                    e.resolved
+                        .place
+                        .is_none_or(|p| g.place(p).kind != PlaceKind::Country)
+                })
             {
+                drop[i] = true;
+                continue;
+            }
+            // A headline that the body reports in more detail is not another event.
+            if d.headline && drafts.iter().any(|e| !e.headline) {
                 drop[i] = true;
                 continue;
             }
@@ -2787,6 +3102,17 @@ fn contains_as(
     if loose {
         if let Some(o) = outer.place {
             let op = g.place(o);
+            // A plain, a range, a desert: the places within a few tens of km and in its
+            // governorate are in it.
+            if matches!(op.kind, PlaceKind::Region | PlaceKind::Mountain)
+                && outer.place != inner.place
+                && inner.admin1 == op.admin1
+                && inner.lat.zip(inner.lon).is_some_and(|(la, lo)| {
+                    hudna_gazetteer::approx_km(op.lat, op.lon, la, lo) < 40.0
+                })
+            {
+                return true;
+            }
             if op.kind == PlaceKind::MajorCity
                 && op.admin1.is_some()
                 && op.admin1 == inner.admin1

@@ -150,6 +150,9 @@ pub enum Disc {
     Controller,
     Held,
     Claim,
+    Unit,
+    Flight,
+    Facility,
 }
 
 /// One role of a phrase.
@@ -543,6 +546,9 @@ impl Lexicon {
                 "controller" => Disc::Controller,
                 "held" => Disc::Held,
                 "claim" => Disc::Claim,
+                "unit" => Disc::Unit,
+                "flight" => Disc::Flight,
+                "facility" => Disc::Facility,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
             b.add(phrase, Role::Disc(d), plain);
@@ -569,12 +575,19 @@ impl Lexicon {
                 text: extra,
             });
         }
-        let gazetteer = Gazetteer::load(
+        let aliases_rel = format!("{base}/place_aliases.tsv");
+        let aliases = src.read(&aliases_rel)?;
+        let aliases_name = src.describe(&aliases_rel);
+        let gazetteer = Gazetteer::load_with_aliases(
             Some(Source {
                 name: &units_name,
                 text: &units,
             }),
             &files,
+            aliases.as_deref().map(|text| Source {
+                name: &aliases_name,
+                text,
+            }),
         )
         .map_err(|e| ExtractError::Data {
             file: e.file.clone(),
@@ -593,23 +606,28 @@ impl Lexicon {
                 continue;
             }
             let latin = folded.chars().any(|c| c.is_ascii_alphabetic());
-            let idx = match b.phrases.add(&folded, if latin { skeleton } else { plain }) {
-                Added::New(i) | Added::Existing(i) => i as usize,
-                Added::Empty => continue,
-            };
-            if b.roles.len() <= idx {
-                b.roles.resize(idx + 1, Vec::new());
-            }
-            let g = *group_of.entry(idx).or_insert_with(|| {
-                place_groups.push(Vec::new());
-                (place_groups.len() - 1) as u32
-            });
-            let group = &mut place_groups[g as usize];
-            if !group.contains(&id) {
-                group.push(id);
-            }
-            if !b.roles[idx].contains(&Role::Place(g)) {
-                b.roles[idx].push(Role::Place(g));
+            // A Latin name is entered as written and by its rough key: the written form
+            // wins where it exists, the rough key finds other transliterations.
+            let options: &[PhraseOptions] = if latin { &[plain, skeleton] } else { &[plain] };
+            for &opt in options {
+                let idx = match b.phrases.add(&folded, opt) {
+                    Added::New(i) | Added::Existing(i) => i as usize,
+                    Added::Empty => continue,
+                };
+                if b.roles.len() <= idx {
+                    b.roles.resize(idx + 1, Vec::new());
+                }
+                let g = *group_of.entry(idx).or_insert_with(|| {
+                    place_groups.push(Vec::new());
+                    (place_groups.len() - 1) as u32
+                });
+                let group = &mut place_groups[g as usize];
+                if !group.contains(&id) {
+                    group.push(id);
+                }
+                if !b.roles[idx].contains(&Role::Place(g)) {
+                    b.roles[idx].push(Role::Place(g));
+                }
             }
         }
 

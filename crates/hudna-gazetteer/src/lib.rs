@@ -128,6 +128,16 @@ impl Gazetteer {
         admin_units: Option<Source<'_>>,
         places: &[Source<'_>],
     ) -> Result<Gazetteer, TsvError> {
+        Gazetteer::load_with_aliases(admin_units, places, None)
+    }
+
+    /// As [`Gazetteer::load`], adding other names of places already loaded from an
+    /// aliases file (`id, alias, note`): Kurdish names, common short forms.
+    pub fn load_with_aliases(
+        admin_units: Option<Source<'_>>,
+        places: &[Source<'_>],
+        aliases: Option<Source<'_>>,
+    ) -> Result<Gazetteer, TsvError> {
         let mut g = Gazetteer::default();
         let units = match admin_units {
             Some(src) => Some(tsv::read_admin1_names(&mut g, src)?),
@@ -139,6 +149,9 @@ impl Gazetteer {
         }
         if let Some(rows) = units {
             tsv::add_admin1_places(&mut g, rows);
+        }
+        if let Some(src) = aliases {
+            tsv::read_aliases(&mut g, src)?;
         }
         Ok(g)
     }
@@ -391,6 +404,43 @@ t:4\tIdlib\tإدلب\tIdleb\t35.93\t36.63\tIdlib\tIdleb\tPPLA\t\ttest
         let aleppo = g.admin1_by_name("Aleppo").unwrap();
         assert!(g.is_home(aleppo));
         assert_eq!(g.place(g.admin1_seat(aleppo).unwrap()).name_en, "Aleppo");
+    }
+
+    #[test]
+    fn aliases_add_names_and_unknown_ids_are_errors() {
+        let aliases = "id\talias\tnote\nt:1\tHaleb\tshort form\n";
+        let g = Gazetteer::load_with_aliases(
+            units(),
+            &[Source {
+                name: "places.tsv",
+                text: PLACES,
+            }],
+            Some(Source {
+                name: "aliases.tsv",
+                text: aliases,
+            }),
+        )
+        .unwrap();
+        assert!(g
+            .names()
+            .any(|(n, id)| n == "Haleb" && g.place(id).name_en == "Aleppo"));
+        let bad = "id\talias\tnote\nt:404\tNowhere\t\n";
+        let err = Gazetteer::load_with_aliases(
+            units(),
+            &[Source {
+                name: "places.tsv",
+                text: PLACES,
+            }],
+            Some(Source {
+                name: "aliases.tsv",
+                text: bad,
+            }),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "aliases.tsv:2: field `id`: no place `t:404`"
+        );
     }
 
     #[test]

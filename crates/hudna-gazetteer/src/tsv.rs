@@ -244,3 +244,29 @@ pub(crate) fn add_admin1_places(g: &mut Gazetteer, rows: Vec<Admin1Row>) {
         g.admin1_place.entry(admin1).or_insert(id);
     }
 }
+
+pub(crate) fn read_aliases(g: &mut Gazetteer, src: Source<'_>) -> Result<(), TsvError> {
+    let t = Table::parse(src)?;
+    let c_id = t.column("id")?;
+    let c_alias = t.column("alias")?;
+    let index: std::collections::HashMap<&str, crate::PlaceId> = g
+        .places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i as crate::PlaceId))
+        .collect();
+    let mut new = Vec::new();
+    for (line, row) in &t.rows {
+        let id = cell(row, c_id);
+        let alias = cell(row, c_alias);
+        let Some(&pid) = index.get(id) else {
+            return Err(t.err(*line, "id", format!("no place `{id}`")));
+        };
+        if alias.is_empty() {
+            return Err(t.err(*line, "alias", "empty".into()));
+        }
+        new.push((alias.to_string(), pid));
+    }
+    g.names.extend(new);
+    Ok(())
+}

@@ -116,6 +116,7 @@ impl PhraseSetBuilder {
             return Added::Empty;
         }
         let mut ids = Vec::with_capacity(words.len());
+        let single_word = words.len() == 1;
         for w in words {
             let (kind, bare) = if let Some(p) = w.strip_suffix('*') {
                 (1, p)
@@ -125,7 +126,10 @@ impl PhraseSetBuilder {
                 (0, w)
             };
             let key: String = if is_latin(bare) {
-                if kind == 0 && options.latin_skeleton && skeleton(bare).chars().count() >= 3 {
+                // Short rough keys collide with common words; a one-word name needs a
+                // longer one than the words of a longer name.
+                let min = if single_word { 4 } else { 3 };
+                if kind == 0 && options.latin_skeleton && skeleton(bare).chars().count() >= min {
                     format!("\u{1}{}", skeleton(bare))
                 } else {
                     bare.to_string()
@@ -303,15 +307,19 @@ impl PhraseSet {
                 }
             }
             Script::Latin => {
+                let mut exact = false;
                 if let Some(sl) = self.words.get(w) {
                     if sl.exact != 0 {
                         out.push((sl.exact, 0, false));
+                        exact = true;
                     }
                 }
+                // The rough key only when the word itself is no known word: "Syria" is the
+                // country, not a village that sounds like it.
                 key.clear();
                 key.push('\u{1}');
                 skeleton_into(w, key);
-                if key.len() >= 4 {
+                if !exact && key.len() >= 4 {
                     if let Some(sl) = self.words.get(key.as_str()) {
                         if sl.exact != 0 {
                             out.push((sl.exact, 0, false));
