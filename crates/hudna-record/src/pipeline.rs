@@ -213,12 +213,6 @@ impl<'a> Ingester<'a> {
         }
         let entries = std::mem::take(&mut self.pending);
         self.store.begin()?;
-        // Counters and sets change only if the batch commits.
-        let before = (
-            self.summary.clone(),
-            self.created.clone(),
-            self.merged.clone(),
-        );
         match self.batch(entries) {
             Ok(()) => {
                 self.store.commit()?;
@@ -226,8 +220,8 @@ impl<'a> Ingester<'a> {
                 Ok(())
             }
             Err(e) => {
+                // The run stops here; what was committed before stays.
                 let _ = self.store.rollback();
-                (self.summary, self.created, self.merged) = before;
                 Err(e)
             }
         }
@@ -326,7 +320,14 @@ impl<'a> Ingester<'a> {
         dirty: &mut Dirty,
     ) -> Result<(), RecordError> {
         let keys = minhash::band_keys(sig);
-        let groups = self.near_groups(&keys, sig)?;
+        let (groups, fill) = self.near_groups(&keys, sig)?;
+        // Canonical articles (smallest ids) of the groups before this one joins them.
+        let mut old_canonicals = Vec::with_capacity(groups.len());
+        for g in &groups {
+            if let Some(c) = self.store.group_canonical(*g)? {
+                old_canonicals.push(c);
+            }
+        }
         let group = match groups.as_slice() {
             [] => f.id,
             [g] => *g,
@@ -350,26 +351,21 @@ impl<'a> Ingester<'a> {
             group,
         })?;
         for key in &keys {
-            self.store.lsh_insert(*key, group, f.id)?;
+            if fill.get(&(*key, group)).copied().unwrap_or(0) < BUCKET_MEMBERS {
+                self.store.lsh_insert(*key, group, f.id)?;
+            }
         }
         if !groups.is_empty() {
             self.summary.near_duplicates += 1;
-            // The group's canonical article is its smallest id.
-            let canonical = self
-                .store
-                .group_canonical(group)?
-                .unwrap_or(f.id)
-                .min(f.id);
-            let previous: Vec<ArticleId> = self.canonicals_before(group, f.id)?;
-            for old in previous {
+            let canonical = old_canonicals.iter().copied().fold(f.id, i64::min);
+            for old in old_canonicals {
                 if old != canonical {
                     self.store.repoint_canonical(old, canonical)?;
                     self.store.set_canonical(old, Some(canonical))?;
                 }
             }
-            self.store.set_canonical(f.id, Some(canonical))?;
-            if canonical == f.id {
-                self.store.set_canonical(f.id, None)?;
+            if canonical != f.id {
+                self.store.set_canonical(f.id, Some(canonical))?;
             }
         }
         self.summary.new += 1;
@@ -382,31 +378,6 @@ impl<'a> Ingester<'a> {
             self.store_mention(id, Some(f.id), ordinal as u32, None, None, incident, dirty)?;
         }
         Ok(())
-    }
-
-    /// The canonical articles the group had before `newcomer` joined: after a merge there
-    /// may be several, each to be pointed at the one canonical.
-    fn canonicals_before(
-        &mut self,
-        group: i64,
-        newcomer: ArticleId,
-    ) -> Result<Vec<ArticleId>, RecordError> {
-        let members = self.store.group_members(group)?;
-        let mut out = Vec::new();
-        for (id, _) in members {
-            if id == newcomer {
-                continue;
-            }
-            // A member without a syndication row is (was) canonical.
-            if self.is_canonical(id)? {
-                out.push(id);
-            }
-        }
-        Ok(out)
-    }
-
-    fn is_canonical(&mut self, id: ArticleId) -> Result<bool, RecordError> {
-        Ok(self.store.canonical_of(id)?.is_none())
     }
 
     fn store_event(
@@ -473,10 +444,13 @@ impl<'a> Ingester<'a> {
     ) -> Result<i64, RecordError> {
         let mut neighbours = Vec::new();
         if let Some((lat, lon)) = consolidate::search_box(spot) {
-            neighbours.extend(self.store.spots_in_box(spot.kind.as_str(), lat, lon)?);
+            neighbours.extend(self.store.spots_in_box(spot.kind.as_str(), spot.date, lat, lon)?);
         }
         if !spot.place_key.is_empty() {
-            neighbours.extend(self.store.spots_named(spot.kind.as_str(), &spot.place_key)?);
+            neighbours.extend(
+                self.store
+                    .spots_named(spot.kind.as_str(), &spot.place_key, spot.date)?,
+            );
         }
         let mut blocks: Vec<i64> = neighbours
             .iter()
@@ -509,46 +483,42 @@ impl<'a> Ingester<'a> {
     }
 
     /// Groups with a member whose signature is close enough to `sig`, found through the LSH
-    /// buckets. Each group is confirmed by one member, so a story copied a thousand times
-    /// costs a few lookups, not a thousand comparisons.
-    fn near_groups(&mut self, keys: &[i64], sig: &[u32]) -> Result<Vec<i64>, RecordError> {
-        /// Members of one group tried per bucket before giving up on it there.
-        const TRIES: usize = 16;
-        let mut found: Vec<i64> = Vec::new();
-        let mut tried: HashMap<ArticleId, bool> = HashMap::new();
-        for &key in keys {
-            let mut after = None;
-            while let Some((group, first)) = self.store.lsh_first_group(key, after)? {
-                after = Some(group);
-                if found.contains(&group) {
-                    continue;
+    /// buckets, and the buckets that already hold enough members of a group.
+    ///
+    /// A bucket keeps at most [`BUCKET_MEMBERS`] articles of one group: a story copied a
+    /// thousand times then costs one lookup and one comparison per copy, not a thousand. A
+    /// newcomer is compared with the members kept (up to [`TRIES`] per group), which for
+    /// copies of one story is as good as comparing with all of them.
+    fn near_groups(
+        &mut self,
+        keys: &[i64],
+        sig: &[u32],
+    ) -> Result<(Vec<i64>, HashMap<(i64, i64), usize>), RecordError> {
+        let rows = self.store.lsh_lookup(keys)?;
+        let mut fill: HashMap<(i64, i64), usize> = HashMap::new();
+        let mut by_group: Vec<(i64, Vec<ArticleId>)> = Vec::new();
+        for (key, group, article) in rows {
+            *fill.entry((key, group)).or_default() += 1;
+            match by_group.last_mut() {
+                Some((g, members)) if *g == group => {
+                    if members.last() != Some(&article) && !members.contains(&article) {
+                        members.push(article);
+                    }
                 }
-                let mut member = Some(first);
-                let mut tries = 0;
-                while let Some(m) = member {
-                    let close = match tried.get(&m) {
-                        Some(c) => *c,
-                        None => {
-                            let other = self.store.minhash(m)?.unwrap_or_default();
-                            let c = minhash::similarity(sig, &other) >= minhash::THRESHOLD;
-                            tried.insert(m, c);
-                            c
-                        }
-                    };
-                    if close {
-                        found.push(group);
-                        break;
-                    }
-                    tries += 1;
-                    if tries >= TRIES {
-                        break;
-                    }
-                    member = self.store.lsh_next_member(key, group, m)?;
+                _ => by_group.push((group, vec![article])),
+            }
+        }
+        let mut found = Vec::new();
+        for (group, members) in by_group {
+            for m in members.into_iter().take(TRIES) {
+                let other = self.store.minhash(m)?.unwrap_or_default();
+                if minhash::similarity(sig, &other) >= minhash::THRESHOLD {
+                    found.push(group);
+                    break;
                 }
             }
         }
-        found.sort_unstable();
-        Ok(found)
+        Ok((found, fill))
     }
 
     /// Merges near-duplicate groups that a new article bridges; returns the surviving label.
@@ -621,6 +591,11 @@ impl<'a> Ingester<'a> {
         Ok(())
     }
 }
+
+/// Articles of one group kept in one LSH bucket.
+pub const BUCKET_MEMBERS: usize = 4;
+/// Members of a group compared with a newcomer before deciding it is not a copy.
+pub const TRIES: usize = 8;
 
 /// Blocks touched by a batch, and the labels merged away during it.
 #[derive(Default)]

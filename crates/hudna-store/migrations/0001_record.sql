@@ -1,4 +1,6 @@
--- 0001: the incident record (issue 3).
+-- 0001: the incident record: articles, mentions, consolidated incidents and their links.
+-- Later steps (truces, findings, organisations, the audit log) are new files
+-- (0002_*.sql, ...) listed in `MIGRATIONS`; a released step is never edited.
 -- Ids are deterministic: an article's is the first 63 bits of the SHA-256 of its folded
 -- text, a mention's is derived from its article and position (or its structured source), an
 -- incident's is the id of the mention that seeds it. Re-running an ingest therefore
@@ -54,8 +56,9 @@ CREATE TABLE spots (
     perpetrator TEXT    NOT NULL,
     block       INTEGER NOT NULL                 -- internal label of its group of linked spots
 );
-CREATE INDEX spots_near ON spots (type, lat, lon);
-CREATE INDEX spots_named ON spots (type, place_key);
+-- Neighbour searches ask for one type, a day ±1 and a box or a name.
+CREATE INDEX spots_near ON spots (type, date, lat, lon);
+CREATE INDEX spots_named ON spots (type, place_key, date);
 CREATE INDEX spots_by_block ON spots (block);
 
 -- Mentions: what the extractor read in one article (or one structured event row).

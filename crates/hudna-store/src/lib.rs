@@ -19,6 +19,21 @@ pub use model::{
 };
 pub use sqlite::{SqliteStore, MIGRATIONS};
 
+use chrono::NaiveDate;
+
+/// Opens the record at `location`, creating it when absent, with its schema brought up to
+/// date. Every caller goes through here, so that the backend is chosen in one place: today
+/// a location is an SQLite file; a `postgres://` URL is refused until that backend exists.
+pub fn open(location: &str) -> Result<Box<dyn Store + Send>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(StoreError::Unsupported {
+            location: location.to_string(),
+            what: "PostgreSQL is not built into this hudna yet; use an SQLite file".into(),
+        });
+    }
+    Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+}
+
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -61,6 +76,14 @@ pub enum StoreError {
     /// Writing an export failed.
     #[error("writing output: {0}")]
     Io(#[from] std::io::Error),
+    /// The location names a backend this build does not have.
+    #[error("{location}: {what}")]
+    Unsupported {
+        /// The location given.
+        location: String,
+        /// Why it cannot be used.
+        what: String,
+    },
     /// The caller's visitor stopped the export with an error.
     #[error("{0}")]
     Visitor(String),
@@ -92,20 +115,8 @@ pub trait Store {
 
     /// The MinHash signature of a stored article.
     fn minhash(&mut self, article: ArticleId) -> Result<Option<Vec<u32>>, StoreError>;
-    /// In LSH bucket `key`, the first (group, article) whose group is above `after_group`
-    /// (all groups when `None`), in (group, article) order.
-    fn lsh_first_group(
-        &mut self,
-        key: i64,
-        after_group: Option<i64>,
-    ) -> Result<Option<(i64, ArticleId)>, StoreError>;
-    /// In LSH bucket `key`, the next article of `group` after `after_article`.
-    fn lsh_next_member(
-        &mut self,
-        key: i64,
-        group: i64,
-        after_article: ArticleId,
-    ) -> Result<Option<ArticleId>, StoreError>;
+    /// The rows of the LSH buckets `keys`: (bucket, group, article), by group then article.
+    fn lsh_lookup(&mut self, keys: &[i64]) -> Result<Vec<(i64, i64, ArticleId)>, StoreError>;
     /// Files an article under LSH bucket `key` for `group`.
     fn lsh_insert(&mut self, key: i64, group: i64, article: ArticleId) -> Result<(), StoreError>;
     /// Members of a group with their signatures, by id.
@@ -141,15 +152,23 @@ pub trait Store {
     fn spot_block(&mut self, id: i64) -> Result<Option<i64>, StoreError>;
     /// Stores a new spot.
     fn insert_spot(&mut self, spot: &Spot) -> Result<(), StoreError>;
-    /// Spots of one type whose point lies in the box.
+    /// Spots of one type whose point lies in the box, on a day within one of `date` or
+    /// undated (every day when `date` is `None`), by id.
     fn spots_in_box(
         &mut self,
         kind: &str,
+        date: Option<NaiveDate>,
         lat: (f64, f64),
         lon: (f64, f64),
     ) -> Result<Vec<Spot>, StoreError>;
-    /// Spots of one type with this place key.
-    fn spots_named(&mut self, kind: &str, place_key: &str) -> Result<Vec<Spot>, StoreError>;
+    /// Spots of one type with this place key, on a day within one of `date` or undated
+    /// (every day when `date` is `None`), by id.
+    fn spots_named(
+        &mut self,
+        kind: &str,
+        place_key: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<Spot>, StoreError>;
     /// Number of spots in a block.
     fn block_size(&mut self, block: i64) -> Result<u64, StoreError>;
     /// Moves every spot of block `from` into block `to`.
@@ -173,8 +192,17 @@ pub trait Store {
     /// Number of incidents.
     fn incident_count(&mut self) -> Result<u64, StoreError>;
 
-    /// Streams the incidents that pass `filter`, in (date, id) order, each with its sources.
-    /// Returns how many were visited.
+    /// Streams the consolidated incidents that pass `filter`, in (date, id) order, without
+    /// their sources: what a consumer that judges incidents (the compliance engine, a map)
+    /// needs, at the cost of one indexed scan. Returns how many were visited.
+    fn incidents(
+        &mut self,
+        filter: &IncidentFilter,
+        visit: &mut dyn FnMut(&IncidentRecord) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
+
+    /// Streams the incidents that pass `filter`, in (date, id) order (undated last), each
+    /// with its sources by mention id. Returns how many were visited.
     fn export(
         &mut self,
         filter: &IncidentFilter,

@@ -155,6 +155,7 @@ pub struct IncidentRecord {
     /// Investigation that established it (none yet).
     pub investigation: Option<String>,
     /// Independent sources.
+    #[serde(rename = "independent_sources")]
     pub sources: u32,
     /// Mentions linked.
     pub reports: u32,
@@ -213,6 +214,7 @@ pub struct IncidentWithSources {
     #[serde(flatten)]
     pub incident: IncidentRecord,
     /// Its sources, by mention id.
+    #[serde(rename = "sources")]
     pub sources_list: Vec<SourceRecord>,
 }
 

@@ -165,6 +165,17 @@ impl SqliteStore {
 
 // --- value encoding -----------------------------------------------------------------------
 
+/// The days a dated spot can be consolidated with: the day before to the day after.
+fn day_window(d: Option<NaiveDate>) -> Option<(String, String)> {
+    let d = d?;
+    let from = d.pred_opt().unwrap_or(d);
+    let to = d.succ_opt().unwrap_or(d);
+    Some((
+        from.format("%Y-%m-%d").to_string(),
+        to.format("%Y-%m-%d").to_string(),
+    ))
+}
+
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -399,36 +410,20 @@ impl Store for SqliteStore {
             .map_err(|e| self.corrupt(format!("article {article}: minhash: {e}")))
     }
 
-    fn lsh_first_group(
-        &mut self,
-        key: i64,
-        after_group: Option<i64>,
-    ) -> Result<Option<(i64, ArticleId)>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT grp, article_id FROM lsh_bands WHERE band_key = ?1 AND grp > ?2 \
-                 ORDER BY grp, article_id LIMIT 1",
-            )
+    fn lsh_lookup(&mut self, keys: &[i64]) -> Result<Vec<(i64, i64, ArticleId)>, StoreError> {
+        let marks = vec!["?"; keys.len()].join(", ");
+        let sql = format!(
+            "SELECT band_key, grp, article_id FROM lsh_bands WHERE band_key IN ({marks}) \
+             ORDER BY grp, article_id"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(keys), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map_err(|e| self.err(e))?;
-        st.query_row(params![key, after_group.unwrap_or(i64::MIN)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-        .map_err(|e| self.err(e))
-    }
-
-    fn lsh_next_member(
-        &mut self,
-        key: i64,
-        group: i64,
-        after_article: ArticleId,
-    ) -> Result<Option<ArticleId>, StoreError> {
-        self.one_i64(
-            "SELECT article_id FROM lsh_bands WHERE band_key = ?1 AND grp = ?2 AND article_id > ?3 \
-             ORDER BY article_id LIMIT 1",
-            params![key, group, after_article],
-        )
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
     }
 
     fn lsh_insert(&mut self, key: i64, group: i64, article: ArticleId) -> Result<(), StoreError> {
@@ -564,21 +559,55 @@ impl Store for SqliteStore {
     fn spots_in_box(
         &mut self,
         kind: &str,
+        date: Option<NaiveDate>,
         lat: (f64, f64),
         lon: (f64, f64),
     ) -> Result<Vec<Spot>, StoreError> {
-        let sql = format!(
-            "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.lat BETWEEN ?2 AND ?3 \
-             AND s.lon BETWEEN ?4 AND ?5 ORDER BY s.id"
-        );
-        self.spots_query(&sql, params![kind, lat.0, lat.1, lon.0, lon.1])
+        match day_window(date) {
+            Some((from, to)) => {
+                let sql = format!(
+                    "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.date BETWEEN ?6 AND ?7 \
+                     AND s.lat BETWEEN ?2 AND ?3 AND s.lon BETWEEN ?4 AND ?5 \
+                     UNION ALL SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 \
+                     AND s.date IS NULL AND s.lat BETWEEN ?2 AND ?3 AND s.lon BETWEEN ?4 AND ?5 \
+                     ORDER BY 1"
+                );
+                self.spots_query(&sql, params![kind, lat.0, lat.1, lon.0, lon.1, from, to])
+            }
+            None => {
+                let sql = format!(
+                    "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.lat BETWEEN ?2 AND ?3 \
+                     AND s.lon BETWEEN ?4 AND ?5 ORDER BY s.id"
+                );
+                self.spots_query(&sql, params![kind, lat.0, lat.1, lon.0, lon.1])
+            }
+        }
     }
 
-    fn spots_named(&mut self, kind: &str, place_key: &str) -> Result<Vec<Spot>, StoreError> {
-        let sql = format!(
-            "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.place_key = ?2 ORDER BY s.id"
-        );
-        self.spots_query(&sql, params![kind, place_key])
+    fn spots_named(
+        &mut self,
+        kind: &str,
+        place_key: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<Spot>, StoreError> {
+        match day_window(date) {
+            Some((from, to)) => {
+                let sql = format!(
+                    "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.place_key = ?2 \
+                     AND s.date BETWEEN ?3 AND ?4 \
+                     UNION ALL SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 \
+                     AND s.place_key = ?2 AND s.date IS NULL ORDER BY 1"
+                );
+                self.spots_query(&sql, params![kind, place_key, from, to])
+            }
+            None => {
+                let sql = format!(
+                    "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.place_key = ?2 \
+                     ORDER BY s.id"
+                );
+                self.spots_query(&sql, params![kind, place_key])
+            }
+        }
     }
 
     fn block_size(&mut self, block: i64) -> Result<u64, StoreError> {
@@ -710,61 +739,54 @@ impl Store for SqliteStore {
             .unwrap_or(0) as u64)
     }
 
+    fn incidents(
+        &mut self,
+        filter: &IncidentFilter,
+        visit: &mut dyn FnMut(&IncidentRecord) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut count = 0u64;
+        for (wher, values) in filter_passes(filter) {
+            let sql = format!(
+                "SELECT {INCIDENT_COLS} FROM incidents i WHERE {wher} ORDER BY i.date, i.id"
+            );
+            let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+            let mut rows = st
+                .query(rusqlite::params_from_iter(values))
+                .map_err(|e| StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+            loop {
+                let row = rows.next().map_err(|e| StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+                let Some(r) = row else { break };
+                let id: i64 = r.get(0).map_err(|e| StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+                let incident = incident_from_row(r)
+                    .map_err(|e| StoreError::Sqlite {
+                        path: self.path.clone(),
+                        source: e,
+                    })?
+                    .map_err(|e| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        what: format!("incident {id}: {e}"),
+                    })?;
+                visit(&incident)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     fn export(
         &mut self,
         filter: &IncidentFilter,
         visit: &mut dyn FnMut(&IncidentWithSources) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        use rusqlite::types::Value as V;
-        if let Some(d) = filter.since {
-            clauses.push("i.date >= ?");
-            values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-        }
-        if let Some(d) = filter.until {
-            clauses.push("i.date <= ?");
-            values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-        }
-        if let Some(a) = &filter.admin1 {
-            clauses.push("i.admin1 = ?");
-            values.push(V::Text(a.clone()));
-        }
-        if let Some(k) = filter.kind {
-            clauses.push("i.type = ?");
-            values.push(V::Text(k.as_str().into()));
-        }
-        if let Some(p) = &filter.perpetrator {
-            clauses.push("i.perpetrator = ?");
-            values.push(V::Text(p.clone()));
-        }
-        if let Some(g) = filter.grade {
-            clauses.push("i.grade = ?");
-            values.push(V::Text(g.as_str().into()));
-        }
-        let wher = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        // Undated incidents sort last; within a day, by id.
-        let sql = format!(
-            "SELECT {INCIDENT_COLS}, m.id, m.article_id, a.external_id, a.url, a.title, \
-             a.outlet, a.published, sy.canonical_id, m.source_ref, m.source_note, \
-             m.perpetrator, m.date, m.place, m.killed, m.injured, m.evidence \
-             FROM incidents i \
-             JOIN incident_sources l ON l.incident_id = i.id \
-             JOIN mentions m ON m.id = l.mention_id \
-             LEFT JOIN articles a ON a.id = m.article_id \
-             LEFT JOIN syndication sy ON sy.article_id = m.article_id \
-             {wher} ORDER BY i.date IS NULL, i.date, i.id, m.id"
-        );
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = st
-            .query(rusqlite::params_from_iter(values))
-            .map_err(|e| self.err(e))?;
-        let mut current: Option<IncidentWithSources> = None;
-        let mut count = 0u64;
         let path = self.path.clone();
         let sql_err = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -774,51 +796,73 @@ impl Store for SqliteStore {
             path: path.clone(),
             what,
         };
-        while let Some(r) = rows.next().map_err(sql_err)? {
-            let id: i64 = r.get(0).map_err(sql_err)?;
-            if current.as_ref().is_none_or(|c| c.incident.id != id) {
-                if let Some(done) = current.take() {
-                    visit(&done)?;
-                    count += 1;
+        let mut count = 0u64;
+        for (wher, values) in filter_passes(filter) {
+            // The incidents come in index order (date, id); each one's links come sorted by
+            // mention from `incident_sources_by_incident`, so nothing is sorted and rows
+            // stream from the first.
+            let sql = format!(
+                "SELECT {INCIDENT_COLS}, m.id, m.article_id, a.external_id, a.url, a.title, \
+                 a.outlet, a.published, sy.canonical_id, m.source_ref, m.source_note, \
+                 m.perpetrator, m.date, m.place, m.killed, m.injured, m.evidence \
+                 FROM incidents i \
+                 JOIN incident_sources l ON l.incident_id = i.id \
+                 JOIN mentions m ON m.id = l.mention_id \
+                 LEFT JOIN articles a ON a.id = m.article_id \
+                 LEFT JOIN syndication sy ON sy.article_id = m.article_id \
+                 WHERE {wher} ORDER BY i.date, i.id, l.mention_id"
+            );
+            let mut st = self.conn.prepare(&sql).map_err(sql_err)?;
+            let mut rows = st
+                .query(rusqlite::params_from_iter(values))
+                .map_err(sql_err)?;
+            let mut current: Option<IncidentWithSources> = None;
+            while let Some(r) = rows.next().map_err(sql_err)? {
+                let id: i64 = r.get(0).map_err(sql_err)?;
+                if current.as_ref().is_none_or(|c| c.incident.id != id) {
+                    if let Some(done) = current.take() {
+                        visit(&done)?;
+                        count += 1;
+                    }
+                    let incident = incident_from_row(r)
+                        .map_err(sql_err)?
+                        .map_err(|e| corrupt(format!("incident {id}: {e}")))?;
+                    current = Some(IncidentWithSources {
+                        incident,
+                        sources_list: Vec::new(),
+                    });
                 }
-                let incident = incident_from_row(r)
-                    .map_err(sql_err)?
-                    .map_err(|e| corrupt(format!("incident {id}: {e}")))?;
-                current = Some(IncidentWithSources {
-                    incident,
-                    sources_list: Vec::new(),
-                });
+                let c = INCIDENT_NCOLS;
+                let evidence: String = r.get(c + 15).map_err(sql_err)?;
+                let published: Option<String> = r.get(c + 6).map_err(sql_err)?;
+                let date: Option<String> = r.get(c + 11).map_err(sql_err)?;
+                let source = SourceRecord {
+                    mention_id: r.get(c).map_err(sql_err)?,
+                    article_id: r.get(c + 1).map_err(sql_err)?,
+                    external_id: r.get(c + 2).map_err(sql_err)?,
+                    url: r.get(c + 3).map_err(sql_err)?,
+                    title: r.get(c + 4).map_err(sql_err)?,
+                    outlet: r.get(c + 5).map_err(sql_err)?,
+                    published: parse_date(published).map_err(corrupt)?,
+                    syndicated_from: r.get(c + 7).map_err(sql_err)?,
+                    source_ref: r.get(c + 8).map_err(sql_err)?,
+                    source_note: r.get(c + 9).map_err(sql_err)?,
+                    perpetrator: r.get(c + 10).map_err(sql_err)?,
+                    date: parse_date(date).map_err(corrupt)?,
+                    place: r.get(c + 12).map_err(sql_err)?,
+                    killed: opt_u32(r.get(c + 13).map_err(sql_err)?),
+                    injured: opt_u32(r.get(c + 14).map_err(sql_err)?),
+                    evidence: serde_json::from_str(&evidence)
+                        .map_err(|e| corrupt(format!("mention evidence `{evidence}`: {e}")))?,
+                };
+                if let Some(cur) = current.as_mut() {
+                    cur.sources_list.push(source);
+                }
             }
-            let c = INCIDENT_NCOLS;
-            let evidence: String = r.get(c + 15).map_err(sql_err)?;
-            let published: Option<String> = r.get(c + 6).map_err(sql_err)?;
-            let date: Option<String> = r.get(c + 11).map_err(sql_err)?;
-            let source = SourceRecord {
-                mention_id: r.get(c).map_err(sql_err)?,
-                article_id: r.get(c + 1).map_err(sql_err)?,
-                external_id: r.get(c + 2).map_err(sql_err)?,
-                url: r.get(c + 3).map_err(sql_err)?,
-                title: r.get(c + 4).map_err(sql_err)?,
-                outlet: r.get(c + 5).map_err(sql_err)?,
-                published: parse_date(published).map_err(corrupt)?,
-                syndicated_from: r.get(c + 7).map_err(sql_err)?,
-                source_ref: r.get(c + 8).map_err(sql_err)?,
-                source_note: r.get(c + 9).map_err(sql_err)?,
-                perpetrator: r.get(c + 10).map_err(sql_err)?,
-                date: parse_date(date).map_err(corrupt)?,
-                place: r.get(c + 12).map_err(sql_err)?,
-                killed: opt_u32(r.get(c + 13).map_err(sql_err)?),
-                injured: opt_u32(r.get(c + 14).map_err(sql_err)?),
-                evidence: serde_json::from_str(&evidence)
-                    .map_err(|e| corrupt(format!("mention evidence `{evidence}`: {e}")))?,
-            };
-            if let Some(cur) = current.as_mut() {
-                cur.sources_list.push(source);
+            if let Some(done) = current.take() {
+                visit(&done)?;
+                count += 1;
             }
-        }
-        if let Some(done) = current.take() {
-            visit(&done)?;
-            count += 1;
         }
         Ok(count)
     }
@@ -956,6 +1000,49 @@ impl Store for SqliteStore {
         }
         Ok(counts)
     }
+}
+
+/// The WHERE clauses of a filtered listing, one per pass: dated incidents first, then (when
+/// no day bound excludes them) the undated ones. Two passes let each follow an index's order
+/// instead of sorting NULLs last.
+fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::Value>)> {
+    use rusqlite::types::Value as V;
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut values: Vec<V> = Vec::new();
+    if let Some(d) = filter.since {
+        clauses.push("i.date >= ?");
+        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
+    }
+    if let Some(d) = filter.until {
+        clauses.push("i.date <= ?");
+        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
+    }
+    if let Some(a) = &filter.admin1 {
+        clauses.push("i.admin1 = ?");
+        values.push(V::Text(a.clone()));
+    }
+    if let Some(k) = filter.kind {
+        clauses.push("i.type = ?");
+        values.push(V::Text(k.as_str().into()));
+    }
+    if let Some(p) = &filter.perpetrator {
+        clauses.push("i.perpetrator = ?");
+        values.push(V::Text(p.clone()));
+    }
+    if let Some(g) = filter.grade {
+        clauses.push("i.grade = ?");
+        values.push(V::Text(g.as_str().into()));
+    }
+    let with = |extra: &str| {
+        let mut all = clauses.clone();
+        all.push(extra);
+        all.join(" AND ")
+    };
+    let mut passes = vec![(with("i.date IS NOT NULL"), values.clone())];
+    if filter.since.is_none() && filter.until.is_none() {
+        passes.push((with("i.date IS NULL"), values));
+    }
+    passes
 }
 
 impl SqliteStore {

@@ -1,7 +1,11 @@
 //! The `hudna` command: thin glue between the library crates and the terminal.
 
 mod bench;
+mod bench_ingest;
+mod corpus;
 mod extract;
+mod incidents;
+mod ingest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,14 +31,38 @@ struct Cli {
 enum Command {
     /// Read articles (JSON Lines) and write the incidents they report (JSON Lines).
     Extract(extract::Args),
+    /// Put articles, pages, feeds and event datasets into the record: extract, drop
+    /// duplicates, link syndicated copies, consolidate incidents.
+    Ingest(ingest::Args),
+    /// Export the record's consolidated incidents (JSON Lines, CSV or GeoJSON).
+    Incidents(incidents::Args),
+    /// Print the whole record in a canonical order (to compare two databases).
+    Dump(incidents::DumpArgs),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
+}
+
+/// Where the record is kept.
+#[derive(clap::Args, Debug, Clone)]
+struct DbArg {
+    /// The record's database file (created if missing).
+    #[arg(long, env = "HUDNA_DB", default_value = "hudna.db", value_name = "FILE")]
+    db: PathBuf,
+}
+
+impl DbArg {
+    fn open(&self) -> anyhow::Result<hudna_store::SqliteStore> {
+        Ok(hudna_store::SqliteStore::open(&self.db)?)
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Extract(args) => extract::run(&cli, args),
+        Command::Ingest(args) => ingest::run(&cli, args),
+        Command::Incidents(args) => incidents::run(&cli, args),
+        Command::Dump(args) => incidents::dump(args),
         Command::Bench(args) => bench::run(&cli, args),
     };
     match result {
@@ -56,11 +84,22 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Builds the extractor the command line asks for.
-fn extractor(cli: &Cli) -> anyhow::Result<hudna_extract::Extractor> {
-    let source = match &cli.data {
+fn data_source(cli: &Cli) -> hudna_extract::DataSource {
+    match &cli.data {
         Some(dir) => hudna_extract::DataSource::dir(dir),
         None => hudna_extract::DataSource::Bundled,
-    };
-    Ok(hudna_extract::Extractor::new(&source, &cli.theatre)?)
+    }
+}
+
+/// Builds the extractor the command line asks for.
+fn extractor(cli: &Cli) -> anyhow::Result<hudna_extract::Extractor> {
+    Ok(hudna_extract::Extractor::new(
+        &data_source(cli),
+        &cli.theatre,
+    )?)
+}
+
+/// The record's knowledge of the theatre (sides, GED actor names).
+fn theatre(cli: &Cli) -> anyhow::Result<hudna_record::Theatre> {
+    Ok(hudna_record::Theatre::load(&data_source(cli), &cli.theatre)?)
 }

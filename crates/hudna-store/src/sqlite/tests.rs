@@ -72,17 +72,18 @@ fn articles_are_found_by_hash_and_ids_never_reused() {
 }
 
 #[test]
-fn lsh_buckets_are_walked_group_by_group() {
+fn lsh_buckets_list_their_groups_and_members() {
     let mut s = SqliteStore::open_in_memory().unwrap();
-    for (g, a) in [(5, 50), (5, 51), (9, 90), (3, 30)] {
+    for (g, a) in [(5, 51), (5, 50), (9, 90), (3, 30)] {
         s.lsh_insert(1, g, a).unwrap();
     }
     s.lsh_insert(2, 5, 52).unwrap();
-    assert_eq!(s.lsh_first_group(1, None).unwrap(), Some((3, 30)));
-    assert_eq!(s.lsh_first_group(1, Some(3)).unwrap(), Some((5, 50)));
-    assert_eq!(s.lsh_next_member(1, 5, 50).unwrap(), Some(51));
-    assert_eq!(s.lsh_next_member(1, 5, 51).unwrap(), None);
-    assert_eq!(s.lsh_first_group(1, Some(9)).unwrap(), None);
+    s.lsh_insert(3, 7, 70).unwrap();
+    assert_eq!(
+        s.lsh_lookup(&[1, 2]).unwrap(),
+        vec![(1, 3, 30), (1, 5, 50), (1, 5, 51), (2, 5, 52), (1, 9, 90)]
+    );
+    assert!(s.lsh_lookup(&[4]).unwrap().is_empty());
 }
 
 #[test]
@@ -101,15 +102,35 @@ fn spots_are_found_by_box_and_by_name() {
         block: 11,
     };
     s.insert_spot(&spot).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2016, 9, d);
     let near = s
-        .spots_in_box("shelling", (35.5, 35.7), (36.5, 36.6))
+        .spots_in_box("shelling", day(19), (35.5, 35.7), (36.5, 36.6))
         .unwrap();
     assert_eq!(near, vec![spot.clone()]);
     assert!(s
-        .spots_in_box("air_strike", (35.5, 35.7), (36.5, 36.6))
+        .spots_in_box("shelling", day(20), (35.5, 35.7), (36.5, 36.6))
         .unwrap()
         .is_empty());
-    assert_eq!(s.spots_named("shelling", "كفرنبل").unwrap().len(), 1);
+    assert_eq!(
+        s.spots_in_box("shelling", None, (35.5, 35.7), (36.5, 36.6))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s
+        .spots_in_box("air_strike", day(18), (35.5, 35.7), (36.5, 36.6))
+        .unwrap()
+        .is_empty());
+    assert_eq!(s.spots_named("shelling", "كفرنبل", day(17)).unwrap().len(), 1);
+    assert!(s.spots_named("shelling", "كفرنبل", day(16)).unwrap().is_empty());
+    let undated = Spot {
+        id: 12,
+        date: None,
+        block: 12,
+        ..spot.clone()
+    };
+    s.insert_spot(&undated).unwrap();
+    assert_eq!(s.spots_named("shelling", "كفرنبل", day(1)).unwrap().len(), 1);
     s.relabel_block(11, 4).unwrap();
     assert_eq!(s.spot_block(11).unwrap(), Some(4));
     assert_eq!(s.block_size(4).unwrap(), 1);
