@@ -28,8 +28,6 @@ const BUNDLED: &[(&str, &str)] = bundled![
     "theatres/syria/place_stopwords.tsv",
     "theatres/syria/places_extra.tsv",
     "theatres/syria/place_aliases.tsv",
-    "theatres/syria/sides.tsv",
-    "theatres/syria/ged_actors.tsv",
     "theatres/syria/gazetteer/places.tsv",
     "theatres/syria/gazetteer/admin_units.tsv",
 ];
