@@ -13,6 +13,8 @@ use hudna_core::{Article, Incident};
 use hudna_extract::Extractor;
 use hudna_ingest::{Entry, Event, Input, Origin, ReadOptions, Rejection};
 use hudna_store::{ArticleId, NewArticle, NewMention, Store, StoreError};
+#[cfg(test)]
+use hudna_store::IncidentFilter;
 use serde::Serialize;
 
 use crate::consolidate::{self, Sides};
@@ -615,3 +617,6 @@ impl Dirty {
         b
     }
 }
+
+#[cfg(test)]
+mod tests;
