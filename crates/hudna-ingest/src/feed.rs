@@ -204,5 +204,9 @@ fn find_tag(text: &str, open: &str, from: usize) -> Option<usize> {
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..byte]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }

@@ -113,9 +113,12 @@ pub(crate) fn read<E>(
         }
     };
     let find = |col: &str| {
-        headers
-            .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}') == col)
+        headers.iter().position(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                == col
+        })
     };
     let mut at = HashMap::new();
     for col in REQUIRED {
@@ -150,9 +153,7 @@ pub(crate) fn read<E>(
                 let row = match csv::StringRecord::from_byte_record(record.clone()) {
                     Ok(r) => r,
                     Err(e) => {
-                        let field = e
-                            .utf8_error()
-                            .field();
+                        let field = e.utf8_error().field();
                         let col = headers
                             .get(field)
                             .map(|h| String::from_utf8_lossy(h).to_string())
@@ -218,7 +219,9 @@ fn event(row: &csv::StringRecord, cols: &Columns, actors: &GedActors) -> Result<
     let start = date("date_start")?;
     let end = date("date_end")?;
     if end < start {
-        return Err(format!("field `date_end`: {end} is before date_start {start}"));
+        return Err(format!(
+            "field `date_end`: {end} is before date_start {start}"
+        ));
     }
     let coord = |col: &'static str, limit: f64| -> Result<f64, String> {
         let v = get(col);
@@ -235,7 +238,11 @@ fn event(row: &csv::StringRecord, cols: &Columns, actors: &GedActors) -> Result<
     let tov = get("type_of_violence");
     let tov: u8 = match tov {
         "1" | "2" | "3" => tov.parse().unwrap_or(1),
-        _ => return Err(format!("field `type_of_violence`: `{tov}` is not 1, 2 or 3")),
+        _ => {
+            return Err(format!(
+                "field `type_of_violence`: `{tov}` is not 1, 2 or 3"
+            ))
+        }
     };
     let best = get("best");
     let killed = if best.is_empty() {
@@ -308,23 +315,51 @@ fn kind_of(headline: &str, type_of_violence: u8) -> IncidentType {
     let h = headline.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
     if has(&[
-        "air strike", "airstrike", "air raid", "airraid", "warplane", "helicopter", "barrel",
-        "drone", "aircraft", "jets",
+        "air strike",
+        "airstrike",
+        "air raid",
+        "airraid",
+        "warplane",
+        "helicopter",
+        "barrel",
+        "drone",
+        "aircraft",
+        "jets",
     ]) {
         IncidentType::AirStrike
     } else if has(&[
-        "car bomb", "ied", "explosive", "explosion", "landmine", "mine ", "suicide", "blast",
+        "car bomb",
+        "ied",
+        "explosive",
+        "explosion",
+        "landmine",
+        "mine ",
+        "suicide",
+        "blast",
         "booby",
     ]) {
         IncidentType::Explosion
     } else if has(&[
-        "shell", "artillery", "rocket", "missile", "mortar", "cannon", "bombard",
+        "shell",
+        "artillery",
+        "rocket",
+        "missile",
+        "mortar",
+        "cannon",
+        "bombard",
     ]) {
         IncidentType::Shelling
     } else if has(&["kidnap", "abduct", "arrest", "detain"]) {
         IncidentType::Abduction
     } else if has(&[
-        "sniper", "shot", "gunmen", "assassinat", "execut", "shooting", "gunfire", "stabbed",
+        "sniper",
+        "shot",
+        "gunmen",
+        "assassinat",
+        "execut",
+        "shooting",
+        "gunfire",
+        "stabbed",
     ]) {
         IncidentType::Attack
     } else if type_of_violence == 3 {

@@ -108,7 +108,11 @@ fn page(name: &str, bytes: &[u8]) -> Result<Entry, Rejection> {
     };
     let text = tidy(&text);
     if text.is_empty() {
-        return Err(Rejection::new(name, None, "no article text found in the page"));
+        return Err(Rejection::new(
+            name,
+            None,
+            "no article text found in the page",
+        ));
     }
     Ok(Entry::Article {
         origin: Origin {

@@ -32,7 +32,10 @@ pub(crate) fn read<E>(
                 rejected.error.to_string(),
             )),
         };
-        let stop = item.as_ref().err().is_some_and(|r| r.reason.starts_with("read error"));
+        let stop = item
+            .as_ref()
+            .err()
+            .is_some_and(|r| r.reason.starts_with("read error"));
         sink(item)?;
         if stop {
             break;

@@ -281,7 +281,11 @@ pub fn read_input<E>(
         Input::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
     };
     if let Err(e) = read {
-        return sink(Err(Rejection::new(&name, None, format!("cannot read: {e}"))));
+        return sink(Err(Rejection::new(
+            &name,
+            None,
+            format!("cannot read: {e}"),
+        )));
     }
     read_bytes(&name, input, &bytes, options, sink)
 }
@@ -321,7 +325,12 @@ fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Rejection> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        let col = at - bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        let col = at
+            - bytes[..at]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
         Rejection::new(
             name,
             Some(format!("line {line}")),

@@ -84,8 +84,18 @@ fn a_page_gives_its_main_text_and_metadata_without_furniture() {
     let a = article(&entries[0]);
     assert!(a.text.contains("Urum al-Kubra"), "{}", a.text);
     assert!(a.text.contains("suspended its convoys"), "{}", a.text);
-    for furniture in ["Car bomb kills six", "Douma", "About us", "tracking", "rights reserved"] {
-        assert!(!a.text.contains(furniture), "`{furniture}` kept in:\n{}", a.text);
+    for furniture in [
+        "Car bomb kills six",
+        "Douma",
+        "About us",
+        "tracking",
+        "rights reserved",
+    ] {
+        assert!(
+            !a.text.contains(furniture),
+            "`{furniture}` kept in:\n{}",
+            a.text
+        );
     }
     assert_eq!(a.title.as_deref(), Some("Aid convoy hit near Aleppo"));
     assert_eq!(a.outlet.as_deref(), Some("Example Monitor"));
@@ -118,7 +128,11 @@ fn a_page_that_is_not_utf8_is_rejected_with_line_and_column() {
     let (entries, rejections) = read_named("latin1.html", &bytes, None);
     assert!(entries.is_empty());
     assert_eq!(rejections[0].locator.as_deref(), Some("line 2"));
-    assert!(rejections[0].reason.contains("column 7"), "{}", rejections[0].reason);
+    assert!(
+        rejections[0].reason.contains("column 7"),
+        "{}",
+        rejections[0].reason
+    );
 }
 
 // Three items about real events of 2019–2020; the second has a stray `<b>` that is never
@@ -167,17 +181,27 @@ fn a_feed_with_a_broken_item_gives_the_other_items() {
     );
     assert!(r.reason.contains("malformed item"), "{r}");
     let qah = article(&entries[0]);
-    assert!(qah.text.starts_with("Surface-to-surface missiles"), "{}", qah.text);
+    assert!(
+        qah.text.starts_with("Surface-to-surface missiles"),
+        "{}",
+        qah.text
+    );
     assert!(!qah.text.contains("<p>"), "{}", qah.text);
     assert_eq!(qah.id, "wire-2019-11-20-qah");
     assert_eq!(qah.outlet.as_deref(), Some("Example Wire"));
     assert_eq!(qah.published, chrono::NaiveDate::from_ymd_opt(2019, 11, 21));
-    assert_eq!(locator(&entries[0]).map(|l| l.starts_with("item 1")), Some(true));
+    assert_eq!(
+        locator(&entries[0]).map(|l| l.starts_with("item 1")),
+        Some(true)
+    );
     assert_eq!(
         article(&entries[1]).url.as_deref(),
         Some("https://wire.example/idlib-truce")
     );
-    assert_eq!(locator(&entries[1]).map(|l| l.starts_with("item 3")), Some(true));
+    assert_eq!(
+        locator(&entries[1]).map(|l| l.starts_with("item 3")),
+        Some(true)
+    );
 }
 
 #[test]
@@ -203,10 +227,23 @@ fn a_well_formed_atom_feed_gives_every_entry() {
 "#;
     let (entries, rejections) = read_named("ghouta.atom", atom.as_bytes(), None);
     assert_eq!(entries.len(), 1);
-    assert_eq!(article(&entries[0]).published, chrono::NaiveDate::from_ymd_opt(2018, 2, 20));
+    assert_eq!(
+        article(&entries[0]).published,
+        chrono::NaiveDate::from_ymd_opt(2018, 2, 20)
+    );
     assert_eq!(rejections.len(), 1, "{rejections:?}");
-    assert!(rejections[0].reason.contains("no description"), "{}", rejections[0]);
-    assert_eq!(rejections[0].locator.as_deref().map(|l| l.starts_with("item 2")), Some(true));
+    assert!(
+        rejections[0].reason.contains("no description"),
+        "{}",
+        rejections[0]
+    );
+    assert_eq!(
+        rejections[0]
+            .locator
+            .as_deref()
+            .map(|l| l.starts_with("item 2")),
+        Some(true)
+    );
 }
 
 #[test]
@@ -215,7 +252,11 @@ fn a_feed_cut_short_keeps_its_complete_items() {
     let (entries, rejections) = read_named("cut.rss", cut.as_bytes(), Some(Format::Feed));
     assert_eq!(entries.len(), 1, "{rejections:?}");
     assert_eq!(rejections.len(), 2, "{rejections:?}");
-    assert!(rejections[1].reason.contains("not closed"), "{}", rejections[1]);
+    assert!(
+        rejections[1].reason.contains("not closed"),
+        "{}",
+        rejections[1]
+    );
 }
 
 const GED_HEADER: &str = "id,type_of_violence,side_a,side_b,source_office,source_headline,where_prec,where_coordinates,adm_1,latitude,longitude,date_start,date_end,best,admin1_pip";
@@ -235,9 +276,17 @@ fn ged_rows_become_events_and_bad_rows_are_rejected_by_line_and_field() {
     assert_eq!(entries.len(), 2, "{rejections:?}");
     assert_eq!(rejections.len(), 2);
     assert_eq!(rejections[0].locator.as_deref(), Some("line 3"));
-    assert!(rejections[0].reason.contains("date_start"), "{}", rejections[0]);
+    assert!(
+        rejections[0].reason.contains("date_start"),
+        "{}",
+        rejections[0]
+    );
     assert_eq!(rejections[1].locator.as_deref(), Some("line 4"));
-    assert!(rejections[1].reason.contains("latitude"), "{}", rejections[1]);
+    assert!(
+        rejections[1].reason.contains("latitude"),
+        "{}",
+        rejections[1]
+    );
 
     let Entry::Event { event, origin } = &entries[0] else {
         panic!("expected an event")
@@ -270,7 +319,11 @@ fn a_csv_without_ged_columns_is_rejected_as_a_whole() {
     let (entries, rejections) = read_named("other.csv", b"a,b,c\n1,2,3\n", None);
     assert!(entries.is_empty());
     assert_eq!(rejections.len(), 1);
-    assert!(rejections[0].reason.contains("not a UCDP GED file"), "{}", rejections[0]);
+    assert!(
+        rejections[0].reason.contains("not a UCDP GED file"),
+        "{}",
+        rejections[0]
+    );
 }
 
 #[test]
@@ -280,17 +333,35 @@ fn json_lines_keep_their_line_numbers_and_reject_bad_lines() {
     assert_eq!(entries.len(), 2);
     assert_eq!(locator(&entries[1]), Some("line 4"));
     assert_eq!(rejections.len(), 1);
-    assert_eq!(rejections[0].to_string().split(": ").next(), Some("x.jsonl:line 2"));
+    assert_eq!(
+        rejections[0].to_string().split(": ").next(),
+        Some("x.jsonl:line 2")
+    );
 }
 
 #[test]
 fn formats_are_told_by_extension_then_by_content() {
-    assert_eq!(Format::from_extension(Path::new("a/b.JSONL")), Some(Format::Jsonl));
-    assert_eq!(Format::from_extension(Path::new("p.htm")), Some(Format::Html));
-    assert_eq!(Format::from_extension(Path::new("f.atom")), Some(Format::Feed));
-    assert_eq!(Format::from_extension(Path::new("g.csv")), Some(Format::Ged));
+    assert_eq!(
+        Format::from_extension(Path::new("a/b.JSONL")),
+        Some(Format::Jsonl)
+    );
+    assert_eq!(
+        Format::from_extension(Path::new("p.htm")),
+        Some(Format::Html)
+    );
+    assert_eq!(
+        Format::from_extension(Path::new("f.atom")),
+        Some(Format::Feed)
+    );
+    assert_eq!(
+        Format::from_extension(Path::new("g.csv")),
+        Some(Format::Ged)
+    );
     assert_eq!(Format::from_extension(Path::new("notes.txt")), None);
-    assert_eq!(Format::sniff(b"\xef\xbb\xbf  {\"id\":1}"), Some(Format::Jsonl));
+    assert_eq!(
+        Format::sniff(b"\xef\xbb\xbf  {\"id\":1}"),
+        Some(Format::Jsonl)
+    );
     assert_eq!(Format::sniff(b"<!DOCTYPE html><html>"), Some(Format::Html));
     assert_eq!(Format::sniff(RSS.as_bytes()), Some(Format::Feed));
     assert_eq!(Format::sniff(GED_HEADER.as_bytes()), Some(Format::Ged));
@@ -343,6 +414,8 @@ fn directories_are_read_recursively_in_name_order_skipping_unknown_and_hidden_fi
         got,
         vec!["a.html", "b/deeper/ged.csv", "b/feed.xml", "z.jsonl", "-"]
     );
-    let err = expand(&[root.join("missing.jsonl")]).unwrap_err().to_string();
+    let err = expand(&[root.join("missing.jsonl")])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("missing.jsonl"), "{err}");
 }

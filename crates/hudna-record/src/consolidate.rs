@@ -225,15 +225,13 @@ pub fn aggregate(
 ) -> IncidentRecord {
     let ms: Vec<&ClusterMention> = members.iter().map(|&i| &mentions[i]).collect();
     let seed = ms[0];
-    let date = vote(ms.iter().filter_map(|m| m.spot.date.map(|d| (source_key(m), d))));
+    let date = vote(
+        ms.iter()
+            .filter_map(|m| m.spot.date.map(|d| (source_key(m), d))),
+    );
     let place_from = ms
         .iter()
-        .min_by_key(|m| {
-            (
-                precision_rank(m.spot.precision, m.spot.lat.is_some()),
-                m.id,
-            )
-        })
+        .min_by_key(|m| (precision_rank(m.spot.precision, m.spot.lat.is_some()), m.id))
         .copied()
         .unwrap_or(seed);
     let known: Vec<(i64, String)> = ms

@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 use hudna_core::{Article, Incident};
 use hudna_extract::Extractor;
 use hudna_ingest::{Entry, Event, Input, Origin, ReadOptions, Rejection};
-use hudna_store::{ArticleId, NewArticle, NewMention, Store, StoreError};
 #[cfg(test)]
 use hudna_store::IncidentFilter;
+use hudna_store::{ArticleId, NewArticle, NewMention, Store, StoreError};
 use serde::Serialize;
 
 use crate::consolidate::{self, Sides};
@@ -96,7 +96,9 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             batch: 2000,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(8),
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8),
         }
     }
 }
@@ -446,13 +448,17 @@ impl<'a> Ingester<'a> {
     ) -> Result<i64, RecordError> {
         let mut neighbours = Vec::new();
         if let Some((lat, lon)) = consolidate::search_box(spot) {
-            neighbours.extend(self.store.spots_in_box(spot.kind.as_str(), spot.date, lat, lon)?);
-        }
-        if !spot.place_key.is_empty() {
             neighbours.extend(
                 self.store
-                    .spots_named(spot.kind.as_str(), &spot.place_key, spot.date)?,
+                    .spots_in_box(spot.kind.as_str(), spot.date, lat, lon)?,
             );
+        }
+        if !spot.place_key.is_empty() {
+            neighbours.extend(self.store.spots_named(
+                spot.kind.as_str(),
+                &spot.place_key,
+                spot.date,
+            )?);
         }
         let mut blocks: Vec<i64> = neighbours
             .iter()
@@ -579,7 +585,9 @@ impl<'a> Ingester<'a> {
                     self.store.link(m.id, incident.id, &m.spot.perpetrator)?;
                 }
             }
-            let touched = members.iter().any(|&i| self.new_mentions.contains(&mentions[i].id));
+            let touched = members
+                .iter()
+                .any(|&i| self.new_mentions.contains(&mentions[i].id));
             if touched && consolidate::distinct_sources(&mentions, members) >= 2 {
                 self.merged.insert(incident.id);
             }

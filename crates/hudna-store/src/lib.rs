@@ -187,8 +187,12 @@ pub trait Store {
     /// Removes an incident (its links must have moved first).
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError>;
     /// Links a mention to an incident with the source's attribution.
-    fn link(&mut self, mention: MentionId, incident: i64, attribution: &str)
-        -> Result<(), StoreError>;
+    fn link(
+        &mut self,
+        mention: MentionId,
+        incident: i64,
+        attribution: &str,
+    ) -> Result<(), StoreError>;
     /// Number of incidents.
     fn incident_count(&mut self) -> Result<u64, StoreError>;
 

@@ -16,11 +16,8 @@ use crate::{Store, StoreError};
 /// The schema, one step per release that changed it, applied in order on open. A later
 /// issue adds its tables (truces, findings, organisations, the audit log) as new steps;
 /// released steps are never edited.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "record",
-    include_str!("../migrations/0001_record.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "record", include_str!("../migrations/0001_record.sql"))];
 
 /// The record in one SQLite file.
 pub struct SqliteStore {
@@ -403,11 +400,13 @@ impl Store for SqliteStore {
             .conn
             .prepare_cached("SELECT minhash FROM articles WHERE id = ?1")
             .map_err(|e| self.err(e))?;
-        st.query_row([article], |r| r.get_ref(0).map(|v| v.as_blob().map(blob_u32)))
-            .optional()
-            .map_err(|e| self.err(e))?
-            .transpose()
-            .map_err(|e| self.corrupt(format!("article {article}: minhash: {e}")))
+        st.query_row([article], |r| {
+            r.get_ref(0).map(|v| v.as_blob().map(blob_u32))
+        })
+        .optional()
+        .map_err(|e| self.err(e))?
+        .transpose()
+        .map_err(|e| self.corrupt(format!("article {article}: minhash: {e}")))
     }
 
     fn lsh_lookup(&mut self, keys: &[i64]) -> Result<Vec<(i64, i64, ArticleId)>, StoreError> {
@@ -422,8 +421,7 @@ impl Store for SqliteStore {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
     fn lsh_insert(&mut self, key: i64, group: i64, article: ArticleId) -> Result<(), StoreError> {
@@ -446,8 +444,7 @@ impl Store for SqliteStore {
                 Ok((r.get::<_, i64>(0)?, blob_u32(r.get_ref(1)?.as_blob()?)))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
     fn group_size(&mut self, group: i64) -> Result<u64, StoreError> {
@@ -522,8 +519,7 @@ impl Store for SqliteStore {
         let rows = st
             .query_map([group], |r| r.get::<_, i64>(0))
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
     fn mention_exists(&mut self, id: MentionId) -> Result<bool, StoreError> {
@@ -750,12 +746,12 @@ impl Store for SqliteStore {
                 "SELECT {INCIDENT_COLS} FROM incidents i WHERE {wher} ORDER BY i.date, i.id"
             );
             let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-            let mut rows = st
-                .query(rusqlite::params_from_iter(values))
-                .map_err(|e| StoreError::Sqlite {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+            let mut rows =
+                st.query(rusqlite::params_from_iter(values))
+                    .map_err(|e| StoreError::Sqlite {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
             loop {
                 let row = rows.next().map_err(|e| StoreError::Sqlite {
                     path: self.path.clone(),
@@ -1046,11 +1042,7 @@ fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::V
 }
 
 impl SqliteStore {
-    fn spots_query(
-        &self,
-        sql: &str,
-        p: impl rusqlite::Params,
-    ) -> Result<Vec<Spot>, StoreError> {
+    fn spots_query(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<Spot>, StoreError> {
         let mut st = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = st
             .query_map(p, |r| spot_from_row(r, 0))

@@ -122,7 +122,11 @@ fn extract(cli: &Cli, mb: f64, path: &PathBuf) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn corpus(n: usize, seeds: &std::path::Path, output: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+fn corpus(
+    n: usize,
+    seeds: &std::path::Path,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     let seeds = crate::corpus::seeds(seeds)?;
     let out: Box<dyn Write> = match output {

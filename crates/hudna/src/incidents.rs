@@ -81,8 +81,16 @@ fn parse_day(flag: &str, v: &str) -> anyhow::Result<NaiveDate> {
 /// Checks every filter value and builds the filter; a bad value is an error naming the flag
 /// and what it accepts.
 pub fn filter(cli: &Cli, args: &Args) -> anyhow::Result<IncidentFilter> {
-    let since = args.since.as_deref().map(|v| parse_day("since", v)).transpose()?;
-    let until = args.until.as_deref().map(|v| parse_day("until", v)).transpose()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|v| parse_day("since", v))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|v| parse_day("until", v))
+        .transpose()?;
     if let (Some(s), Some(u)) = (since, until) {
         if s > u {
             bail!("--since {s} is after --until {u}");
@@ -91,12 +99,18 @@ pub fn filter(cli: &Cli, args: &Args) -> anyhow::Result<IncidentFilter> {
     let kind = args
         .kind
         .as_deref()
-        .map(|t| t.parse::<IncidentType>().map_err(|e| anyhow::anyhow!("--type: {e}")))
+        .map(|t| {
+            t.parse::<IncidentType>()
+                .map_err(|e| anyhow::anyhow!("--type: {e}"))
+        })
         .transpose()?;
     let grade = args
         .grade
         .as_deref()
-        .map(|g| g.parse::<Grade>().map_err(|e| anyhow::anyhow!("--grade: {e}")))
+        .map(|g| {
+            g.parse::<Grade>()
+                .map_err(|e| anyhow::anyhow!("--grade: {e}"))
+        })
         .transpose()?;
     let needs_theatre = args.perpetrator.is_some() || args.admin1.is_some();
     let (perpetrator, admin1) = if needs_theatre {
@@ -188,8 +202,7 @@ pub fn export(
     match format {
         OutFormat::Jsonl => {
             store.export(filter, &mut |i| {
-                serde_json::to_writer(&mut *out, i)
-                    .map_err(|e| StoreError::Io(e.into()))?;
+                serde_json::to_writer(&mut *out, i).map_err(|e| StoreError::Io(e.into()))?;
                 out.write_all(b"\n")?;
                 written += 1;
                 Ok(())
@@ -225,8 +238,7 @@ pub fn export(
                     "geometry": {"type": "Point", "coordinates": [lon, lat]},
                     "properties": properties(i),
                 });
-                serde_json::to_writer(&mut *out, &feature)
-                    .map_err(|e| StoreError::Io(e.into()))?;
+                serde_json::to_writer(&mut *out, &feature).map_err(|e| StoreError::Io(e.into()))?;
                 written += 1;
                 Ok(())
             })?;

@@ -46,7 +46,12 @@ enum Command {
 #[derive(clap::Args, Debug, Clone)]
 struct DbArg {
     /// The record's database file (created if missing).
-    #[arg(long, env = "HUDNA_DB", default_value = "hudna.db", value_name = "FILE")]
+    #[arg(
+        long,
+        env = "HUDNA_DB",
+        default_value = "hudna.db",
+        value_name = "FILE"
+    )]
     db: PathBuf,
 }
 
@@ -101,5 +106,8 @@ fn extractor(cli: &Cli) -> anyhow::Result<hudna_extract::Extractor> {
 
 /// The record's knowledge of the theatre (sides, GED actor names).
 fn theatre(cli: &Cli) -> anyhow::Result<hudna_record::Theatre> {
-    Ok(hudna_record::Theatre::load(&data_source(cli), &cli.theatre)?)
+    Ok(hudna_record::Theatre::load(
+        &data_source(cli),
+        &cli.theatre,
+    )?)
 }

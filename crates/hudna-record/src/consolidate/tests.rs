@@ -61,8 +61,21 @@ const KAFRANBEL: f64 = 35.6138;
 fn one_event_needs_type_place_day_and_a_compatible_perpetrator() {
     let s = sides();
     let a = mention(1, 10, 10, day(18), "كفرنبل", KAFRANBEL, "SYR_GOV", None).spot;
-    let same_day_other_name = mention(2, 20, 20, day(19), "Kafr Nabl", KAFRANBEL + 0.01, "RUS", None).spot;
-    assert!(compatible(&a, &same_day_other_name, &s), "1 km, a day apart, allied actors");
+    let same_day_other_name = mention(
+        2,
+        20,
+        20,
+        day(19),
+        "Kafr Nabl",
+        KAFRANBEL + 0.01,
+        "RUS",
+        None,
+    )
+    .spot;
+    assert!(
+        compatible(&a, &same_day_other_name, &s),
+        "1 km, a day apart, allied actors"
+    );
     let two_days = mention(3, 30, 30, day(20), "كفرنبل", KAFRANBEL, "SYR_GOV", None).spot;
     assert!(!compatible(&a, &two_days, &s));
     let undated = mention(4, 40, 40, None, "كفرنبل", KAFRANBEL, "UNKNOWN", None).spot;
@@ -76,7 +89,10 @@ fn one_event_needs_type_place_day_and_a_compatible_perpetrator() {
     assert!(!compatible(&a, &air, &s));
     let mut country = a.clone();
     country.precision = Some(GeoPrecision::Country);
-    assert!(!compatible(&country, &country.clone(), &s), "a country is not a place");
+    assert!(
+        !compatible(&country, &country.clone(), &s),
+        "a country is not a place"
+    );
 }
 
 #[test]
@@ -118,14 +134,28 @@ fn clusters_do_not_depend_on_input_order() {
 fn daily_shelling_of_one_town_does_not_chain_into_one_incident() {
     let s = sides();
     let ms: Vec<ClusterMention> = (1..=6)
-        .map(|d| mention(d as i64, d as i64, d as i64, day(d), "كفرنبل", KAFRANBEL, "SYR_GOV", None))
+        .map(|d| {
+            mention(
+                d as i64,
+                d as i64,
+                d as i64,
+                day(d),
+                "كفرنبل",
+                KAFRANBEL,
+                "SYR_GOV",
+                None,
+            )
+        })
         .collect();
     let clusters = cluster(&ms, &s);
     assert!(clusters.len() >= 2, "{clusters:?}");
     for c in &clusters {
         let days: Vec<i64> = c.iter().map(|&i| ms[i].id).collect();
         let span = days.iter().max().unwrap() - days.iter().min().unwrap();
-        assert!(span <= 2, "an incident spans at most seed ± 1 day: {days:?}");
+        assert!(
+            span <= 2,
+            "an incident spans at most seed ± 1 day: {days:?}"
+        );
     }
 }
 
@@ -141,14 +171,32 @@ fn grades_follow_independent_sources_claims_and_disputes() {
 
     // A second, independent outlet: fair; the highest toll stands.
     let mut ms2 = ms.clone();
-    ms2.push(mention(3, 200, 2, day(18), "كفرنبل", KAFRANBEL, "SYR_GOV", Some(4)));
+    ms2.push(mention(
+        3,
+        200,
+        2,
+        day(18),
+        "كفرنبل",
+        KAFRANBEL,
+        "SYR_GOV",
+        Some(4),
+    ));
     let i = aggregate(&ms2, &[0, 1, 2], None);
     assert_eq!((i.grade, i.sources, i.killed), (Grade::Fair, 2, Some(4)));
 
     // The second outlet blames Russia: contested; the thousand copies of the first story
     // do not outvote it, and the tie goes to the smaller code.
     let mut ms3 = ms.clone();
-    ms3.push(mention(3, 200, 2, day(18), "كفرنبل", KAFRANBEL, "RUS", None));
+    ms3.push(mention(
+        3,
+        200,
+        2,
+        day(18),
+        "كفرنبل",
+        KAFRANBEL,
+        "RUS",
+        None,
+    ));
     let i = aggregate(&ms3, &[0, 1, 2], None);
     assert!(i.contested);
     assert_eq!(i.grade, Grade::Contested);
@@ -168,5 +216,8 @@ fn grades_follow_independent_sources_claims_and_disputes() {
 fn sides_files_are_checked() {
     assert!(Sides::from_tsv("SYR_GOV government\n").is_err());
     let s = Sides::from_tsv("# comment\ncode\tside\n").unwrap();
-    assert!(s.compatible("SYR_GOV", "OPP"), "without sides, any attribution may be confused");
+    assert!(
+        s.compatible("SYR_GOV", "OPP"),
+        "without sides, any attribution may be confused"
+    );
 }

@@ -95,13 +95,18 @@ fn the_record_does_not_depend_on_order_or_batch_size() {
     let again = ingest(&env, &mut a, entries(&numbered), 1000);
     assert_eq!((again.new, again.duplicates), (0, numbered.len() as u64));
     assert_eq!(
-        (again.mentions, again.incidents_created, again.incidents_merged),
+        (
+            again.mentions,
+            again.incidents_created,
+            again.incidents_merged
+        ),
         (0, 0, 0)
     );
     assert_eq!(dump(&mut a), da);
 }
 
-const STORY: &str = "قصفت قوات النظام بالمدفعية الثقيلة بلدة كفرنبل في ريف إدلب الجنوبي صباح اليوم، \
+const STORY: &str =
+    "قصفت قوات النظام بالمدفعية الثقيلة بلدة كفرنبل في ريف إدلب الجنوبي صباح اليوم، \
 ما أدى إلى مقتل مدنيين اثنين وإصابة خمسة آخرين بجروح متفاوتة، بحسب ما أفاد به الدفاع المدني \
 السوري. وأضاف الدفاع المدني أن فرقه عملت على إسعاف المصابين إلى المشافي الميدانية في المنطقة \
 وانتشال الضحايا من تحت الأنقاض، فيما تواصل القصف على البلدات المجاورة حتى ساعات المساء.";
@@ -119,7 +124,10 @@ fn story(id: &str, text: &str) -> Article {
 fn syndicated_copies_count_once_and_independent_reports_raise_the_grade() {
     let env = env();
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let copy = format!("(وكالة أنباء محلية) {}", STORY.replace("صباح اليوم", "صباح الإثنين"));
+    let copy = format!(
+        "(وكالة أنباء محلية) {}",
+        STORY.replace("صباح اليوم", "صباح الإثنين")
+    );
     let s = ingest(
         &env,
         &mut store,
@@ -149,7 +157,11 @@ fn syndicated_copies_count_once_and_independent_reports_raise_the_grade() {
     let other = "Syrian government artillery shelled the town of Kafranbel in southern Idlib \
                  on Monday, killing two civilians, local rescuers said.";
     let s = ingest(&env, &mut store, entries(&[(3, story("wire", other))]), 10);
-    assert_eq!((s.new, s.near_duplicates, s.incidents_merged), (1, 0, 1), "{s:?}");
+    assert_eq!(
+        (s.new, s.near_duplicates, s.incidents_merged),
+        (1, 0, 1),
+        "{s:?}"
+    );
     let mut found = None;
     store
         .export(&IncidentFilter::default(), &mut |i| {

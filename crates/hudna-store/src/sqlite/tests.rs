@@ -121,8 +121,14 @@ fn spots_are_found_by_box_and_by_name() {
         .spots_in_box("air_strike", day(18), (35.5, 35.7), (36.5, 36.6))
         .unwrap()
         .is_empty());
-    assert_eq!(s.spots_named("shelling", "كفرنبل", day(17)).unwrap().len(), 1);
-    assert!(s.spots_named("shelling", "كفرنبل", day(16)).unwrap().is_empty());
+    assert_eq!(
+        s.spots_named("shelling", "كفرنبل", day(17)).unwrap().len(),
+        1
+    );
+    assert!(s
+        .spots_named("shelling", "كفرنبل", day(16))
+        .unwrap()
+        .is_empty());
     let undated = Spot {
         id: 12,
         date: None,
@@ -130,7 +136,10 @@ fn spots_are_found_by_box_and_by_name() {
         ..spot.clone()
     };
     s.insert_spot(&undated).unwrap();
-    assert_eq!(s.spots_named("shelling", "كفرنبل", day(1)).unwrap().len(), 1);
+    assert_eq!(
+        s.spots_named("shelling", "كفرنبل", day(1)).unwrap().len(),
+        1
+    );
     s.relabel_block(11, 4).unwrap();
     assert_eq!(s.spot_block(11).unwrap(), Some(4));
     assert_eq!(s.block_size(4).unwrap(), 1);
