@@ -73,7 +73,12 @@ pub const UNKNOWN: &str = "UNKNOWN";
 
 /// The spot of a mention: its consolidation key, with an id derived from it.
 pub fn spot_of(i: &Incident) -> Spot {
-    let place_key = i.place.as_deref().map(normalise).unwrap_or_default();
+    // Compound names are written with and without their space (كفر صفرة, كفرصفرة).
+    let place_key = i
+        .place
+        .as_deref()
+        .map(|p| normalise(p).replace(' ', ""))
+        .unwrap_or_default();
     let date = i.date.map(|d| d.format("%Y-%m-%d").to_string());
     let coord = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
     let id = stable_id(&[
@@ -161,147 +166,336 @@ pub fn search_box(s: &Spot) -> Option<((f64, f64), (f64, f64))> {
     Some(((lat - dlat, lat + dlat), (lon - dlon, lon + dlon)))
 }
 
-/// Who a mention's source is, for "nothing twice from one article" and for counting
-/// independent sources: the article, or the structured row itself.
-fn article_key(m: &ClusterMention) -> i64 {
+/// Who a mention's source is, for "nothing twice from one article": the article, or the
+/// structured row itself.
+pub fn article_key(m: &ClusterMention) -> i64 {
     m.article.unwrap_or(-1 - m.id)
 }
 
 /// Independent sources: syndicated copies share a group.
-fn source_key(m: &ClusterMention) -> i64 {
+pub fn source_key(m: &ClusterMention) -> i64 {
     match (m.article, m.group) {
         (Some(_), Some(g)) => g,
         _ => -1 - m.id,
     }
 }
 
+/// The order in which mentions are considered: dated first, finer places first, then by id.
+/// The first mention of an incident in this order is its seed and gives it its id.
+pub fn order_key(m: &ClusterMention) -> (bool, u8, i64) {
+    order_key_of(&m.spot, m.id)
+}
+
+/// [`order_key`] of the mention `id` at `spot`.
+pub fn order_key_of(spot: &Spot, id: i64) -> (bool, u8, i64) {
+    (
+        spot.date.is_none(),
+        precision_rank(spot.precision, spot.lat.is_some()),
+        id,
+    )
+}
+
+/// Whether `perpetrator` may join an incident whose sources name `known` (known actors).
+pub fn attribution_fits<'a>(
+    perpetrator: &str,
+    mut known: impl Iterator<Item = &'a str>,
+    sides: &Sides,
+) -> bool {
+    perpetrator == UNKNOWN || known.all(|k| sides.compatible(perpetrator, k))
+}
+
 /// Splits a block's mentions into incidents. Returns clusters of indices into `mentions`,
 /// each starting with its seed, in seed order.
+///
+/// A mention joins the first incident whose seed it matches (type, place, day, perpetrator),
+/// which holds nothing yet from its article, and whose known attributions are all of its
+/// perpetrator's side — so an unattributed seed cannot gather actors of opposing sides.
 pub fn cluster(mentions: &[ClusterMention], sides: &Sides) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..mentions.len()).collect();
-    order.sort_by_key(|&i| {
-        let m = &mentions[i];
-        (
-            m.spot.date.is_none(),
-            precision_rank(m.spot.precision, m.spot.lat.is_some()),
-            m.id,
-        )
-    });
-    let mut clusters: Vec<(Vec<usize>, HashSet<i64>)> = Vec::new();
+    order.sort_by_key(|&i| order_key(&mentions[i]));
+    struct Open {
+        members: Vec<usize>,
+        articles: HashSet<i64>,
+        known: Vec<String>,
+    }
+    let mut clusters: Vec<Open> = Vec::new();
     for i in order {
         let m = &mentions[i];
         let key = article_key(m);
-        let home = clusters.iter_mut().find(|(members, articles)| {
-            !articles.contains(&key) && compatible(&mentions[members[0]].spot, &m.spot, sides)
+        let perp = m.spot.perpetrator.as_str();
+        let home = clusters.iter_mut().find(|c| {
+            !c.articles.contains(&key)
+                && compatible(&mentions[c.members[0]].spot, &m.spot, sides)
+                && attribution_fits(perp, c.known.iter().map(String::as_str), sides)
         });
-        match home {
-            Some((members, articles)) => {
-                members.push(i);
-                articles.insert(key);
+        let c = match home {
+            Some(c) => c,
+            None => {
+                clusters.push(Open {
+                    members: Vec::new(),
+                    articles: HashSet::new(),
+                    known: Vec::new(),
+                });
+                clusters.last_mut().expect("just pushed")
             }
-            None => clusters.push((vec![i], HashSet::from([key]))),
+        };
+        c.members.push(i);
+        c.articles.insert(key);
+        if perp != UNKNOWN && !c.known.iter().any(|k| k == perp) {
+            c.known.push(perp.to_string());
         }
     }
-    clusters.into_iter().map(|(m, _)| m).collect()
+    clusters.into_iter().map(|c| c.members).collect()
 }
 
-/// The value most independent sources give (each source votes once per value); ties go to
-/// the smallest value, so the result never depends on order.
-fn vote<T: Ord + Clone>(pairs: impl Iterator<Item = (i64, T)>) -> Option<T> {
-    let distinct: BTreeSet<(i64, T)> = pairs.collect();
-    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
-    for (_, v) in distinct {
-        *counts.entry(v).or_default() += 1;
+/// Vote fields (stored as small integers).
+pub const DAY: u8 = 0;
+/// Vote field: the perpetrator (known actors only).
+pub const PERPETRATOR: u8 = 1;
+/// Vote field: the target (known targets only).
+pub const TARGET: u8 = 2;
+/// Vote field: the side attacked.
+pub const TARGET_ACTOR: u8 = 3;
+/// Vote field: the source itself (counts independent sources).
+pub const SOURCE: u8 = 4;
+
+/// What one mention says, as votes (field, value, independent source).
+pub fn votes_of(m: &ClusterMention) -> Vec<(u8, String, i64)> {
+    let g = source_key(m);
+    let mut v = vec![(SOURCE, String::new(), g)];
+    if let Some(d) = m.spot.date {
+        v.push((DAY, d.format("%Y-%m-%d").to_string(), g));
     }
-    let best = counts.values().copied().max()?;
-    counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
+    if m.spot.perpetrator != UNKNOWN {
+        v.push((PERPETRATOR, m.spot.perpetrator.clone(), g));
+    }
+    if m.target != Target::Unknown {
+        v.push((TARGET, m.target.as_str().to_string(), g));
+    }
+    if let Some(a) = &m.target_actor {
+        v.push((TARGET_ACTOR, a.clone(), g));
+    }
+    v
 }
 
-/// The incident a cluster makes. `investigation` is carried over from the stored incident.
+/// Everything an incident's fields are computed from. It can be built from all of the
+/// incident's mentions, or from the stored incident and its votes plus the new mentions; both
+/// give the same incident.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// Seed mention id (the incident's id).
+    pub seed: i64,
+    /// Type.
+    pub kind: hudna_core::IncidentType,
+    /// Number of independent sources per (field, value).
+    pub counts: BTreeMap<(u8, String), u32>,
+    /// Highest toll stated.
+    pub killed: Option<u32>,
+    /// Highest injured stated.
+    pub injured: Option<u32>,
+    /// Any source says the perpetrator claimed it.
+    pub claimed: bool,
+    /// Mentions.
+    pub reports: u32,
+    /// The place: from the mention with the finest precision, then the smallest id.
+    pub place: PlaceFrom,
+    /// Investigation reference, carried over.
+    pub investigation: Option<String>,
+}
+
+/// An incident's place and the mention it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceFrom {
+    /// Precision rank (lower is finer).
+    pub rank: u8,
+    /// Mention id.
+    pub mention: i64,
+    /// Place as written.
+    pub place: Option<String>,
+    /// Governorate.
+    pub admin1: Option<String>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Precision.
+    pub precision: Option<GeoPrecision>,
+}
+
+impl PlaceFrom {
+    fn of(m: &ClusterMention) -> PlaceFrom {
+        PlaceFrom {
+            rank: precision_rank(m.spot.precision, m.spot.lat.is_some()),
+            mention: m.id,
+            place: m.place.clone(),
+            admin1: m.spot.admin1.clone(),
+            lat: m.spot.lat,
+            lon: m.spot.lon,
+            precision: m.spot.precision,
+        }
+    }
+
+    fn better(&self, other: &PlaceFrom) -> bool {
+        (self.rank, self.mention) < (other.rank, other.mention)
+    }
+}
+
+impl Tally {
+    /// The tally of a stored incident whose votes are `votes` (as [`hudna_store::Store::votes`]).
+    pub fn stored(i: &IncidentRecord, votes: Vec<(u8, String, u32)>) -> Tally {
+        Tally {
+            seed: i.id,
+            kind: i.kind,
+            counts: votes.into_iter().map(|(f, v, n)| ((f, v), n)).collect(),
+            killed: i.killed,
+            injured: i.injured,
+            claimed: i.claimed,
+            reports: i.reports,
+            place: PlaceFrom {
+                rank: precision_rank(i.geo_precision, i.lat.is_some()),
+                mention: i.place_mention,
+                place: i.place.clone(),
+                admin1: i.admin1.clone(),
+                lat: i.lat,
+                lon: i.lon,
+                precision: i.geo_precision,
+            },
+            investigation: i.investigation.clone(),
+        }
+    }
+
+    /// Adds a mention's scalar contributions (votes are counted separately, since a source
+    /// votes once however many copies it has).
+    pub fn add_scalars(&mut self, m: &ClusterMention) {
+        self.killed = self.killed.max(m.killed);
+        self.injured = self.injured.max(m.injured);
+        self.claimed |= m.claimed;
+        self.reports += 1;
+        let p = PlaceFrom::of(m);
+        if p.better(&self.place) {
+            self.place = p;
+        }
+    }
+
+    /// The tally of a cluster from all its mentions.
+    pub fn of(
+        mentions: &[ClusterMention],
+        members: &[usize],
+        investigation: Option<String>,
+    ) -> Tally {
+        let seed = &mentions[members[0]];
+        let mut t = Tally {
+            seed: seed.id,
+            kind: seed.spot.kind,
+            counts: BTreeMap::new(),
+            killed: None,
+            injured: None,
+            claimed: false,
+            reports: 0,
+            place: PlaceFrom::of(seed),
+            investigation,
+        };
+        let mut distinct: BTreeSet<(u8, String, i64)> = BTreeSet::new();
+        for &i in members {
+            t.add_scalars(&mentions[i]);
+            distinct.extend(votes_of(&mentions[i]));
+        }
+        for (f, v, _) in distinct {
+            *t.counts.entry((f, v)).or_default() += 1;
+        }
+        t
+    }
+
+    /// The value of `field` most independent sources give; ties go to the smallest value
+    /// by `key`, so the result never depends on order.
+    fn winner<K: Ord>(&self, field: u8, key: impl Fn(&str) -> K) -> Option<&str> {
+        let mut best: Option<(&str, u32, K)> = None;
+        for ((f, v), n) in self.counts.range((field, String::new())..) {
+            if *f != field {
+                break;
+            }
+            let k = key(v);
+            let better = match &best {
+                None => true,
+                Some((_, bn, bk)) => *n > *bn || (*n == *bn && k < *bk),
+            };
+            if better {
+                best = Some((v.as_str(), *n, k));
+            }
+        }
+        best.map(|(v, _, _)| v)
+    }
+
+    fn distinct(&self, field: u8) -> usize {
+        self.counts.keys().filter(|(f, _)| *f == field).count()
+    }
+
+    /// The incident.
+    pub fn finish(&self, block: i64) -> IncidentRecord {
+        let date = self
+            .winner(DAY, str::to_string)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let contested = self.distinct(PERPETRATOR) > 1;
+        let perpetrator = self
+            .winner(PERPETRATOR, str::to_string)
+            .unwrap_or(UNKNOWN)
+            .to_string();
+        let target = self
+            .winner(TARGET, |v| v.parse::<Target>().unwrap_or(Target::Unknown))
+            .and_then(|v| v.parse::<Target>().ok())
+            .unwrap_or(Target::Unknown);
+        let target_actor = self
+            .winner(TARGET_ACTOR, str::to_string)
+            .map(str::to_string);
+        let sources = self
+            .counts
+            .get(&(SOURCE, String::new()))
+            .copied()
+            .unwrap_or(0);
+        let grade = if self.claimed || self.investigation.is_some() {
+            Grade::Confirmed
+        } else if contested {
+            Grade::Contested
+        } else if sources >= 2 {
+            Grade::Fair
+        } else {
+            Grade::Weak
+        };
+        IncidentRecord {
+            id: self.seed,
+            kind: self.kind,
+            date,
+            place: self.place.place.clone(),
+            admin1: self.place.admin1.clone(),
+            lat: self.place.lat,
+            lon: self.place.lon,
+            geo_precision: self.place.precision,
+            perpetrator,
+            contested,
+            grade,
+            // Running tolls rise as bodies are found: the highest a source states.
+            killed: self.killed,
+            injured: self.injured,
+            target,
+            target_actor,
+            claimed: self.claimed,
+            investigation: self.investigation.clone(),
+            sources,
+            reports: self.reports,
+            block,
+            place_mention: self.place.mention,
+        }
+    }
+}
+
+/// The incident a cluster makes (see [`Tally`]). `investigation` is carried over from the
+/// stored incident.
 pub fn aggregate(
     mentions: &[ClusterMention],
     members: &[usize],
     investigation: Option<String>,
 ) -> IncidentRecord {
-    let ms: Vec<&ClusterMention> = members.iter().map(|&i| &mentions[i]).collect();
-    let seed = ms[0];
-    let date = vote(
-        ms.iter()
-            .filter_map(|m| m.spot.date.map(|d| (source_key(m), d))),
-    );
-    let place_from = ms
-        .iter()
-        .min_by_key(|m| (precision_rank(m.spot.precision, m.spot.lat.is_some()), m.id))
-        .copied()
-        .unwrap_or(seed);
-    let known: Vec<(i64, String)> = ms
-        .iter()
-        .filter(|m| m.spot.perpetrator != UNKNOWN)
-        .map(|m| (source_key(m), m.spot.perpetrator.clone()))
-        .collect();
-    let contested = known
-        .iter()
-        .map(|(_, p)| p.as_str())
-        .collect::<HashSet<_>>()
-        .len()
-        > 1;
-    let perpetrator = vote(known.into_iter()).unwrap_or_else(|| UNKNOWN.to_string());
-    let target = vote(
-        ms.iter()
-            .filter(|m| m.target != Target::Unknown)
-            .map(|m| (source_key(m), m.target)),
-    )
-    .unwrap_or(Target::Unknown);
-    let target_actor = vote(
-        ms.iter()
-            .filter_map(|m| m.target_actor.clone().map(|a| (source_key(m), a))),
-    );
-    let claimed = ms.iter().any(|m| m.claimed);
-    let sources = ms
-        .iter()
-        .map(|m| source_key(m))
-        .collect::<HashSet<_>>()
-        .len() as u32;
-    let grade = if claimed || investigation.is_some() {
-        Grade::Confirmed
-    } else if contested {
-        Grade::Contested
-    } else if sources >= 2 {
-        Grade::Fair
-    } else {
-        Grade::Weak
-    };
-    IncidentRecord {
-        id: seed.id,
-        kind: seed.spot.kind,
-        date,
-        place: place_from.place.clone(),
-        admin1: place_from.spot.admin1.clone(),
-        lat: place_from.spot.lat,
-        lon: place_from.spot.lon,
-        geo_precision: place_from.spot.precision,
-        perpetrator,
-        contested,
-        grade,
-        // Running tolls rise as bodies are found: the highest a source states.
-        killed: ms.iter().filter_map(|m| m.killed).max(),
-        injured: ms.iter().filter_map(|m| m.injured).max(),
-        target,
-        target_actor,
-        claimed,
-        investigation,
-        sources,
-        reports: ms.len() as u32,
-    }
-}
-
-/// How many distinct articles or rows a cluster draws on.
-pub fn distinct_sources(mentions: &[ClusterMention], members: &[usize]) -> usize {
-    members
-        .iter()
-        .map(|&i| article_key(&mentions[i]))
-        .collect::<HashSet<_>>()
-        .len()
+    Tally::of(mentions, members, investigation).finish(mentions[members[0]].spot.block)
 }
 
 #[cfg(test)]

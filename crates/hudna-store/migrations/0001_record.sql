@@ -8,20 +8,22 @@
 
 -- Articles, one row per distinct normalised text.
 CREATE TABLE articles (
+    -- Small columns first and the text last: reading a group label or a signature must not
+    -- walk the text's overflow pages.
     id                INTEGER PRIMARY KEY,
     content_hash      BLOB    NOT NULL UNIQUE,   -- SHA-256 of the folded, space-collapsed text
+    syndication_group INTEGER NOT NULL,          -- internal union-find label of its near-duplicate group
     external_id       TEXT,                      -- the caller's id (JSON Lines `id`, feed item id)
     url               TEXT,
     title             TEXT,
     published         TEXT,                      -- YYYY-MM-DD
     outlet            TEXT,
-    text              TEXT    NOT NULL,
     source_file       TEXT    NOT NULL,          -- where it was first read
     source_format     TEXT    NOT NULL,          -- jsonl | html | feed
     source_locator    TEXT,                      -- `line 12`, `item 3`
     ingested_at       TEXT    NOT NULL,          -- UTC, RFC 3339
     minhash           BLOB    NOT NULL,          -- 128 little-endian u32 MinHash values
-    syndication_group INTEGER NOT NULL           -- internal union-find label of its near-duplicate group
+    text              TEXT    NOT NULL
 );
 CREATE INDEX articles_by_group ON articles (syndication_group, id);
 
@@ -107,13 +109,27 @@ CREATE TABLE incidents (
     claimed       INTEGER NOT NULL,
     investigation TEXT,                          -- reference of an investigation that established it
     sources       INTEGER NOT NULL,              -- independent sources (syndicated copies count once)
-    reports       INTEGER NOT NULL               -- mentions linked
+    reports       INTEGER NOT NULL,              -- mentions linked
+    block         INTEGER NOT NULL,              -- internal label of its consolidation block
+    place_mention INTEGER NOT NULL               -- the mention its place is taken from
 );
 CREATE INDEX incidents_by_date ON incidents (date);
 CREATE INDEX incidents_by_admin1 ON incidents (admin1, date);
 CREATE INDEX incidents_by_type ON incidents (type, date);
 CREATE INDEX incidents_by_perpetrator ON incidents (perpetrator, date);
 CREATE INDEX incidents_by_grade ON incidents (grade, date);
+CREATE INDEX incidents_by_block ON incidents (block);
+
+-- What each independent source (near-duplicate group, or structured row) says of an
+-- incident: day, perpetrator, target, side attacked, and the source itself. An incident's
+-- fields are votes over these, so a new report updates it without rereading every report.
+CREATE TABLE incident_votes (
+    incident_id INTEGER NOT NULL,
+    field       INTEGER NOT NULL,                -- 0 day, 1 perpetrator, 2 target, 3 side attacked, 4 source
+    value       TEXT    NOT NULL,
+    grp         INTEGER NOT NULL,
+    PRIMARY KEY (incident_id, field, value, grp)
+) WITHOUT ROWID;
 
 -- Which mentions make up each incident, with each source's own attribution.
 CREATE TABLE incident_sources (

@@ -184,7 +184,17 @@ pub trait Store {
     fn incident(&mut self, id: i64) -> Result<Option<IncidentRecord>, StoreError>;
     /// Inserts or replaces an incident.
     fn put_incident(&mut self, incident: &IncidentRecord) -> Result<(), StoreError>;
-    /// Removes an incident (its links must have moved first).
+    /// The incidents of a block, each with its seed mention's spot.
+    fn block_incidents(&mut self, block: i64) -> Result<Vec<(IncidentRecord, Spot)>, StoreError>;
+    /// An incident's votes: (field, value, number of independent sources giving it).
+    fn votes(&mut self, incident: i64) -> Result<Vec<(u8, String, u32)>, StoreError>;
+    /// Moves an incident's links and votes to another id (its seed changed).
+    fn rename_incident(&mut self, from: i64, to: i64) -> Result<(), StoreError>;
+    /// Forgets an incident's votes.
+    fn clear_votes(&mut self, incident: i64) -> Result<(), StoreError>;
+    /// Records votes (field, value, source group); a vote already recorded is kept once.
+    fn add_votes(&mut self, incident: i64, votes: &[(u8, String, i64)]) -> Result<(), StoreError>;
+    /// Removes an incident (its links must have moved first), with its votes.
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError>;
     /// Links a mention to an incident with the source's attribution.
     fn link(

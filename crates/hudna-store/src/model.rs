@@ -159,6 +159,12 @@ pub struct IncidentRecord {
     pub sources: u32,
     /// Mentions linked.
     pub reports: u32,
+    /// Consolidation block (internal label).
+    #[serde(skip)]
+    pub block: i64,
+    /// The mention the place fields come from.
+    #[serde(skip)]
+    pub place_mention: i64,
 }
 
 /// One source of an incident, for exports.

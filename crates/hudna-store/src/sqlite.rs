@@ -244,8 +244,8 @@ fn spot_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Result<Spot, String
 /// Columns of `incidents` in the order [`incident_from_row`] reads them.
 const INCIDENT_COLS: &str = "i.id, i.type, i.date, i.place, i.admin1, i.lat, i.lon, i.precision, \
      i.perpetrator, i.contested, i.grade, i.killed, i.injured, i.target, i.target_actor, \
-     i.claimed, i.investigation, i.sources, i.reports";
-const INCIDENT_NCOLS: usize = 19;
+     i.claimed, i.investigation, i.sources, i.reports, i.block, i.place_mention";
+const INCIDENT_NCOLS: usize = 21;
 
 fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Result<IncidentRecord, String>> {
     let kind: String = r.get(1)?;
@@ -267,6 +267,8 @@ fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Result<IncidentRecord, Str
     let investigation: Option<String> = r.get(16)?;
     let sources: u32 = r.get(17)?;
     let reports: u32 = r.get(18)?;
+    let block: i64 = r.get(19)?;
+    let place_mention: i64 = r.get(20)?;
     Ok((|| {
         Ok(IncidentRecord {
             id,
@@ -288,6 +290,8 @@ fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Result<IncidentRecord, Str
             investigation,
             sources,
             reports,
+            block,
+            place_mention,
         })
     })())
 }
@@ -316,6 +320,8 @@ impl SqliteStore {
                 i.investigation,
                 i.sources,
                 i.reports,
+                i.block,
+                i.place_mention,
             ],
         )?;
         Ok(())
@@ -324,15 +330,16 @@ impl SqliteStore {
 
 const PUT_INCIDENT: &str = "INSERT INTO incidents (id, type, date, place, admin1, lat, lon, \
      precision, perpetrator, contested, grade, killed, injured, target, target_actor, claimed, \
-     investigation, sources, reports) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) \
-     ON CONFLICT (id) DO UPDATE SET type = excluded.type, date = excluded.date, \
+     investigation, sources, reports, block, place_mention) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
+     ?20, ?21) ON CONFLICT (id) DO UPDATE SET type = excluded.type, date = excluded.date, \
      place = excluded.place, admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, \
      precision = excluded.precision, perpetrator = excluded.perpetrator, \
      contested = excluded.contested, grade = excluded.grade, killed = excluded.killed, \
      injured = excluded.injured, target = excluded.target, target_actor = excluded.target_actor, \
      claimed = excluded.claimed, investigation = excluded.investigation, \
-     sources = excluded.sources, reports = excluded.reports";
+     sources = excluded.sources, reports = excluded.reports, block = excluded.block, \
+     place_mention = excluded.place_mention";
 
 impl Store for SqliteStore {
     fn begin(&mut self) -> Result<(), StoreError> {
@@ -617,6 +624,10 @@ impl Store for SqliteStore {
             "UPDATE spots SET block = ?2 WHERE block = ?1",
             params![from, to],
         )?;
+        self.exec(
+            "UPDATE incidents SET block = ?2 WHERE block = ?1",
+            params![from, to],
+        )?;
         Ok(())
     }
 
@@ -710,7 +721,77 @@ impl Store for SqliteStore {
     }
 
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError> {
+        self.exec("DELETE FROM incident_votes WHERE incident_id = ?1", [id])?;
         self.exec("DELETE FROM incidents WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn block_incidents(&mut self, block: i64) -> Result<Vec<(IncidentRecord, Spot)>, StoreError> {
+        let sql = format!(
+            "SELECT {INCIDENT_COLS}, {SPOT_COLS} FROM incidents i \
+             JOIN mentions m ON m.id = i.id JOIN spots s ON s.id = m.spot \
+             WHERE i.block = ?1 ORDER BY i.id"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([block], |r| {
+                Ok((incident_from_row(r)?, spot_from_row(r, INCIDENT_NCOLS)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (i, s) = row.map_err(|e| self.err(e))?;
+            let i = i.map_err(|e| self.corrupt(format!("block {block}: {e}")))?;
+            let s = s.map_err(|e| self.corrupt(format!("block {block}: {e}")))?;
+            out.push((i, s));
+        }
+        Ok(out)
+    }
+
+    fn votes(&mut self, incident: i64) -> Result<Vec<(u8, String, u32)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT field, value, COUNT(*) FROM incident_votes WHERE incident_id = ?1 \
+                 GROUP BY field, value ORDER BY field, value",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([incident], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    fn rename_incident(&mut self, from: i64, to: i64) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE incident_sources SET incident_id = ?2 WHERE incident_id = ?1",
+            params![from, to],
+        )?;
+        self.exec(
+            "INSERT OR IGNORE INTO incident_votes (incident_id, field, value, grp) \
+             SELECT ?2, field, value, grp FROM incident_votes WHERE incident_id = ?1",
+            params![from, to],
+        )?;
+        self.exec("DELETE FROM incident_votes WHERE incident_id = ?1", [from])?;
+        Ok(())
+    }
+
+    fn clear_votes(&mut self, incident: i64) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM incident_votes WHERE incident_id = ?1",
+            [incident],
+        )?;
+        Ok(())
+    }
+
+    fn add_votes(&mut self, incident: i64, votes: &[(u8, String, i64)]) -> Result<(), StoreError> {
+        for (field, value, grp) in votes {
+            self.exec(
+                "INSERT OR IGNORE INTO incident_votes (incident_id, field, value, grp) \
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![incident, field, value, grp],
+            )?;
+        }
         Ok(())
     }
 
@@ -908,8 +989,8 @@ impl Store for SqliteStore {
             self.write_incident(
                 "INSERT INTO incidents (id, type, date, place, admin1, lat, lon, precision, \
                  perpetrator, contested, grade, killed, injured, target, target_actor, claimed, \
-                 investigation, sources, reports) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 investigation, sources, reports, block, place_mention) VALUES (?1, ?2, ?3, ?4, \
+                 ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                 i,
             )?;
             self.link(i.id, i.id, &i.perpetrator)?;

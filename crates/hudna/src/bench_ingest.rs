@@ -154,8 +154,9 @@ fn synthetic(i: usize) -> IncidentRecord {
     let kind = IncidentType::ALL[((r >> 20) % IncidentType::ALL.len() as u64) as usize];
     let grade = Grade::ALL[((r >> 24) % Grade::ALL.len() as u64) as usize];
     let target = Target::ALL[((r >> 28) % Target::ALL.len() as u64) as usize];
+    let id = (splitmix(i as u64) >> 1) as i64;
     IncidentRecord {
-        id: (splitmix(i as u64) >> 1) as i64,
+        id,
         kind,
         date,
         place: Some(format!("place {}", (r >> 32) % 5000)),
@@ -174,5 +175,7 @@ fn synthetic(i: usize) -> IncidentRecord {
         investigation: None,
         sources: 1 + ((r >> 56) % 3) as u32,
         reports: 1,
+        block: id,
+        place_mention: id,
     }
 }
