@@ -9,7 +9,7 @@
 //! - mentions are grouped into *blocks*: the connected groups of the relation above (kept
 //!   with a union-find whose labels are internal; the partition itself is order-free);
 //! - within a block, mentions are taken in a fixed order — dated first, finer places first,
-//!   then by id — and each joins the first incident whose seed it matches and which holds
+//!   earlier days first, then by id — and each joins the first incident whose seed it matches and which holds
 //!   nothing yet from its own article, or seeds a new one. Comparing with the seed only keeps
 //!   a month of daily shelling of one town from chaining into one incident;
 //! - an incident's id is its seed mention's id, and its fields are votes over its sources.
@@ -180,17 +180,23 @@ pub fn source_key(m: &ClusterMention) -> i64 {
     }
 }
 
-/// The order in which mentions are considered: dated first, finer places first, then by id.
-/// The first mention of an incident in this order is its seed and gives it its id.
-pub fn order_key(m: &ClusterMention) -> (bool, u8, i64) {
+/// The order in which mentions are considered: dated first, finer places first, earlier days
+/// first, then by id. The first mention of an incident in this order is its seed and gives it
+/// its id; anchoring incidents at their earliest precise report keeps seeds stable as later
+/// reports of the same event arrive.
+pub fn order_key(m: &ClusterMention) -> OrderKey {
     order_key_of(&m.spot, m.id)
 }
 
+/// See [`order_key`].
+pub type OrderKey = (bool, u8, Option<chrono::NaiveDate>, i64);
+
 /// [`order_key`] of the mention `id` at `spot`.
-pub fn order_key_of(spot: &Spot, id: i64) -> (bool, u8, i64) {
+pub fn order_key_of(spot: &Spot, id: i64) -> OrderKey {
     (
         spot.date.is_none(),
         precision_rank(spot.precision, spot.lat.is_some()),
+        spot.date,
         id,
     )
 }

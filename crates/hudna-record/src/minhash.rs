@@ -83,33 +83,62 @@ pub fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\u{0621}'..='\u{064A}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
+}
+
 /// The words of a normalised text (letters and digits; punctuation separates).
 fn words(normalised: &str) -> impl Iterator<Item = &str> {
     normalised
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
+}
+
+/// Multipliers and offsets of the [`HASHES`] hash functions `h_i(x) = (a_i·x + b_i) >> 32`
+/// (multiply-shift hashing; `a_i` odd), drawn once from SplitMix64 so they never change.
+fn hash_params() -> &'static [(u64, u64); HASHES] {
+    static PARAMS: std::sync::OnceLock<[(u64, u64); HASHES]> = std::sync::OnceLock::new();
+    PARAMS.get_or_init(|| {
+        let mut p = [(0u64, 0u64); HASHES];
+        for (i, slot) in p.iter_mut().enumerate() {
+            *slot = (splitmix(2 * i as u64) | 1, splitmix(2 * i as u64 + 1));
+        }
+        p
+    })
 }
 
 /// MinHash signature over word 2-shingles (single words for one-word texts).
 pub fn signature(normalised: &str) -> Vec<u32> {
+    let params = hash_params();
     let mut sig = vec![u32::MAX; HASHES];
-    let ws: Vec<&str> = words(normalised).collect();
     let mut feed = |shingle: u64| {
-        // h_i(x) = splitmix(x + i·φ): independent-looking values from one base hash.
-        let base = splitmix(shingle);
-        for (i, slot) in sig.iter_mut().enumerate() {
-            let v = (splitmix(base ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+        let x = splitmix(shingle);
+        for (slot, (a, b)) in sig.iter_mut().zip(params.iter()) {
+            let v = (a.wrapping_mul(x).wrapping_add(*b) >> 32) as u32;
             if v < *slot {
                 *slot = v;
             }
         }
     };
-    if ws.len() == 1 {
-        feed(fnv1a(ws[0].as_bytes()));
+    let mut previous: Option<u64> = None;
+    let mut count = 0usize;
+    for w in words(normalised) {
+        let h = fnv1a(w.as_bytes());
+        if let Some(p) = previous {
+            feed(p ^ h.rotate_left(17));
+        }
+        previous = Some(h);
+        count += 1;
     }
-    for pair in ws.windows(2) {
-        let h = fnv1a(pair[0].as_bytes()) ^ fnv1a(pair[1].as_bytes()).rotate_left(17);
-        feed(h);
+    if count == 1 {
+        if let Some(p) = previous {
+            feed(p);
+        }
     }
     sig
 }

@@ -625,7 +625,9 @@ impl<'a> Ingester<'a> {
         let mut known: HashMap<i64, Vec<String>> = HashMap::new();
         let mut arts: HashMap<i64, HashSet<i64>> = HashMap::new();
         let mut placed: Vec<(usize, usize)> = Vec::new();
-        let stored_ids: Vec<i64> = seeds.iter().map(|(i, _)| i.id).collect();
+        let mut stored_ids: Vec<i64> = seeds.iter().map(|(i, _)| i.id).collect();
+        // Incidents this pass creates (single reports too vague to join anything).
+        let mut fresh_incidents: HashSet<i64> = HashSet::new();
         for (n, m) in new.iter().enumerate() {
             let mk = consolidate::order_key(m);
             let art = consolidate::article_key(m);
@@ -669,6 +671,22 @@ impl<'a> Ingester<'a> {
                     // the same reports: the incident only changes id. Otherwise it would
                     // seed an incident of its own, which may take reports from others.
                     let next = seeds.iter().position(|(i, s)| key(s, i.id) > mk);
+                    if !consolidate::compatible(&m.spot, &m.spot, self.sides) {
+                        // Too vague to be anything but an incident of its own (a country,
+                        // no place): it takes nothing from others.
+                        let at = next.unwrap_or(seeds.len());
+                        let alone = consolidate::Tally::of(&new, &[n], None).finish(block);
+                        seeds.insert(at, (alone, m.spot.clone()));
+                        stored_ids.insert(at, m.id);
+                        fresh_incidents.insert(m.id);
+                        for p in placed.iter_mut() {
+                            if p.1 >= at {
+                                p.1 += 1;
+                            }
+                        }
+                        placed.push((n, at));
+                        continue;
+                    }
                     let Some(k) = next else { return Ok(false) };
                     let (inc, seed) = &seeds[k];
                     if seed.id != m.spot.id
@@ -707,6 +725,17 @@ impl<'a> Ingester<'a> {
         touched.sort_unstable();
         for k in touched {
             let old_id = stored_ids[k];
+            if fresh_incidents.contains(&old_id) {
+                let only = &new[by_incident[&k][0]];
+                let incident = &seeds[k].0;
+                self.store.put_incident(incident)?;
+                self.store
+                    .add_votes(incident.id, &consolidate::votes_of(only))?;
+                self.store
+                    .link(only.id, incident.id, &only.spot.perpetrator)?;
+                self.created.insert(incident.id);
+                continue;
+            }
             let Some(stored) = self.store.incident(old_id)? else {
                 return Err(RecordError::Store(StoreError::Corrupt {
                     path: String::new(),

@@ -124,10 +124,10 @@ fn clusters_do_not_depend_on_input_order() {
     let mut rotated = ms.clone();
     rotated.rotate_left(2);
     assert_eq!(ids(&rotated), forward);
-    // Seeds are dated first, then by id: 5 (day 25) and 7 (day 19) seed; 11 (day 18,
-    // another article) joins 7; 19 is from article 1 like 11, so it cannot join and seeds
-    // its own; the undated report joins the first seed it matches, 5.
-    assert_eq!(forward, vec![vec![5, 30], vec![7, 11], vec![19]]);
+    // Seeds are dated first, earliest first, then by id: 11 (day 18) seeds; 19 is from the
+    // same article, so it seeds its own; 7 (day 19, another article) joins 11; 5 (day 25)
+    // is too late for either and seeds; the undated report joins the first seed it matches.
+    assert_eq!(forward, vec![vec![5], vec![11, 7, 30], vec![19]]);
 }
 
 #[test]
