@@ -417,18 +417,23 @@ impl Store for SqliteStore {
     }
 
     fn lsh_lookup(&mut self, keys: &[i64]) -> Result<Vec<(i64, i64, ArticleId)>, StoreError> {
-        let marks = vec!["?"; keys.len()].join(", ");
-        let sql = format!(
-            "SELECT band_key, grp, article_id FROM lsh_bands WHERE band_key IN ({marks}) \
-             ORDER BY grp, article_id"
-        );
-        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(keys), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+        // One seek per bucket with one prepared statement: cheaper than an IN list, which
+        // SQLite sorts through a temporary tree.
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT grp, article_id FROM lsh_bands WHERE band_key = ?1")
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        let mut out = Vec::new();
+        for &key in keys {
+            let mut rows = st.query([key]).map_err(|e| self.err(e))?;
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                let g: i64 = r.get(0).map_err(|e| self.err(e))?;
+                let a: i64 = r.get(1).map_err(|e| self.err(e))?;
+                out.push((key, g, a));
+            }
+        }
+        out.sort_unstable_by_key(|&(k, g, a)| (g, a, k));
+        Ok(out)
     }
 
     fn lsh_insert(&mut self, key: i64, group: i64, article: ArticleId) -> Result<(), StoreError> {
