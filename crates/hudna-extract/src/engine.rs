@@ -2017,10 +2017,10 @@ impl<'l> Engine<'l> {
                 .and_then(|_| out.last().map(|p| p.role));
             let mut role = if within(&scope.origin, it.first) || within(&scope.route, it.first) {
                 PlaceRole::Origin
-            } else if it.first < dateline_end {
-                PlaceRole::Container
-            } else if it.first < unnamed_list_until
-                && (it.first.saturating_sub(2)..it.first).any(|k| matches!(win.tok(k), "في" | "in"))
+            } else if it.first < dateline_end
+                || (it.first < unnamed_list_until
+                    && (it.first.saturating_sub(2)..it.first)
+                        .any(|k| matches!(win.tok(k), "في" | "in")))
             {
                 PlaceRole::Container
             } else if let Some(r @ (PlaceRole::Container | PlaceRole::Origin)) = coordinated_prev {

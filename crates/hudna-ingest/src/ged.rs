@@ -360,9 +360,8 @@ fn kind_of(headline: &str, type_of_violence: u8) -> IncidentType {
         "shooting",
         "gunfire",
         "stabbed",
-    ]) {
-        IncidentType::Attack
-    } else if type_of_violence == 3 {
+    ]) || type_of_violence == 3
+    {
         IncidentType::Attack
     } else {
         IncidentType::ArmedClash

@@ -546,7 +546,7 @@ impl<'a> Ingester<'a> {
         &mut self,
         keys: &[i64],
         sig: &[u32],
-    ) -> Result<(Vec<i64>, HashMap<(i64, i64), usize>), RecordError> {
+    ) -> Result<(Vec<i64>, BucketFill), RecordError> {
         let rows = self.store.lsh_lookup(keys)?;
         let mut fill: HashMap<(i64, i64), usize> = HashMap::new();
         let mut by_group: Vec<(i64, Vec<ArticleId>)> = Vec::new();
@@ -641,7 +641,7 @@ impl<'a> Ingester<'a> {
                 {
                     continue;
                 }
-                if !known.contains_key(&inc.id) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = known.entry(inc.id) {
                     let perps = self
                         .store
                         .votes(stored_ids[k])?
@@ -649,7 +649,7 @@ impl<'a> Ingester<'a> {
                         .filter(|(f, _, _)| *f == consolidate::PERPETRATOR)
                         .map(|(_, v, _)| v)
                         .collect();
-                    known.insert(inc.id, perps);
+                    slot.insert(perps);
                 }
                 let fits = consolidate::attribution_fits(
                     &m.spot.perpetrator,
@@ -832,6 +832,9 @@ impl<'a> Ingester<'a> {
         Ok(())
     }
 }
+
+/// How many articles of each group each LSH bucket holds: (bucket, group) → count.
+type BucketFill = HashMap<(i64, i64), usize>;
 
 /// Articles of one group kept in one LSH bucket.
 pub const BUCKET_MEMBERS: usize = 4;
