@@ -168,13 +168,12 @@ fn syndicated_pairs_become_one_incident_where_their_gold_incidents_coincide() {
             .or_default()
             .push(article.to_string());
     }
-    let gold: Vec<serde_json::Value> =
-        std::fs::read_to_string(shared.join("eval/dev/gold.jsonl"))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+    let gold: Vec<serde_json::Value> = std::fs::read_to_string(shared.join("eval/dev/gold.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let gold_of = |article: &str| -> Vec<&serde_json::Value> {
         gold.iter().filter(|g| g["article_id"] == article).collect()
     };
@@ -250,9 +249,11 @@ fn the_order_of_the_input_does_not_change_the_incidents() {
     let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     lines.reverse();
     // Interleave: odd lines of the reversed file first, then the even ones.
-    let (odd, even): (Vec<(usize, &str)>, Vec<(usize, &str)>) =
-        lines.iter().copied().enumerate().partition(|(i, _)| i % 2 == 1);
-    let shuffled: Vec<&str> = odd.into_iter().chain(even).map(|(_, l)| l).collect();
+    let shuffled: Vec<&str> = (1..lines.len())
+        .step_by(2)
+        .chain((0..lines.len()).step_by(2))
+        .map(|i| lines[i])
+        .collect();
     let other = dir.path().join("shuffled.jsonl");
     std::fs::write(&other, shuffled.join("\n") + "\n").unwrap();
 
@@ -352,7 +353,11 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
 
     let (out, summary) = ingest(&db, &[&input], &[]);
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "rejections end with status 1\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "rejections end with status 1\n{err}"
+    );
     let name = |rel: &str| input.join(rel).display().to_string();
     let expected = [
         (name("pages/cut.html"), "line 4", "truncated"),
@@ -371,7 +376,11 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
             "no rejection `{prefix}…{why}` in:\n{err}"
         );
     }
-    assert_eq!(count(&summary, "rejected"), expected.len() as u64, "{summary}");
+    assert_eq!(
+        count(&summary, "rejected"),
+        expected.len() as u64,
+        "{summary}"
+    );
     let listed = summary["rejections"].as_array().expect("rejections listed");
     assert_eq!(listed.len(), expected.len());
     // Good page, two feed items, one GED row, one JSON line.
@@ -392,7 +401,9 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
         .iter()
         .any(|s| s["url"] == "https://test.example/kafr-nabl"));
     assert!(sources.iter().any(|s| s["external_id"] == "t1"));
-    assert!(sources.iter().any(|s| s["external_id"] == "azaz-2017-01-07"));
+    assert!(sources
+        .iter()
+        .any(|s| s["external_id"] == "azaz-2017-01-07"));
     // The page and the GED row report the same shelling of Kafr Nabl: one incident.
     let kafr_nabl: Vec<&serde_json::Value> = record
         .iter()
@@ -482,7 +493,15 @@ fn standard_input_and_the_database_location_rules() {
             .args(["ingest", "-", "--db", s(&flag_db)]),
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    for words in ["read", "new", "duplicates", "rejected", "mentions", "created", "merged"] {
+    for words in [
+        "read",
+        "new",
+        "duplicates",
+        "rejected",
+        "mentions",
+        "created",
+        "merged",
+    ] {
         assert!(text.contains(words), "`{words}` missing from:\n{text}");
     }
 }
@@ -490,7 +509,7 @@ fn standard_input_and_the_database_location_rules() {
 // --- exports ------------------------------------------------------------------------------
 
 fn dev_record() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("r.db");
     let (out, _) = ingest(&db, &[&dev_articles()], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -527,7 +546,10 @@ fn exports_filter_and_speak_jsonl_csv_and_geojson() {
         .is_some_and(|d| ("2019-01-01"..="2019-12-31").contains(&d))));
     for grade in ["fair", "weak"] {
         let got = incidents(&db, &["--grade", grade]);
-        assert_eq!(got.len(), all.iter().filter(|i| i["grade"] == grade).count());
+        assert_eq!(
+            got.len(),
+            all.iter().filter(|i| i["grade"] == grade).count()
+        );
     }
     let out = run(&["incidents", "--db", s(&db), "--type", "bombing"], b"");
     assert!(!out.status.success());
@@ -564,7 +586,11 @@ fn exports_filter_and_speak_jsonl_csv_and_geojson() {
             _ => {}
         }
     }
-    assert_eq!(rows, all.len() + 1, "one CSV row per incident plus the header");
+    assert_eq!(
+        rows,
+        all.len() + 1,
+        "one CSV row per incident plus the header"
+    );
 
     // GeoJSON: a FeatureCollection of points in Syria and around it.
     let out = run(&["incidents", "--db", s(&db), "--format", "geojson"], b"");
@@ -579,8 +605,15 @@ fn exports_filter_and_speak_jsonl_csv_and_geojson() {
         assert_eq!(f["geometry"]["type"], "Point");
         let c = f["geometry"]["coordinates"].as_array().unwrap();
         let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
-        assert!((30.0..50.0).contains(&lon) && (28.0..40.0).contains(&lat), "{f}");
-        assert!(f["properties"].as_object().unwrap().values().all(|v| !v.is_object()));
+        assert!(
+            (30.0..50.0).contains(&lon) && (28.0..40.0).contains(&lat),
+            "{f}"
+        );
+        assert!(f["properties"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| !v.is_object()));
     }
 }
 
