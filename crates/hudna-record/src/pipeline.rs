@@ -262,17 +262,44 @@ impl<'a> Ingester<'a> {
             }
         }
         let t1 = std::time::Instant::now();
-        // 2. Extraction and signatures: pure, so on every core.
-        let work = self.analyse(&fresh);
-        let t2 = std::time::Instant::now();
-        // 3. Store articles, groups and mentions in input order.
+        // 2–3. Extraction and signatures are pure and run on worker threads, one chunk ahead
+        // of the main thread, which stores articles, groups and mentions in input order.
         let mut dirty: Dirty = Dirty::default();
         let mut events = events.into_iter().peekable();
-        for (i, (f, (incidents, sig))) in fresh.iter().zip(work).enumerate() {
-            while let Some((_, origin, event, id)) = events.next_if(|e| e.0 <= i) {
-                self.store_event(&origin, &event, id, &mut dirty)?;
-            }
-            self.store_article(f, &incidents, &sig, &mut dirty)?;
+        let threads = self.options.threads.max(1);
+        let size = (fresh.len() / 8).max(64);
+        let chunks: Vec<&[Fresh]> = fresh.chunks(size).collect();
+        let extractor = self.extractor;
+        let mut current = chunks
+            .first()
+            .map(|c| analyse(extractor, c, threads))
+            .unwrap_or_default();
+        let mut at = 0usize;
+        for (c, chunk) in chunks.iter().enumerate() {
+            let next_chunk = chunks.get(c + 1).copied();
+            let work = std::mem::take(&mut current);
+            let next = std::thread::scope(|s| -> Result<_, RecordError> {
+                let ahead = next_chunk.map(|n| {
+                    (
+                        n,
+                        s.spawn(move || analyse(extractor, n, threads.saturating_sub(1).max(1))),
+                    )
+                });
+                for (f, (incidents, sig)) in chunk.iter().zip(work) {
+                    while let Some((_, origin, event, id)) = events.next_if(|e| e.0 <= at) {
+                        self.store_event(&origin, &event, id, &mut dirty)?;
+                    }
+                    self.store_article(f, &incidents, &sig, &mut dirty)?;
+                    at += 1;
+                }
+                Ok(ahead.map(|(n, h)| match h.join() {
+                    Ok(v) => v,
+                    // A panic in the extractor is a bug; redo the chunk here so it surfaces
+                    // with its own message instead of a lost thread.
+                    Err(_) => analyse(extractor, n, 1),
+                }))
+            })?;
+            current = next.unwrap_or_default();
         }
         for (_, origin, event, id) in events {
             self.store_event(&origin, &event, id, &mut dirty)?;
@@ -299,44 +326,14 @@ impl<'a> Ingester<'a> {
         let t4 = std::time::Instant::now();
         if std::env::var_os("HUDNA_TIMING").is_some() {
             eprintln!(
-                "batch: dedup {:.3} analyse {:.3} store {:.3} consolidate {:.3} \
+                "batch: dedup {:.3} extract+store {:.3} consolidate {:.3} \
                  ({recomputed} of {n_blocks} blocks recomputed)",
                 (t1 - t0).as_secs_f64(),
-                (t2 - t1).as_secs_f64(),
-                (t3 - t2).as_secs_f64(),
+                (t3 - t1).as_secs_f64(),
                 (t4 - t3).as_secs_f64()
             );
         }
         Ok(())
-    }
-
-    fn analyse(&self, fresh: &[Fresh]) -> Vec<(Vec<Incident>, Vec<u32>)> {
-        let one = |f: &Fresh| {
-            let incidents = self.extractor.extract(&f.article);
-            let sig = minhash::signature(&minhash::normalise(&f.article.text));
-            (incidents, sig)
-        };
-        let threads = self.options.threads.max(1);
-        if threads == 1 || fresh.len() < 2 {
-            return fresh.iter().map(one).collect();
-        }
-        let chunk = fresh.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = fresh
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            let mut out = Vec::with_capacity(fresh.len());
-            for (h, part) in handles.into_iter().zip(fresh.chunks(chunk)) {
-                match h.join() {
-                    Ok(v) => out.extend(v),
-                    // A panic in the extractor is a bug; redo that part here so it surfaces
-                    // with its own message instead of a lost thread.
-                    Err(_) => out.extend(part.iter().map(one)),
-                }
-            }
-            out
-        })
     }
 
     fn store_article(
@@ -831,6 +828,37 @@ impl<'a> Ingester<'a> {
         }
         Ok(())
     }
+}
+
+/// What extraction and signing give for each article.
+type Analysis = Vec<(Vec<Incident>, Vec<u32>)>;
+
+/// Extracts the incidents and computes the MinHash signature of each article, on `threads`
+/// threads, in order.
+fn analyse(extractor: &Extractor, fresh: &[Fresh], threads: usize) -> Analysis {
+    let one = |f: &Fresh| {
+        let incidents = extractor.extract(&f.article);
+        let sig = minhash::signature(&minhash::normalise(&f.article.text));
+        (incidents, sig)
+    };
+    if threads <= 1 || fresh.len() < 2 {
+        return fresh.iter().map(one).collect();
+    }
+    let chunk = fresh.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = fresh
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(fresh.len());
+        for (h, part) in handles.into_iter().zip(fresh.chunks(chunk)) {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                Err(_) => out.extend(part.iter().map(one)),
+            }
+        }
+        out
+    })
 }
 
 /// How many articles of each group each LSH bucket holds: (bucket, group) → count.
