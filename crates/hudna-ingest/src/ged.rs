@@ -94,14 +94,14 @@ struct Columns {
 
 pub(crate) fn read<E>(
     name: &str,
-    bytes: &[u8],
+    input: impl std::io::Read,
     actors: &GedActors,
     sink: &mut dyn FnMut(Result<Entry, Rejection>) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(input);
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
         Err(e) => {

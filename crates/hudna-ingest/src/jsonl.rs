@@ -6,13 +6,13 @@ use crate::{Entry, Format, Origin, Rejection};
 
 pub(crate) fn read<E>(
     name: &str,
-    bytes: &[u8],
+    input: impl std::io::BufRead,
     sink: &mut dyn FnMut(Result<Entry, Rejection>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut reader = JsonlArticles::new(bytes);
+    let mut reader = JsonlArticles::new(input);
     while let Some(next) = reader.next_article() {
         let item = match next {
-            // Reading from memory cannot fail; say so plainly if it ever does.
+            // The input broke off (a disk or pipe error): what was read stays.
             Err(e) => Err(Rejection::new(
                 name,
                 Some(format!("line {}", reader.line() + 1)),

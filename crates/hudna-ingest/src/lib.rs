@@ -15,7 +15,7 @@ mod html;
 mod jsonl;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub use ged::{GedActors, GED_SOURCE};
@@ -268,29 +268,79 @@ pub struct ReadOptions {
 }
 
 /// Reads one input, handing every entry or rejection to `sink` in input order. The sink's
-/// error stops the reading and is returned.
+/// error stops the reading and is returned. JSON Lines and GED rows are read as a stream;
+/// a page or a feed is one document and is read whole.
 pub fn read_input<E>(
     input: &Input,
     options: &ReadOptions,
     sink: &mut dyn FnMut(Result<Entry, Rejection>) -> Result<(), E>,
 ) -> Result<(), E> {
     let name = input.name();
-    let mut bytes = Vec::new();
-    let read = match input {
-        Input::Stdin => std::io::stdin().lock().read_to_end(&mut bytes),
-        Input::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
+    let raw: Box<dyn Read> = match input {
+        Input::Stdin => Box::new(std::io::stdin().lock()),
+        Input::File(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                return sink(Err(Rejection::new(
+                    &name,
+                    None,
+                    format!("cannot read: {e}"),
+                )))
+            }
+        },
     };
-    if let Err(e) = read {
-        return sink(Err(Rejection::new(
-            &name,
-            None,
-            format!("cannot read: {e}"),
-        )));
+    let mut reader = BufReader::with_capacity(1 << 16, raw);
+    let format = match choose_format(input, options, &mut reader) {
+        Ok(f) => f,
+        Err(r) => return sink(Err(r)),
+    };
+    match format {
+        Format::Jsonl => jsonl::read(&name, reader, sink),
+        Format::Ged => ged::read(&name, reader, &options.ged_actors, sink),
+        Format::Html | Format::Feed => {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut bytes) {
+                return sink(Err(Rejection::new(
+                    &name,
+                    None,
+                    format!("cannot read: {e}"),
+                )));
+            }
+            match format {
+                Format::Html => html::read(&name, &bytes, sink),
+                _ => feed::read(&name, &bytes, sink),
+            }
+        }
     }
-    read_bytes(&name, input, &bytes, options, sink)
 }
 
-/// Reads an input already in memory (see [`read_input`]).
+/// The format asked for, else the extension's, else the content's (peeked, not consumed).
+fn choose_format(
+    input: &Input,
+    options: &ReadOptions,
+    reader: &mut dyn BufRead,
+) -> Result<Format, Rejection> {
+    let by_ext = match input {
+        Input::File(p) => Format::from_extension(p),
+        Input::Stdin => None,
+    };
+    if let Some(f) = options.format.or(by_ext) {
+        return Ok(f);
+    }
+    let head = reader
+        .fill_buf()
+        .map_err(|e| Rejection::new(&input.name(), None, format!("cannot read: {e}")))?;
+    Format::sniff(head).ok_or_else(|| {
+        Rejection::new(
+            &input.name(),
+            None,
+            "cannot tell the format (use --format jsonl|html|feed|ged)",
+        )
+    })
+}
+
+/// Reads an input already in memory (see [`read_input`]); `input` names it and gives its
+/// extension.
 pub fn read_bytes<E>(
     name: &str,
     input: &Input,
@@ -298,18 +348,12 @@ pub fn read_bytes<E>(
     options: &ReadOptions,
     sink: &mut dyn FnMut(Result<Entry, Rejection>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let by_ext = match input {
-        Input::File(p) => Format::from_extension(p),
-        Input::Stdin => None,
-    };
-    let format = match options.format.or(by_ext).or_else(|| Format::sniff(bytes)) {
-        Some(f) => f,
-        None => {
-            return sink(Err(Rejection::new(
-                name,
-                None,
-                "cannot tell the format (use --format jsonl|html|feed|ged)",
-            )))
+    let mut reader = bytes;
+    let format = match choose_format(input, options, &mut reader) {
+        Ok(f) => f,
+        Err(mut r) => {
+            r.file = name.to_string();
+            return sink(Err(r));
         }
     };
     match format {

@@ -178,7 +178,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         ),
     };
     let mut out = BufWriter::with_capacity(1 << 16, out);
-    let n = export(&mut store, &filter, args.format, &mut out)?;
+    let n = export(store.as_mut(), &filter, args.format, &mut out)?;
     out.flush()?;
     eprintln!("hudna: {} incidents exported", n.0);
     if n.1 > 0 {

@@ -60,7 +60,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         options.threads = t.max(1);
     }
     let mut progress = Progress::new(std::io::stderr().is_terminal());
-    let summary = Ingester::new(&mut store, &extractor, &theatre.sides, options).run(
+    let summary = Ingester::new(store.as_mut(), &extractor, &theatre.sides, options).run(
         &inputs,
         &read,
         &mut progress,

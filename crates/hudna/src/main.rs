@@ -56,8 +56,13 @@ struct DbArg {
 }
 
 impl DbArg {
-    fn open(&self) -> anyhow::Result<hudna_store::SqliteStore> {
-        Ok(hudna_store::SqliteStore::open(&self.db)?)
+    /// The record, through the `Store` trait: the backend is chosen by `hudna_store::open`.
+    fn open(&self) -> anyhow::Result<Box<dyn hudna_store::Store + Send>> {
+        let location = self
+            .db
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("{}: not a UTF-8 path", self.db.display()))?;
+        Ok(hudna_store::open(location)?)
     }
 }
 
