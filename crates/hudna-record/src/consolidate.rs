@@ -229,22 +229,20 @@ pub fn cluster(mentions: &[ClusterMention], sides: &Sides) -> Vec<Vec<usize>> {
         let m = &mentions[i];
         let key = article_key(m);
         let perp = m.spot.perpetrator.as_str();
-        let home = clusters.iter_mut().find(|c| {
+        let home = clusters.iter().position(|c| {
             !c.articles.contains(&key)
                 && compatible(&mentions[c.members[0]].spot, &m.spot, sides)
                 && attribution_fits(perp, c.known.iter().map(String::as_str), sides)
         });
-        let c = match home {
-            Some(c) => c,
-            None => {
-                clusters.push(Open {
-                    members: Vec::new(),
-                    articles: HashSet::new(),
-                    known: Vec::new(),
-                });
-                clusters.last_mut().expect("just pushed")
-            }
-        };
+        let at = home.unwrap_or_else(|| {
+            clusters.push(Open {
+                members: Vec::new(),
+                articles: HashSet::new(),
+                known: Vec::new(),
+            });
+            clusters.len() - 1
+        });
+        let c = &mut clusters[at];
         c.members.push(i);
         c.articles.insert(key);
         if perp != UNKNOWN && !c.known.iter().any(|k| k == perp) {
