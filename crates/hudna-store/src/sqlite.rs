@@ -97,7 +97,9 @@ impl SqliteStore {
                 "PRAGMA synchronous = NORMAL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA busy_timeout = 10000;
-                 PRAGMA cache_size = -65536;
+                 PRAGMA cache_size = -262144;
+                 PRAGMA mmap_size = 1073741824;
+                 PRAGMA wal_autocheckpoint = 16384;
                  PRAGMA temp_store = MEMORY;
                  CREATE TABLE IF NOT EXISTS schema_version (
                      version    INTEGER PRIMARY KEY,
