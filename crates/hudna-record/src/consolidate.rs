@@ -166,16 +166,22 @@ pub fn search_box(s: &Spot) -> Option<((f64, f64), (f64, f64))> {
     Some(((lat - dlat, lat + dlat), (lon - dlon, lon + dlon)))
 }
 
-/// Who a mention's source is, for "nothing twice from one article": the article, or the
-/// structured row itself.
+/// Who a mention's source is, for "nothing twice from one report": the article, or for a
+/// structured row its dataset (a dataset's rows are events it already told apart), or the
+/// row itself.
 pub fn article_key(m: &ClusterMention) -> i64 {
-    m.article.unwrap_or(-1 - m.id)
+    match (m.article, m.group) {
+        (Some(a), _) => a,
+        (None, Some(g)) => -1 - g,
+        (None, None) => -1 - m.id,
+    }
 }
 
-/// Independent sources: syndicated copies share a group.
+/// Independent sources: syndicated copies share a group, a dataset's rows are one source.
 pub fn source_key(m: &ClusterMention) -> i64 {
     match (m.article, m.group) {
         (Some(_), Some(g)) => g,
+        (None, Some(g)) => -1 - g,
         _ => -1 - m.id,
     }
 }

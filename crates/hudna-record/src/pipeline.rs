@@ -443,6 +443,11 @@ impl<'a> Ingester<'a> {
         incident: &Incident,
         dirty: &mut Dirty,
     ) -> Result<(), RecordError> {
+        // A dataset (`ucdp-ged` of `ucdp-ged:214797`) is one source for all its rows.
+        let source_group = source_ref.map(|r| {
+            let dataset = r.split(':').next().unwrap_or(r);
+            minhash::stable_id(&[b"dataset", dataset.as_bytes()])
+        });
         let mut spot = consolidate::spot_of(incident);
         let block = match self.store.spot_block(spot.id)? {
             Some(b) => b,
@@ -461,13 +466,14 @@ impl<'a> Ingester<'a> {
             ordinal,
             source_ref,
             source_note,
+            source_group,
             incident,
             spot: spot.id,
         })?;
         dirty.news.entry(block).or_default().push(ClusterMention {
             id,
             article: article.map(|a| a.0),
-            group: article.map(|a| a.1),
+            group: article.map(|a| a.1).or(source_group),
             spot,
             place: incident.place.clone(),
             target: incident.target,

@@ -70,6 +70,7 @@ CREATE TABLE mentions (
     ordinal      INTEGER NOT NULL,               -- position in the article's extraction
     source_ref   TEXT,                           -- structured sources: `ucdp-ged:123456`
     source_note  TEXT,                           -- structured sources: who reported it
+    source_group INTEGER,                        -- structured sources: the dataset, one source however many rows
     type         TEXT    NOT NULL,
     date         TEXT,
     place        TEXT,

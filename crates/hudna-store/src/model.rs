@@ -83,6 +83,9 @@ pub struct NewMention<'a> {
     pub source_ref: Option<&'a str>,
     /// Who reported a structured event.
     pub source_note: Option<&'a str>,
+    /// Structured sources: the dataset's key. Its rows are separate events that count as one
+    /// source and never merge with each other.
+    pub source_group: Option<i64>,
     /// The incident as the source reports it.
     pub incident: &'a hudna_core::Incident,
     /// Its spot.
@@ -96,7 +99,7 @@ pub struct ClusterMention {
     pub id: MentionId,
     /// Article, if any.
     pub article: Option<ArticleId>,
-    /// The article's near-duplicate group label (none for structured sources).
+    /// The article's near-duplicate group label, or a structured source's dataset key.
     pub group: Option<i64>,
     /// The spot (carries type, day, place key, point, perpetrator).
     pub spot: Spot,

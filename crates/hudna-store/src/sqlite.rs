@@ -644,9 +644,9 @@ impl Store for SqliteStore {
         self.exec(
             "INSERT INTO mentions (id, article_id, ordinal, source_ref, source_note, type, date, \
              place, admin1, lat, lon, precision, perpetrator, target, target_actor, killed, \
-             injured, claimed, evidence, spot) \
+             injured, claimed, evidence, spot, source_group) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-             ?18, ?19, ?20)",
+             ?18, ?19, ?20, ?21)",
             params![
                 m.id,
                 m.article,
@@ -668,6 +668,7 @@ impl Store for SqliteStore {
                 i.claimed,
                 evidence,
                 m.spot,
+                m.source_group,
             ],
         )?;
         Ok(())
@@ -675,7 +676,8 @@ impl Store for SqliteStore {
 
     fn block_mentions(&mut self, block: i64) -> Result<Vec<ClusterMention>, StoreError> {
         let sql = format!(
-            "SELECT {SPOT_COLS}, m.id, m.article_id, a.syndication_group, m.place, m.target, \
+            "SELECT {SPOT_COLS}, m.id, m.article_id, COALESCE(a.syndication_group, m.source_group), \
+             m.place, m.target, \
              m.target_actor, m.killed, m.injured, m.claimed, l.incident_id \
              FROM spots s JOIN mentions m ON m.spot = s.id \
              LEFT JOIN articles a ON a.id = m.article_id \
@@ -990,6 +992,7 @@ impl Store for SqliteStore {
                 ordinal: 0,
                 source_ref: Some(&source_ref),
                 source_note: Some("generated for a benchmark"),
+                source_group: None,
                 incident: &core,
                 spot: i.id,
             })?;

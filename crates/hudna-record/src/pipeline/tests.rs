@@ -209,10 +209,17 @@ fn a_dataset_event_is_a_source_of_the_incident_an_article_reports() {
         },
         event,
     };
+    // A second row of the dataset, same day, place and sides: UCDP coded it as another
+    // event, so it stays apart, and the dataset is one source however many rows it has.
+    let mut twin = ged.clone();
+    if let Entry::Event { event, .. } = &mut twin {
+        event.source_ref = "ucdp-ged:900002".into();
+    }
     let mut all = entries(&[(1, story("agency", STORY))]);
     all.push(ged.clone());
+    all.push(twin);
     let s = ingest(&env, &mut store, all, 10);
-    assert_eq!(s.new, 2);
+    assert_eq!(s.new, 3);
     let mut grades = Vec::new();
     store
         .export(&IncidentFilter::default(), &mut |i| {
@@ -222,7 +229,14 @@ fn a_dataset_event_is_a_source_of_the_incident_an_article_reports() {
             Ok(())
         })
         .unwrap();
-    assert_eq!(grades, vec![(hudna_core::Grade::Fair, 2, 2)]);
+    grades.sort();
+    assert_eq!(
+        grades,
+        vec![
+            (hudna_core::Grade::Fair, 2, 2),
+            (hudna_core::Grade::Weak, 1, 1)
+        ]
+    );
     // The same row again is a duplicate.
     let again = ingest(&env, &mut store, vec![ged], 10);
     assert_eq!((again.new, again.duplicates), (0, 1));
