@@ -95,7 +95,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            batch: 2000,
+            batch: 5000,
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(8),
