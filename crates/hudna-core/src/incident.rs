@@ -123,6 +123,21 @@ closed_vocabulary! {
     }
 }
 
+closed_vocabulary! {
+    /// How well an incident in the record is established. Monitors argue over every incident;
+    /// the grade tells them at a glance how much weight it can bear.
+    Grade, "grade" {
+        /// Claimed by its perpetrator, or established by an investigation.
+        Confirmed => "confirmed",
+        /// Reported by two or more independent sources (syndicated copies count once).
+        Fair => "fair",
+        /// Reported by one source only.
+        Weak => "weak",
+        /// Sources disagree on who did it.
+        Contested => "contested",
+    }
+}
+
 impl GeoPrecision {
     /// A typical radius, in km, of the area the coordinates stand for. Used to turn a
     /// distance to a boundary into a confidence.

@@ -14,4 +14,4 @@ pub mod article;
 mod incident;
 
 pub use article::{Article, ArticleError, JsonlArticles, RejectedLine};
-pub use incident::{GeoPrecision, Incident, IncidentType, Target, UnknownValue};
+pub use incident::{GeoPrecision, Grade, Incident, IncidentType, Target, UnknownValue};

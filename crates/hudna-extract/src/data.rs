@@ -23,6 +23,8 @@ const BUNDLED: &[(&str, &str)] = bundled![
     "lexicon/discourse.tsv",
     "theatres/syria/actors.tsv",
     "theatres/syria/actor_names.tsv",
+    "theatres/syria/sides.tsv",
+    "theatres/syria/ged_actors.tsv",
     "theatres/syria/place_stopwords.tsv",
     "theatres/syria/places_extra.tsv",
     "theatres/syria/place_aliases.tsv",

@@ -207,6 +207,12 @@ impl Gazetteer {
         &self.admin1[id as usize]
     }
 
+    /// Every first-level unit's English name, the theatre's own first (for checking names
+    /// that users type).
+    pub fn admin1_names(&self) -> impl Iterator<Item = &str> {
+        self.admin1.iter().map(String::as_str)
+    }
+
     /// Id of a first-level unit by English name.
     pub fn admin1_by_name(&self, name: &str) -> Option<Admin1Id> {
         self.admin1_index.get(name).copied()

@@ -69,6 +69,34 @@ enum What {
         #[arg(long, default_value_t = 2016)]
         seed: u64,
     },
+    /// The record end to end (extract, dedup, syndication, consolidation, storage) over
+    /// generated articles, then a filtered export over generated incidents.
+    Ingest {
+        /// Articles to ingest.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Incidents in the store for the export measurement.
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: usize,
+        /// Articles to vary (default: the shared development set).
+        #[arg(long, default_value = "../shared/eval/dev/articles.jsonl")]
+        seed_articles: PathBuf,
+        /// Keep the databases in this directory instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
+    /// Write a generated corpus (the development articles, varied) as JSON Lines.
+    Corpus {
+        /// Number of articles.
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Articles to vary.
+        #[arg(long, default_value = "../shared/eval/dev/articles.jsonl")]
+        seed_articles: PathBuf,
+        /// Output file (standard output if absent).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -96,6 +124,17 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             naive_sample: *sample,
             seed: *seed,
         }),
+        What::Ingest {
+            articles,
+            incidents,
+            seed_articles,
+            keep,
+        } => crate::bench_ingest::run(cli, *articles, *incidents, seed_articles, keep.as_deref()),
+        What::Corpus {
+            articles,
+            seed_articles,
+            output,
+        } => corpus(*articles, seed_articles, output.as_deref()),
     }
 }
 
@@ -288,4 +327,26 @@ fn check(cfg: &hudna_truce::bench::BenchConfig) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn corpus(
+    n: usize,
+    seeds: &std::path::Path,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let seeds = crate::corpus::seeds(seeds)?;
+    let out: Box<dyn Write> = match output {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::new(out);
+    for i in 0..n {
+        serde_json::to_writer(&mut out, &crate::corpus::article(&seeds, i))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

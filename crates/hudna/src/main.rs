@@ -1,7 +1,11 @@
 //! The `hudna` command: thin glue between the library crates and the terminal.
 
 mod bench;
+mod bench_ingest;
+mod corpus;
 mod extract;
+mod incidents;
+mod ingest;
 mod map;
 mod truce;
 
@@ -36,8 +40,39 @@ enum Command {
     /// Judge incidents (JSON Lines from `hudna extract`) against truce files and print the
     /// findings: which term, which rule, how grave, how sure, and why.
     Check(truce::CheckArgs),
+    /// Put articles, pages, feeds and event datasets into the record: extract, drop
+    /// duplicates, link syndicated copies, consolidate incidents.
+    Ingest(ingest::Args),
+    /// Export the record's consolidated incidents (JSON Lines, CSV or GeoJSON).
+    Incidents(incidents::Args),
+    /// Print the whole record in a canonical order (to compare two databases).
+    Dump(incidents::DumpArgs),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
+}
+
+/// Where the record is kept.
+#[derive(clap::Args, Debug, Clone)]
+struct DbArg {
+    /// The record's database file (created if missing).
+    #[arg(
+        long,
+        env = "HUDNA_DB",
+        default_value = "hudna.db",
+        value_name = "FILE"
+    )]
+    db: PathBuf,
+}
+
+impl DbArg {
+    /// The record, through the `Store` trait: the backend is chosen by `hudna_store::open`.
+    fn open(&self) -> anyhow::Result<Box<dyn hudna_store::Store + Send>> {
+        let location = self
+            .db
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("{}: not a UTF-8 path", self.db.display()))?;
+        Ok(hudna_store::open(location)?)
+    }
 }
 
 fn main() -> ExitCode {
@@ -47,6 +82,9 @@ fn main() -> ExitCode {
         Command::Map(args) => map::run(&cli, args),
         Command::Truce(args) => truce::run_truce(&cli, args),
         Command::Check(args) => truce::run_check(&cli, args),
+        Command::Ingest(args) => ingest::run(&cli, args),
+        Command::Incidents(args) => incidents::run(&cli, args),
+        Command::Dump(args) => incidents::dump(args),
         Command::Bench(args) => bench::run(&cli, args),
     };
     match result {
@@ -68,11 +106,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Builds the extractor the command line asks for.
-fn extractor(cli: &Cli) -> anyhow::Result<hudna_extract::Extractor> {
-    let source = match &cli.data {
+fn data_source(cli: &Cli) -> hudna_extract::DataSource {
+    match &cli.data {
         Some(dir) => hudna_extract::DataSource::dir(dir),
         None => hudna_extract::DataSource::Bundled,
-    };
-    Ok(hudna_extract::Extractor::new(&source, &cli.theatre)?)
+    }
+}
+
+/// Builds the extractor the command line asks for.
+fn extractor(cli: &Cli) -> anyhow::Result<hudna_extract::Extractor> {
+    Ok(hudna_extract::Extractor::new(
+        &data_source(cli),
+        &cli.theatre,
+    )?)
+}
+
+/// The record's knowledge of the theatre (sides, GED actor names).
+fn theatre(cli: &Cli) -> anyhow::Result<hudna_record::Theatre> {
+    Ok(hudna_record::Theatre::load(
+        &data_source(cli),
+        &cli.theatre,
+    )?)
 }

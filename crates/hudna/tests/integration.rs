@@ -6,4 +6,5 @@ mod bench_audit;
 mod common;
 mod extract;
 mod map;
+mod record;
 mod truce;

@@ -1,0 +1,512 @@
+//! Consolidation: which mentions report the same event, and what the record says of it.
+//!
+//! Two mentions can be the same event when they have the same type, the same place (same
+//! name, or points within [`NEAR_KM`]), days at most one apart when both are known, and
+//! perpetrators that could be confused (the same, one unknown, or actors of the same side).
+//!
+//! The record must not depend on the order reports arrive in, nor on where a crashed run
+//! stopped. So the incidents are a function of the *set* of mentions:
+//! - mentions are grouped into *blocks*: the connected groups of the relation above (kept
+//!   with a union-find whose labels are internal; the partition itself is order-free);
+//! - within a block, mentions are taken in a fixed order — dated first, finer places first,
+//!   earlier days first, then by id — and each joins the first incident whose seed it matches and which holds
+//!   nothing yet from its own article, or seeds a new one. Comparing with the seed only keeps
+//!   a month of daily shelling of one town from chaining into one incident;
+//! - an incident's id is its seed mention's id, and its fields are votes over its sources.
+//!
+//! When new mentions arrive, only the blocks they touch are recomputed, from scratch.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use hudna_core::{GeoPrecision, Grade, Incident, Target};
+use hudna_store::{ClusterMention, IncidentRecord, Spot};
+
+use crate::minhash::{normalise, stable_id};
+
+/// Points closer than this are the same place.
+pub const NEAR_KM: f64 = 5.0;
+
+/// Which actors are on the same side, so that sources naming one or the other may be
+/// reporting one event (a strike that one outlet gives to the Syrian air force and another to
+/// Russia's). Read from the theatre's `sides.tsv` (`code<TAB>side`).
+#[derive(Debug, Clone, Default)]
+pub struct Sides {
+    side: HashMap<String, String>,
+}
+
+impl Sides {
+    /// Parses `code<TAB>side` lines; `#` comments and a `code side` header are skipped.
+    pub fn from_tsv(text: &str) -> Result<Sides, String> {
+        let mut side = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cells = line.split('\t');
+            let (Some(code), Some(s)) = (cells.next(), cells.next()) else {
+                return Err(format!("line {}: expected `code<TAB>side`", i + 1));
+            };
+            if code == "code" {
+                continue;
+            }
+            side.insert(code.trim().to_string(), s.trim().to_string());
+        }
+        Ok(Sides { side })
+    }
+
+    /// Whether two attributions can describe one event. Actors without a listed side are
+    /// compatible with everyone: the record keeps the disagreement rather than guess.
+    pub fn compatible(&self, a: &str, b: &str) -> bool {
+        if a == b || a == UNKNOWN || b == UNKNOWN {
+            return true;
+        }
+        match (self.side.get(a), self.side.get(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+    }
+}
+
+/// The actor code of an unattributed event.
+pub const UNKNOWN: &str = "UNKNOWN";
+
+/// The spot of a mention: its consolidation key, with an id derived from it.
+pub fn spot_of(i: &Incident) -> Spot {
+    // Compound names are written with and without their space (كفر صفرة, كفرصفرة).
+    let place_key = i
+        .place
+        .as_deref()
+        .map(|p| normalise(p).replace(' ', ""))
+        .unwrap_or_default();
+    let date = i.date.map(|d| d.format("%Y-%m-%d").to_string());
+    let coord = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
+    let id = stable_id(&[
+        b"spot",
+        i.kind.as_str().as_bytes(),
+        date.as_deref().unwrap_or("").as_bytes(),
+        place_key.as_bytes(),
+        i.admin1.as_deref().unwrap_or("").as_bytes(),
+        coord(i.lat).as_bytes(),
+        coord(i.lon).as_bytes(),
+        i.geo_precision.map_or("", GeoPrecision::as_str).as_bytes(),
+        i.perpetrator.as_bytes(),
+    ]);
+    Spot {
+        id,
+        kind: i.kind,
+        date: i.date,
+        place_key,
+        admin1: i.admin1.clone(),
+        lat: i.lat,
+        lon: i.lon,
+        precision: i.geo_precision,
+        perpetrator: i.perpetrator.clone(),
+        block: id,
+    }
+}
+
+/// Finer places rank lower.
+fn precision_rank(p: Option<GeoPrecision>, has_point: bool) -> u8 {
+    match p {
+        Some(GeoPrecision::Point) => 0,
+        Some(GeoPrecision::Locality) => 1,
+        None if has_point => 1,
+        Some(GeoPrecision::District) => 2,
+        Some(GeoPrecision::Admin1) => 3,
+        None => 4,
+        Some(GeoPrecision::Country) => 5,
+    }
+}
+
+fn fine(s: &Spot) -> bool {
+    s.lat.is_some() && s.lon.is_some() && precision_rank(s.precision, true) <= 1
+}
+
+/// Whether two spots can be one event (see the module documentation).
+pub fn compatible(a: &Spot, b: &Spot, sides: &Sides) -> bool {
+    if a.kind != b.kind {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.date, b.date) {
+        if (x - y).num_days().abs() > 1 {
+            return false;
+        }
+    }
+    if !sides.compatible(&a.perpetrator, &b.perpetrator) {
+        return false;
+    }
+    same_place(a, b)
+}
+
+fn same_place(a: &Spot, b: &Spot) -> bool {
+    // Only the country: too vague to say two reports are one event.
+    if a.precision == Some(GeoPrecision::Country) || b.precision == Some(GeoPrecision::Country) {
+        return false;
+    }
+    if !a.place_key.is_empty() && a.place_key == b.place_key && a.admin1 == b.admin1 {
+        return true;
+    }
+    if fine(a) && fine(b) {
+        if let (Some(la), Some(lo), Some(lb), Some(ob)) = (a.lat, a.lon, b.lat, b.lon) {
+            return hudna_gazetteer::haversine_km(la, lo, lb, ob) <= NEAR_KM;
+        }
+    }
+    false
+}
+
+/// The box to search for spots near `s` (`None` when `s` has no fine point).
+pub fn search_box(s: &Spot) -> Option<((f64, f64), (f64, f64))> {
+    if !fine(s) {
+        return None;
+    }
+    let (lat, lon) = (s.lat?, s.lon?);
+    let dlat = NEAR_KM / 110.5 * 1.01;
+    let dlon = NEAR_KM / (111.3 * lat.to_radians().cos().max(0.05)) * 1.01;
+    Some(((lat - dlat, lat + dlat), (lon - dlon, lon + dlon)))
+}
+
+/// Who a mention's source is, for "nothing twice from one report": the article, or for a
+/// structured row its dataset (a dataset's rows are events it already told apart), or the
+/// row itself.
+pub fn article_key(m: &ClusterMention) -> i64 {
+    match (m.article, m.group) {
+        (Some(a), _) => a,
+        (None, Some(g)) => -1 - g,
+        (None, None) => -1 - m.id,
+    }
+}
+
+/// Independent sources: syndicated copies share a group, a dataset's rows are one source.
+pub fn source_key(m: &ClusterMention) -> i64 {
+    match (m.article, m.group) {
+        (Some(_), Some(g)) => g,
+        (None, Some(g)) => -1 - g,
+        _ => -1 - m.id,
+    }
+}
+
+/// The order in which mentions are considered: dated first, finer places first, earlier days
+/// first, then by id. The first mention of an incident in this order is its seed and gives it
+/// its id; anchoring incidents at their earliest precise report keeps seeds stable as later
+/// reports of the same event arrive.
+pub fn order_key(m: &ClusterMention) -> OrderKey {
+    order_key_of(&m.spot, m.id)
+}
+
+/// See [`order_key`].
+pub type OrderKey = (bool, u8, Option<chrono::NaiveDate>, i64);
+
+/// [`order_key`] of the mention `id` at `spot`.
+pub fn order_key_of(spot: &Spot, id: i64) -> OrderKey {
+    (
+        spot.date.is_none(),
+        precision_rank(spot.precision, spot.lat.is_some()),
+        spot.date,
+        id,
+    )
+}
+
+/// Whether `perpetrator` may join an incident whose sources name `known` (known actors).
+pub fn attribution_fits<'a>(
+    perpetrator: &str,
+    mut known: impl Iterator<Item = &'a str>,
+    sides: &Sides,
+) -> bool {
+    perpetrator == UNKNOWN || known.all(|k| sides.compatible(perpetrator, k))
+}
+
+/// Splits a block's mentions into incidents. Returns clusters of indices into `mentions`,
+/// each starting with its seed, in seed order.
+///
+/// A mention joins the first incident whose seed it matches (type, place, day, perpetrator),
+/// which holds nothing yet from its article, and whose known attributions are all of its
+/// perpetrator's side — so an unattributed seed cannot gather actors of opposing sides.
+pub fn cluster(mentions: &[ClusterMention], sides: &Sides) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| order_key(&mentions[i]));
+    struct Open {
+        members: Vec<usize>,
+        articles: HashSet<i64>,
+        known: Vec<String>,
+    }
+    let mut clusters: Vec<Open> = Vec::new();
+    for i in order {
+        let m = &mentions[i];
+        let key = article_key(m);
+        let perp = m.spot.perpetrator.as_str();
+        let home = clusters.iter().position(|c| {
+            !c.articles.contains(&key)
+                && compatible(&mentions[c.members[0]].spot, &m.spot, sides)
+                && attribution_fits(perp, c.known.iter().map(String::as_str), sides)
+        });
+        let at = home.unwrap_or_else(|| {
+            clusters.push(Open {
+                members: Vec::new(),
+                articles: HashSet::new(),
+                known: Vec::new(),
+            });
+            clusters.len() - 1
+        });
+        let c = &mut clusters[at];
+        c.members.push(i);
+        c.articles.insert(key);
+        if perp != UNKNOWN && !c.known.iter().any(|k| k == perp) {
+            c.known.push(perp.to_string());
+        }
+    }
+    clusters.into_iter().map(|c| c.members).collect()
+}
+
+/// Vote fields (stored as small integers).
+pub const DAY: u8 = 0;
+/// Vote field: the perpetrator (known actors only).
+pub const PERPETRATOR: u8 = 1;
+/// Vote field: the target (known targets only).
+pub const TARGET: u8 = 2;
+/// Vote field: the side attacked.
+pub const TARGET_ACTOR: u8 = 3;
+/// Vote field: the source itself (counts independent sources).
+pub const SOURCE: u8 = 4;
+
+/// What one mention says, as votes (field, value, independent source).
+pub fn votes_of(m: &ClusterMention) -> Vec<(u8, String, i64)> {
+    let g = source_key(m);
+    let mut v = vec![(SOURCE, String::new(), g)];
+    if let Some(d) = m.spot.date {
+        v.push((DAY, d.format("%Y-%m-%d").to_string(), g));
+    }
+    if m.spot.perpetrator != UNKNOWN {
+        v.push((PERPETRATOR, m.spot.perpetrator.clone(), g));
+    }
+    if m.target != Target::Unknown {
+        v.push((TARGET, m.target.as_str().to_string(), g));
+    }
+    if let Some(a) = &m.target_actor {
+        v.push((TARGET_ACTOR, a.clone(), g));
+    }
+    v
+}
+
+/// Everything an incident's fields are computed from. It can be built from all of the
+/// incident's mentions, or from the stored incident and its votes plus the new mentions; both
+/// give the same incident.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// Seed mention id (the incident's id).
+    pub seed: i64,
+    /// Type.
+    pub kind: hudna_core::IncidentType,
+    /// Number of independent sources per (field, value).
+    pub counts: BTreeMap<(u8, String), u32>,
+    /// Highest toll stated.
+    pub killed: Option<u32>,
+    /// Highest injured stated.
+    pub injured: Option<u32>,
+    /// Any source says the perpetrator claimed it.
+    pub claimed: bool,
+    /// Mentions.
+    pub reports: u32,
+    /// The place: from the mention with the finest precision, then the smallest id.
+    pub place: PlaceFrom,
+    /// Investigation reference, carried over.
+    pub investigation: Option<String>,
+}
+
+/// An incident's place and the mention it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceFrom {
+    /// Precision rank (lower is finer).
+    pub rank: u8,
+    /// Mention id.
+    pub mention: i64,
+    /// Place as written.
+    pub place: Option<String>,
+    /// Governorate.
+    pub admin1: Option<String>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Precision.
+    pub precision: Option<GeoPrecision>,
+}
+
+impl PlaceFrom {
+    fn of(m: &ClusterMention) -> PlaceFrom {
+        PlaceFrom {
+            rank: precision_rank(m.spot.precision, m.spot.lat.is_some()),
+            mention: m.id,
+            place: m.place.clone(),
+            admin1: m.spot.admin1.clone(),
+            lat: m.spot.lat,
+            lon: m.spot.lon,
+            precision: m.spot.precision,
+        }
+    }
+
+    fn better(&self, other: &PlaceFrom) -> bool {
+        (self.rank, self.mention) < (other.rank, other.mention)
+    }
+}
+
+impl Tally {
+    /// The tally of a stored incident whose votes are `votes` (as [`hudna_store::Store::votes`]).
+    pub fn stored(i: &IncidentRecord, votes: Vec<(u8, String, u32)>) -> Tally {
+        Tally {
+            seed: i.id,
+            kind: i.kind,
+            counts: votes.into_iter().map(|(f, v, n)| ((f, v), n)).collect(),
+            killed: i.killed,
+            injured: i.injured,
+            claimed: i.claimed,
+            reports: i.reports,
+            place: PlaceFrom {
+                rank: precision_rank(i.geo_precision, i.lat.is_some()),
+                mention: i.place_mention,
+                place: i.place.clone(),
+                admin1: i.admin1.clone(),
+                lat: i.lat,
+                lon: i.lon,
+                precision: i.geo_precision,
+            },
+            investigation: i.investigation.clone(),
+        }
+    }
+
+    /// Adds a mention's scalar contributions (votes are counted separately, since a source
+    /// votes once however many copies it has).
+    pub fn add_scalars(&mut self, m: &ClusterMention) {
+        self.killed = self.killed.max(m.killed);
+        self.injured = self.injured.max(m.injured);
+        self.claimed |= m.claimed;
+        self.reports += 1;
+        let p = PlaceFrom::of(m);
+        if p.better(&self.place) {
+            self.place = p;
+        }
+    }
+
+    /// The tally of a cluster from all its mentions.
+    pub fn of(
+        mentions: &[ClusterMention],
+        members: &[usize],
+        investigation: Option<String>,
+    ) -> Tally {
+        let seed = &mentions[members[0]];
+        let mut t = Tally {
+            seed: seed.id,
+            kind: seed.spot.kind,
+            counts: BTreeMap::new(),
+            killed: None,
+            injured: None,
+            claimed: false,
+            reports: 0,
+            place: PlaceFrom::of(seed),
+            investigation,
+        };
+        let mut distinct: BTreeSet<(u8, String, i64)> = BTreeSet::new();
+        for &i in members {
+            t.add_scalars(&mentions[i]);
+            distinct.extend(votes_of(&mentions[i]));
+        }
+        for (f, v, _) in distinct {
+            *t.counts.entry((f, v)).or_default() += 1;
+        }
+        t
+    }
+
+    /// The value of `field` most independent sources give; ties go to the smallest value
+    /// by `key`, so the result never depends on order.
+    fn winner<K: Ord>(&self, field: u8, key: impl Fn(&str) -> K) -> Option<&str> {
+        let mut best: Option<(&str, u32, K)> = None;
+        for ((f, v), n) in self.counts.range((field, String::new())..) {
+            if *f != field {
+                break;
+            }
+            let k = key(v);
+            let better = match &best {
+                None => true,
+                Some((_, bn, bk)) => *n > *bn || (*n == *bn && k < *bk),
+            };
+            if better {
+                best = Some((v.as_str(), *n, k));
+            }
+        }
+        best.map(|(v, _, _)| v)
+    }
+
+    fn distinct(&self, field: u8) -> usize {
+        self.counts.keys().filter(|(f, _)| *f == field).count()
+    }
+
+    /// The incident.
+    pub fn finish(&self, block: i64) -> IncidentRecord {
+        let date = self
+            .winner(DAY, str::to_string)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let contested = self.distinct(PERPETRATOR) > 1;
+        let perpetrator = self
+            .winner(PERPETRATOR, str::to_string)
+            .unwrap_or(UNKNOWN)
+            .to_string();
+        let target = self
+            .winner(TARGET, |v| v.parse::<Target>().unwrap_or(Target::Unknown))
+            .and_then(|v| v.parse::<Target>().ok())
+            .unwrap_or(Target::Unknown);
+        let target_actor = self
+            .winner(TARGET_ACTOR, str::to_string)
+            .map(str::to_string);
+        let sources = self
+            .counts
+            .get(&(SOURCE, String::new()))
+            .copied()
+            .unwrap_or(0);
+        let grade = if self.claimed || self.investigation.is_some() {
+            Grade::Confirmed
+        } else if contested {
+            Grade::Contested
+        } else if sources >= 2 {
+            Grade::Fair
+        } else {
+            Grade::Weak
+        };
+        IncidentRecord {
+            id: self.seed,
+            kind: self.kind,
+            date,
+            place: self.place.place.clone(),
+            admin1: self.place.admin1.clone(),
+            lat: self.place.lat,
+            lon: self.place.lon,
+            geo_precision: self.place.precision,
+            perpetrator,
+            contested,
+            grade,
+            // Running tolls rise as bodies are found: the highest a source states.
+            killed: self.killed,
+            injured: self.injured,
+            target,
+            target_actor,
+            claimed: self.claimed,
+            investigation: self.investigation.clone(),
+            sources,
+            reports: self.reports,
+            block,
+            place_mention: self.place.mention,
+        }
+    }
+}
+
+/// The incident a cluster makes (see [`Tally`]). `investigation` is carried over from the
+/// stored incident.
+pub fn aggregate(
+    mentions: &[ClusterMention],
+    members: &[usize],
+    investigation: Option<String>,
+) -> IncidentRecord {
+    Tally::of(mentions, members, investigation).finish(mentions[members[0]].spot.block)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,146 @@
+use super::*;
+
+fn article(id: i64, text: &str) -> NewArticle<'_> {
+    let mut hash = [0u8; 32];
+    hash[..8].copy_from_slice(&id.to_le_bytes());
+    NewArticle {
+        id,
+        content_hash: hash,
+        external_id: Some("x1"),
+        url: None,
+        title: None,
+        published: NaiveDate::from_ymd_opt(2016, 9, 19),
+        outlet: None,
+        text,
+        source_file: "test",
+        source_format: "jsonl",
+        source_locator: Some("line 1"),
+        ingested_at: "2026-01-01T00:00:00Z",
+        minhash: &[1, 2, 3],
+        group: id,
+    }
+}
+
+#[test]
+fn migrations_apply_once_and_reopen_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    drop(s);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    let mode: String = s
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_newer_schema_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let s = SqliteStore::open(&path).unwrap();
+    s.conn
+        .execute(
+            "INSERT INTO schema_version VALUES (999, 'future', 'now')",
+            [],
+        )
+        .unwrap();
+    drop(s);
+    let err = SqliteStore::open(&path).unwrap_err().to_string();
+    assert!(err.contains("999") && err.contains("upgrade"), "{err}");
+}
+
+#[test]
+fn articles_are_found_by_hash_and_ids_never_reused() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.begin().unwrap();
+    let a = article(7, "text");
+    s.insert_article(&a).unwrap();
+    assert_eq!(s.article_by_hash(&a.content_hash).unwrap(), Some(7));
+    assert_eq!(s.minhash(7).unwrap(), Some(vec![1, 2, 3]));
+    let mut other = article(7, "another text");
+    other.content_hash[31] = 1;
+    assert!(matches!(
+        s.insert_article(&other),
+        Err(StoreError::IdCollision { id: 7 })
+    ));
+    s.commit().unwrap();
+    assert_eq!(s.article_count().unwrap(), 1);
+}
+
+#[test]
+fn lsh_buckets_list_their_groups_and_members() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    for (g, a) in [(5, 51), (5, 50), (9, 90), (3, 30)] {
+        s.lsh_insert(1, g, a).unwrap();
+    }
+    s.lsh_insert(2, 5, 52).unwrap();
+    s.lsh_insert(3, 7, 70).unwrap();
+    assert_eq!(
+        s.lsh_lookup(&[1, 2]).unwrap(),
+        vec![(1, 3, 30), (1, 5, 50), (1, 5, 51), (2, 5, 52), (1, 9, 90)]
+    );
+    assert!(s.lsh_lookup(&[4]).unwrap().is_empty());
+}
+
+#[test]
+fn spots_are_found_by_box_and_by_name() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let spot = Spot {
+        id: 11,
+        kind: IncidentType::Shelling,
+        date: NaiveDate::from_ymd_opt(2016, 9, 18),
+        place_key: "كفرنبل".into(),
+        admin1: Some("Idlib".into()),
+        lat: Some(35.61),
+        lon: Some(36.56),
+        precision: Some(GeoPrecision::Locality),
+        perpetrator: "SYR_GOV".into(),
+        block: 11,
+    };
+    s.insert_spot(&spot).unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2016, 9, d);
+    let near = s
+        .spots_in_box("shelling", day(19), (35.5, 35.7), (36.5, 36.6))
+        .unwrap();
+    assert_eq!(near, vec![spot.clone()]);
+    assert!(s
+        .spots_in_box("shelling", day(20), (35.5, 35.7), (36.5, 36.6))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.spots_in_box("shelling", None, (35.5, 35.7), (36.5, 36.6))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s
+        .spots_in_box("air_strike", day(18), (35.5, 35.7), (36.5, 36.6))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.spots_named("shelling", "كفرنبل", day(17)).unwrap().len(),
+        1
+    );
+    assert!(s
+        .spots_named("shelling", "كفرنبل", day(16))
+        .unwrap()
+        .is_empty());
+    let undated = Spot {
+        id: 12,
+        date: None,
+        block: 12,
+        ..spot.clone()
+    };
+    s.insert_spot(&undated).unwrap();
+    assert_eq!(
+        s.spots_named("shelling", "كفرنبل", day(1)).unwrap().len(),
+        1
+    );
+    s.relabel_block(11, 4).unwrap();
+    assert_eq!(s.spot_block(11).unwrap(), Some(4));
+    assert_eq!(s.block_size(4).unwrap(), 1);
+}
