@@ -17,6 +17,11 @@ pub use model::{
     ArticleId, ClusterMention, Dump, IncidentFilter, IncidentRecord, IncidentWithSources,
     MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
+pub use sqlite::audit::{audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED};
+pub use sqlite::notifications::NotificationRecord;
+pub use sqlite::read::{
+    ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView,
+};
 pub use sqlite::{SqliteStore, MIGRATIONS};
 
 use chrono::NaiveDate;
@@ -87,6 +92,21 @@ pub enum StoreError {
     /// The caller's visitor stopped the export with an error.
     #[error("{0}")]
     Visitor(String),
+    /// A value given for a field cannot be stored (named, with the reason).
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The change clashes with what is stored (a name already taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// The audit log could not be written or refused the change (a row changed outside
+    /// hudna since its last entry).
+    #[error("audit log: {0}")]
+    Audit(String),
 }
 
 /// Storage of the record. Object safe, so the binary can hold a `Box<dyn Store>` chosen at

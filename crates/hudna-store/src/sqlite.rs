@@ -16,8 +16,20 @@ use crate::{Store, StoreError};
 /// The schema, one step per release that changed it, applied in order on open. A later
 /// issue adds its tables (truces, findings, organisations, the audit log) as new steps;
 /// released steps are never edited.
-pub const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "record", include_str!("../migrations/0001_record.sql"))];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "record", include_str!("../migrations/0001_record.sql")),
+    (
+        3,
+        "access_audit",
+        include_str!("../migrations/0003_access_audit.sql"),
+    ),
+    (4, "audit_log", hudna_audit::AUDIT_LOG_SQL),
+];
+
+pub mod access;
+pub mod audit;
+pub mod notifications;
+pub mod read;
 
 /// The record in one SQLite file.
 pub struct SqliteStore {
