@@ -2,6 +2,7 @@
 //!
 //! All modules live in one test binary so it is linked once.
 
+mod access;
 mod bench_audit;
 mod common;
 mod extract;
