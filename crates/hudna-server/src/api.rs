@@ -52,8 +52,9 @@ async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "no such endpoint", None)
 }
 
-async fn openapi() -> Json<Value> {
-    Json(crate::openapi::document())
+async fn openapi(RawQuery(q): RawQuery) -> Result<Json<Value>, ApiError> {
+    Params::parse(q.as_deref(), &[])?;
+    Ok(Json(crate::openapi::document()))
 }
 
 // --- request bodies -------------------------------------------------------------------
@@ -124,7 +125,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
         };
         let field = if let Some(name) = named("unknown field `") {
-            join(name)
+            // The path already ends with the unknown name.
+            if path.ends_with(&name) {
+                path
+            } else {
+                join(name)
+            }
         } else if let Some(name) = named("missing field `") {
             join(name)
         } else if path == "." {

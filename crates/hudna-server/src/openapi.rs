@@ -120,7 +120,7 @@ pub fn document() -> Value {
         },
         "security": [ {}, { "token": [] } ],
         "paths": {
-            "/api/v1/openapi.json": { "get": { "summary": "This document.", "responses": { "200": { "description": "The OpenAPI document." } } } },
+            "/api/v1/openapi.json": { "get": { "summary": "This document.", "responses": merge(json!({ "200": { "description": "The OpenAPI document." } }), errors(&["400"])) } },
             "/api/v1/me": { "get": { "summary": "Who the request is signed in as.",
                 "responses": merge(json!({ "200": { "description": "The account and its organisation, or signed_in false." } }), errors(&["400", "401"])) } },
             "/api/v1/incidents": { "get": { "summary": "Incidents the caller may see, filtered, in (date, id) order, one page at a time.",

@@ -8,4 +8,5 @@ mod common;
 mod extract;
 mod map;
 mod record;
+mod serve;
 mod truce;

@@ -179,3 +179,16 @@ pub fn ingest_issg(db: &Path) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Percent-encodes a form value.
+pub fn urlencode(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
