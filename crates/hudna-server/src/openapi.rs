@@ -146,7 +146,7 @@ pub fn document() -> Value {
                     "responses": merge(json!({ "200": { "description": "The notification." } }), errors(&["400", "401", "404"])) },
                 "patch": { "summary": "Change one's organisation's notification.", "parameters": [ id_param("notification") ],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NotificationPatch" } } } },
-                    "responses": merge(json!({ "200": { "description": "Changed." } }), errors(&["400", "401", "403", "404", "413", "415", "422"])) } },
+                    "responses": merge(json!({ "200": { "description": "Changed." } }), errors(&["400", "401", "403", "404", "409", "413", "415", "422"])) } },
             "/api/v1/tokens": { "post": { "summary": "Create an API token for one's own account (shown once).",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewToken" } } } },
                 "responses": merge(json!({ "201": { "description": "The token." } }), errors(&["400", "401", "403", "413", "415", "422"])) } },

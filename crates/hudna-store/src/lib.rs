@@ -107,6 +107,10 @@ pub enum StoreError {
     /// hudna since its last entry).
     #[error("audit log: {0}")]
     Audit(String),
+    /// A record's row no longer matches its last audit entry: it was changed outside hudna,
+    /// and hudna will not build on it.
+    #[error("{0}")]
+    OutOfBand(String),
 }
 
 /// Storage of the record. Object safe, so the binary can hold a `Box<dyn Store>` chosen at

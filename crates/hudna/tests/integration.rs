@@ -3,7 +3,9 @@
 //! All modules live in one test binary so it is linked once.
 
 mod access;
+mod audit;
 mod bench_audit;
+mod browser;
 mod common;
 mod extract;
 mod map;

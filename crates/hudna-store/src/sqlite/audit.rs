@@ -248,7 +248,7 @@ impl<'a> Changes<'a> {
         let logged = last_logged(self.conn, kind, &id.to_string()).map_err(fail)?;
         let logged = logged.filter(|h| *h != tombstone());
         if now != logged {
-            return Err(StoreError::Audit(format!(
+            return Err(StoreError::OutOfBand(format!(
                 "{kind} {id} was changed outside hudna since its last audit entry; run \
                  `hudna audit verify` and resolve it before changing it again"
             )));

@@ -63,4 +63,5 @@ pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
 }
 
 pub mod server;
+pub mod webdriver;
 pub mod world;
