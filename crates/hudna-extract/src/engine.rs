@@ -55,12 +55,14 @@ impl<'l> Item<'l> {
     /// Actor roles, where a phrase listed both with and without the article ("المسلحين",
     /// "مسلحين") keeps only the listing that agrees with the text.
     fn actor_roles(&self) -> impl Iterator<Item = (u16, ActorKind, bool)> + '_ {
-        let twin = self
-            .roles()
-            .filter(|r| matches!(r, Role::Actor { .. }))
-            .map(|r| matches!(r, Role::Actor { article: true, .. }))
-            .collect::<Vec<_>>();
-        let twin = twin.contains(&true) && twin.contains(&false);
+                let (mut with_article, mut without) = (false, false);
+        for r in self.roles() {
+            if let Role::Actor { article, .. } = r {
+                with_article |= *article;
+                without |= !*article;
+            }
+        }
+        let twin = with_article && without;
         self.roles().filter_map(move |r| match *r {
             Role::Actor { set, kind, article } if !twin || article == self.article => {
                 Some((set, kind, article))
