@@ -15,7 +15,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use hudna_access::{can, can_read, notification_visibility, Action, RecordMeta, Resource, Visibility};
+use hudna_access::{
+    can, can_read, notification_visibility, Action, RecordMeta, Resource, Visibility,
+};
 use hudna_store::{IncidentRecord, NotificationRecord, SourceView};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -73,7 +75,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"))
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("application/json")
+            })
             .unwrap_or(false);
         if !json_type {
             return Err(ApiError::new(
@@ -144,7 +152,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 // --- who am I -------------------------------------------------------------------------
 
-async fn me(State(app): State<App>, who: Who, RawQuery(q): RawQuery) -> Result<Json<Value>, ApiError> {
+async fn me(
+    State(app): State<App>,
+    who: Who,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     Params::parse(q.as_deref(), &[])?;
     let Some(user) = who.user.clone() else {
         return Ok(Json(json!({ "signed_in": false })));
@@ -168,7 +180,10 @@ pub fn incident_json(i: &IncidentRecord, visibility: &str) -> Value {
     if let Value::Object(m) = &mut v {
         m.insert("id".into(), Value::String(i.id.to_string()));
         m.insert("visibility".into(), Value::String(visibility.to_string()));
-        m.insert("url".into(), Value::String(format!("/api/v1/incidents/{}", i.id)));
+        m.insert(
+            "url".into(),
+            Value::String(format!("/api/v1/incidents/{}", i.id)),
+        );
     }
     v
 }
@@ -295,7 +310,8 @@ fn source_json(s: &SourceView) -> Value {
         m.insert("mention_id".into(), Value::String(s.mention_id.to_string()));
         m.insert(
             "article_id".into(),
-            s.article_id.map_or(Value::Null, |a| Value::String(a.to_string())),
+            s.article_id
+                .map_or(Value::Null, |a| Value::String(a.to_string())),
         );
         m.insert(
             "syndicated_from".into(),
@@ -309,7 +325,10 @@ fn source_json(s: &SourceView) -> Value {
             .unwrap_or_default();
         m.insert("evidence_text".into(), json!(texts));
         if let Some(a) = s.article_id {
-            m.insert("article_url".into(), Value::String(format!("/api/v1/articles/{a}")));
+            m.insert(
+                "article_url".into(),
+                Value::String(format!("/api/v1/articles/{a}")),
+            );
         }
     }
     v
@@ -357,7 +376,10 @@ async fn get_article(
     let scope = who.caller.read_scope();
     let article = app
         .db
-        .run(move |s| s.article_visible(id, scope)?.ok_or_else(|| ApiError::not_found("article")))
+        .run(move |s| {
+            s.article_visible(id, scope)?
+                .ok_or_else(|| ApiError::not_found("article"))
+        })
         .await?;
     let spans: Vec<[usize; 2]> = article
         .mentions
@@ -439,7 +461,10 @@ async fn get_notification(
     let id = parse_id(&id, "notification")?;
     let n = app
         .db
-        .run(move |s| s.notification(id)?.ok_or_else(|| ApiError::not_found("notification")))
+        .run(move |s| {
+            s.notification(id)?
+                .ok_or_else(|| ApiError::not_found("notification"))
+        })
         .await?;
     readable_notification(&who, &n)?;
     Ok(Json(notification_json(&n)))
@@ -532,8 +557,12 @@ fn position(v: &Value, field: &str) -> Result<[f64; 2], ApiError> {
     if arr.len() != 2 {
         return Err(bad("a position must be [longitude, latitude]"));
     }
-    let lon = arr[0].as_f64().ok_or_else(|| bad("longitude is not a number"))?;
-    let lat = arr[1].as_f64().ok_or_else(|| bad("latitude is not a number"))?;
+    let lon = arr[0]
+        .as_f64()
+        .ok_or_else(|| bad("longitude is not a number"))?;
+    let lat = arr[1]
+        .as_f64()
+        .ok_or_else(|| bad("latitude is not a number"))?;
     if !(-180.0..=180.0).contains(&lon) {
         return Err(bad(&format!("longitude {lon} is outside ±180")));
     }
@@ -557,7 +586,11 @@ pub fn check_geometry(kind: &str, g: &Value) -> Result<(), ApiError> {
             ));
         }
     }
-    let want = if kind == "site" { "Point" } else { "LineString" };
+    let want = if kind == "site" {
+        "Point"
+    } else {
+        "LineString"
+    };
     match obj.get("type").and_then(Value::as_str) {
         Some(t) if t == want => {}
         Some(t) => {
@@ -629,7 +662,10 @@ fn instant(field: &str, v: &str, end: bool) -> Result<String, ApiError> {
 const FACILITIES: &[&str] = &["hospital", "school", "warehouse", "camp", "other"];
 
 fn check_fields(n: &NotificationRecord) -> Result<(), ApiError> {
-    if n.name.trim().is_empty() || n.name.chars().count() > 200 || n.name.chars().any(char::is_control) {
+    if n.name.trim().is_empty()
+        || n.name.chars().count() > 200
+        || n.name.chars().any(char::is_control)
+    {
         return Err(ApiError::invalid(
             "name",
             "name must be 1 to 200 characters without control characters",
@@ -649,7 +685,10 @@ fn check_fields(n: &NotificationRecord) -> Result<(), ApiError> {
     if n.kind == "site" {
         km("radius_km", n.radius_km, true)?;
         if n.corridor_km.is_some() {
-            return Err(ApiError::invalid("corridor_km", "corridor_km is for movements; a site has radius_km"));
+            return Err(ApiError::invalid(
+                "corridor_km",
+                "corridor_km is for movements; a site has radius_km",
+            ));
         }
         match n.facility.as_deref() {
             Some(f) if FACILITIES.contains(&f) => {}
@@ -659,12 +698,20 @@ fn check_fields(n: &NotificationRecord) -> Result<(), ApiError> {
                     format!("facility `{f}` must be one of {}", FACILITIES.join(", ")),
                 ))
             }
-            None => return Err(ApiError::invalid("facility", "facility is required for a site")),
+            None => {
+                return Err(ApiError::invalid(
+                    "facility",
+                    "facility is required for a site",
+                ))
+            }
         }
     } else {
         km("corridor_km", n.corridor_km, true)?;
         if n.radius_km.is_some() {
-            return Err(ApiError::invalid("radius_km", "radius_km is for sites; a movement has corridor_km"));
+            return Err(ApiError::invalid(
+                "radius_km",
+                "radius_km is for sites; a movement has corridor_km",
+            ));
         }
         if n.facility.is_some() {
             return Err(ApiError::invalid("facility", "facility is for sites"));
@@ -679,7 +726,10 @@ fn check_fields(n: &NotificationRecord) -> Result<(), ApiError> {
         }
     }
     if !matches!(n.status.as_str(), "active" | "withdrawn") {
-        return Err(ApiError::invalid("status", "status must be active or withdrawn"));
+        return Err(ApiError::invalid(
+            "status",
+            "status must be active or withdrawn",
+        ));
     }
     Ok(())
 }
@@ -724,19 +774,28 @@ pub async fn file_notification(
     let mut parties = Vec::new();
     for (i, p) in body.parties.iter().enumerate() {
         hudna_access::validate_actor_code(&p.party).map_err(|e| {
-            ApiError::invalid(&format!("parties[{i}].party"), format!("parties[{i}].party: {e}"))
+            ApiError::invalid(
+                &format!("parties[{i}].party"),
+                format!("parties[{i}].party: {e}"),
+            )
         })?;
         let at = instant(&format!("parties[{i}].at"), &p.at, false)?;
         parties.push(json!({ "party": p.party, "at": at }));
     }
     if parties.is_empty() {
-        return Err(ApiError::invalid("parties", "parties: name at least one notified party"));
+        return Err(ApiError::invalid(
+            "parties",
+            "parties: name at least one notified party",
+        ));
     }
     let org = hudna_access::OrgId(body.org_id.unwrap_or(me.org.0));
     let codes: Vec<String> = body.parties.iter().map(|p| p.party.clone()).collect();
     let orgs = app.db.run(|s| Ok(s.organisations()?)).await?;
     if !orgs.iter().any(|o| o.id == org) {
-        return Err(ApiError::invalid("org_id", format!("there is no organisation {org}")));
+        return Err(ApiError::invalid(
+            "org_id",
+            format!("there is no organisation {org}"),
+        ));
     }
     let computed = notification_visibility(org, &codes, &orgs);
     let visibility = match &body.visibility {
@@ -777,7 +836,9 @@ pub async fn file_notification(
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
     check_fields(&record)?;
-    let actor = who.actor().ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let actor = who
+        .actor()
+        .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
     let stored = app
         .db
         .run(move |s| {
@@ -805,7 +866,10 @@ async fn update_notification(
     check_csrf(&app, &who, csrf_header(&headers))?;
     let current = app
         .db
-        .run(move |s| s.notification(id)?.ok_or_else(|| ApiError::not_found("notification")))
+        .run(move |s| {
+            s.notification(id)?
+                .ok_or_else(|| ApiError::not_found("notification"))
+        })
         .await?;
     let vis: Visibility = current
         .visibility
@@ -815,7 +879,12 @@ async fn update_notification(
         visibility: &vis,
         owner: Some(hudna_access::OrgId(current.org_id)),
     };
-    can(&who.caller, Action::EditNotification, Resource::Existing(meta)).map_err(ApiError::denied)?;
+    can(
+        &who.caller,
+        Action::EditNotification,
+        Resource::Existing(meta),
+    )
+    .map_err(ApiError::denied)?;
     let mut n = current;
     if let Some(v) = patch.name {
         n.name = v.trim().to_string();
@@ -842,7 +911,9 @@ async fn update_notification(
         n.status = v;
     }
     check_fields(&n)?;
-    let actor = who.actor().ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let actor = who
+        .actor()
+        .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
     let stored = app
         .db
         .run(move |s| {
@@ -883,7 +954,9 @@ async fn create_token(
         .unwrap_or(hudna_access::UserId(0));
     can(&who.caller, Action::CreateToken, Resource::Account(own)).map_err(ApiError::denied)?;
     check_csrf(&app, &who, csrf_header(&headers))?;
-    let actor = who.actor().ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let actor = who
+        .actor()
+        .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
     let label = body.label.unwrap_or_default();
     let token = app
         .db

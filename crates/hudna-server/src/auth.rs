@@ -108,10 +108,7 @@ impl FromRequestParts<App> for Who {
             return Ok(Who::anonymous());
         };
         let lookup = session.clone();
-        let user = app
-            .db
-            .run(move |s| Ok(s.session_user(&lookup)?))
-            .await?;
+        let user = app.db.run(move |s| Ok(s.session_user(&lookup)?)).await?;
         Ok(match user.and_then(|u| u.principal().map(|p| (u, p))) {
             Some((user, p)) => Who {
                 caller: Caller::User(p),

@@ -78,7 +78,9 @@ impl From<hudna_store::StoreError> for ApiError {
                 format!("{field}: {reason}"),
                 Some(&field),
             ),
-            E::Conflict(what) | E::OutOfBand(what) => ApiError::new(StatusCode::CONFLICT, what, None),
+            E::Conflict(what) | E::OutOfBand(what) => {
+                ApiError::new(StatusCode::CONFLICT, what, None)
+            }
             other => ApiError::internal(other),
         }
     }

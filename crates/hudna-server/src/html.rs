@@ -232,6 +232,9 @@ mod tests {
     #[test]
     fn highlighting_escapes_inside_and_outside_marks() {
         let h = highlighted("<b>x</b> <i>", &[[0, 3]]);
-        assert_eq!(h, "<mark class=\"evidence\">&lt;b&gt;</mark>x&lt;/b&gt; &lt;i&gt;");
+        assert_eq!(
+            h,
+            "<mark class=\"evidence\">&lt;b&gt;</mark>x&lt;/b&gt; &lt;i&gt;"
+        );
     }
 }

@@ -39,27 +39,74 @@ fn merge(mut a: Value, b: Value) -> Value {
 
 /// The filter parameters of incident listings, as documented.
 pub fn filter_parameters() -> Vec<Value> {
-    let types: Vec<&str> = hudna_core::IncidentType::ALL.iter().map(|t| t.as_str()).collect();
+    let types: Vec<&str> = hudna_core::IncidentType::ALL
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
     let grades: Vec<&str> = hudna_core::Grade::ALL.iter().map(|t| t.as_str()).collect();
     let rules: Vec<&str> = hudna_truce::Rule::ALL.iter().map(|t| t.as_str()).collect();
     vec![
-        param("since", "From this day on (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
-        param("until", "Up to this day (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
-        param("admin1", "Governorate, as the basemap names it (e.g. Idlib, Aleppo).", json!({ "type": "string" })),
-        param("type", "Incident type.", json!({ "type": "string", "enum": types })),
-        param("perpetrator", "Actor code of the perpetrator (e.g. SYR_GOV).", json!({ "type": "string", "pattern": "^[A-Z][A-Z0-9_]{1,31}$" })),
-        param("grade", "Sourcing grade.", json!({ "type": "string", "enum": grades })),
-        param("rule", "Only incidents with a finding of this rule.", json!({ "type": "string", "enum": rules })),
-        param("bbox", "Bounding box west,south,east,north in degrees.", json!({ "type": "string", "pattern": "^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$" })),
+        param(
+            "since",
+            "From this day on (YYYY-MM-DD).",
+            json!({ "type": "string", "format": "date" }),
+        ),
+        param(
+            "until",
+            "Up to this day (YYYY-MM-DD).",
+            json!({ "type": "string", "format": "date" }),
+        ),
+        param(
+            "admin1",
+            "Governorate, as the basemap names it (e.g. Idlib, Aleppo).",
+            json!({ "type": "string" }),
+        ),
+        param(
+            "type",
+            "Incident type.",
+            json!({ "type": "string", "enum": types }),
+        ),
+        param(
+            "perpetrator",
+            "Actor code of the perpetrator (e.g. SYR_GOV).",
+            json!({ "type": "string", "pattern": "^[A-Z][A-Z0-9_]{1,31}$" }),
+        ),
+        param(
+            "grade",
+            "Sourcing grade.",
+            json!({ "type": "string", "enum": grades }),
+        ),
+        param(
+            "rule",
+            "Only incidents with a finding of this rule.",
+            json!({ "type": "string", "enum": rules }),
+        ),
+        param(
+            "bbox",
+            "Bounding box west,south,east,north in degrees.",
+            json!({ "type": "string", "pattern": "^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$" }),
+        ),
     ]
 }
 
 /// The document.
 pub fn document() -> Value {
     let mut list_params = filter_parameters();
-    list_params.push(param("cursor", "Where the page starts: `next_cursor` of the previous page.", json!({ "type": "string" })));
-    list_params.push(param("limit", "Page size, 1 to 1000 (default 100).", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })));
-    list_params.push(param("format", "json (default) or geojson (a FeatureCollection).", json!({ "type": "string", "enum": ["json", "geojson"] })));
+    list_params.push(param(
+        "cursor",
+        "Where the page starts: `next_cursor` of the previous page.",
+        json!({ "type": "string" }),
+    ));
+    list_params.push(param(
+        "limit",
+        "Page size, 1 to 1000 (default 100).",
+        json!({ "type": "integer", "minimum": 1, "maximum": 1000 }),
+    ));
+    list_params.push(param(
+        "format",
+        "json (default) or geojson (a FeatureCollection).",
+        json!({ "type": "string", "enum": ["json", "geojson"] }),
+    ));
     json!({
         "openapi": "3.0.3",
         "info": {

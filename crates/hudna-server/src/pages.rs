@@ -40,7 +40,10 @@ pub fn routes() -> Router<App> {
         .route("/", get(overview))
         .route("/incidents/{id}", get(incident_page))
         .route("/articles/{id}", get(article_page))
-        .route("/notifications", get(notifications_page).post(notifications_form))
+        .route(
+            "/notifications",
+            get(notifications_page).post(notifications_form),
+        )
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
         .route("/lang", get(switch_lang))
@@ -85,7 +88,10 @@ fn secure_headers(res: &mut Response) {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
 }
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -326,7 +332,10 @@ fn timeline_svg(ctx: &Ctx, days: &[(chrono::NaiveDate, u64)], base: &str) -> Str
     push_esc(&mut s, &ctx.t("timeline.count"));
     s.push_str("</th></tr></thead><tbody>");
     for (d, n) in days {
-        s.push_str(&format!("<tr><td>{}</td><td>{n}</td></tr>", d.format("%Y-%m-%d")));
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{n}</td></tr>",
+            d.format("%Y-%m-%d")
+        ));
     }
     s.push_str("</tbody></table></section>");
     s
@@ -339,7 +348,10 @@ fn select(
     options: &[(String, String)],
     current: Option<&str>,
 ) -> String {
-    let mut s = format!("<label>{}<select name=\"{name}\"><option value=\"\">", esc(&ctx.t(label_key)));
+    let mut s = format!(
+        "<label>{}<select name=\"{name}\"><option value=\"\">",
+        esc(&ctx.t(label_key))
+    );
     push_esc(&mut s, &ctx.t("filter.any"));
     s.push_str("</option>");
     for (value, text) in options {
@@ -381,25 +393,62 @@ fn filter_form(ctx: &Ctx, p: &Params) -> String {
         .admin1_areas()
         .iter()
         .map(|a| {
-            let name = if lang == Lang::Ar { a.name_ar.clone() } else { a.admin1.clone() };
+            let name = if lang == Lang::Ar {
+                a.name_ar.clone()
+            } else {
+                a.admin1.clone()
+            };
             (a.admin1.clone(), name)
         })
         .collect();
-    s.push_str(&select(ctx, "admin1", "filter.admin1", &admin1, p.get("admin1")));
+    s.push_str(&select(
+        ctx,
+        "admin1",
+        "filter.admin1",
+        &admin1,
+        p.get("admin1"),
+    ));
     let types: Vec<(String, String)> = hudna_core::IncidentType::ALL
         .iter()
-        .map(|t| (t.as_str().to_string(), l.incident_type(*t, lang).to_string()))
+        .map(|t| {
+            (
+                t.as_str().to_string(),
+                l.incident_type(*t, lang).to_string(),
+            )
+        })
         .collect();
     s.push_str(&select(ctx, "type", "filter.type", &types, p.get("type")));
-    s.push_str(&input(ctx, "perpetrator", "filter.perpetrator", "text", p.get("perpetrator")));
+    s.push_str(&input(
+        ctx,
+        "perpetrator",
+        "filter.perpetrator",
+        "text",
+        p.get("perpetrator"),
+    ));
     let grades: Vec<(String, String)> = hudna_core::Grade::ALL
         .iter()
-        .map(|g| (g.as_str().to_string(), l.vocabulary("grade", g.as_str(), lang).to_string()))
+        .map(|g| {
+            (
+                g.as_str().to_string(),
+                l.vocabulary("grade", g.as_str(), lang).to_string(),
+            )
+        })
         .collect();
-    s.push_str(&select(ctx, "grade", "filter.grade", &grades, p.get("grade")));
+    s.push_str(&select(
+        ctx,
+        "grade",
+        "filter.grade",
+        &grades,
+        p.get("grade"),
+    ));
     let rules: Vec<(String, String)> = hudna_truce::Rule::ALL
         .iter()
-        .map(|r| (r.as_str().to_string(), l.vocabulary("rule", r.as_str(), lang).to_string()))
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                l.vocabulary("rule", r.as_str(), lang).to_string(),
+            )
+        })
         .collect();
     s.push_str(&select(ctx, "rule", "filter.rule", &rules, p.get("rule")));
     s.push_str(&input(ctx, "bbox", "filter.bbox", "text", p.get("bbox")));
@@ -415,14 +464,25 @@ fn incident_rows(ctx: &Ctx, items: &[(IncidentRecord, String)]) -> String {
     let l = ctx.labels();
     let lang = ctx.lang;
     let mut s = String::from("<table id=\"incident-list\"><thead><tr>");
-    for k in ["field.date", "field.type", "field.place", "field.admin1", "field.perpetrator", "field.killed", "field.grade"] {
+    for k in [
+        "field.date",
+        "field.type",
+        "field.place",
+        "field.admin1",
+        "field.perpetrator",
+        "field.killed",
+        "field.grade",
+    ] {
         s.push_str("<th>");
         push_esc(&mut s, &ctx.t(k));
         s.push_str("</th>");
     }
     s.push_str("</tr></thead><tbody>");
     for (i, _) in items {
-        s.push_str(&format!("<tr data-incident=\"{}\"><td><a href=\"/incidents/{}\">", i.id, i.id));
+        s.push_str(&format!(
+            "<tr data-incident=\"{}\"><td><a href=\"/incidents/{}\">",
+            i.id, i.id
+        ));
         match i.date {
             Some(d) => s.push_str(&d.format("%Y-%m-%d").to_string()),
             None => push_esc(&mut s, &ctx.t("incident.date_unknown")),
@@ -435,7 +495,13 @@ fn incident_rows(ctx: &Ctx, items: &[(IncidentRecord, String)]) -> String {
         let admin1 = i
             .admin1
             .as_deref()
-            .map(|a| ctx.app.basemap.admin1_name(a, lang).unwrap_or(a).to_string())
+            .map(|a| {
+                ctx.app
+                    .basemap
+                    .admin1_name(a, lang)
+                    .unwrap_or(a)
+                    .to_string()
+            })
             .unwrap_or_default();
         push_esc(&mut s, &admin1);
         s.push_str("</td><td>");
@@ -462,7 +528,14 @@ async fn overview(
 ) -> Response {
     let p = Params::parse(q.as_deref(), OVERVIEW_PARAMS);
     let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app.clone(), who, &headers, &params, path_with_query("/", q.as_deref())).await;
+    let ctx = Ctx::new(
+        app.clone(),
+        who,
+        &headers,
+        &params,
+        path_with_query("/", q.as_deref()),
+    )
+    .await;
     let p = match p {
         Ok(p) => p,
         Err(e) => return ctx.error(&e),
@@ -485,8 +558,9 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     let after = p
         .get("cursor")
         .map(|c| {
-            hudna_store::Cursor::decode(c)
-                .ok_or_else(|| ApiError::bad_field("cursor", "cursor is not one this server gave out"))
+            hudna_store::Cursor::decode(c).ok_or_else(|| {
+                ApiError::bad_field("cursor", "cursor is not one this server gave out")
+            })
         })
         .transpose()?;
     let scope = ctx.who.caller.read_scope();
@@ -510,7 +584,10 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
             }
             if empty {
                 return Ok((
-                    hudna_store::IncidentPage { items: vec![], next: None },
+                    hudna_store::IncidentPage {
+                        items: vec![],
+                        next: None,
+                    },
                     vec![],
                     vec![],
                     HashMap::new(),
@@ -542,7 +619,9 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
         }
     }
     let bounds = match filters.bbox {
-        Some([w, s, e, n]) => geo::Rect::new(geo::coord! { x: w, y: s }, geo::coord! { x: e, y: n }),
+        Some([w, s, e, n]) => {
+            geo::Rect::new(geo::coord! { x: w, y: s }, geo::coord! { x: e, y: n })
+        }
         None => ctx.app.basemap.bounds(),
     };
     let view = Viewport::fit(bounds, 1000.0, 760.0, Projection::WebMercator)
@@ -577,7 +656,11 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     body.push_str("<p class=\"muted\">");
     push_esc(
         &mut body,
-        &l.format("map.incidents_shown", lang, &[("count", &map.incidents_drawn.to_string())]),
+        &l.format(
+            "map.incidents_shown",
+            lang,
+            &[("count", &map.incidents_drawn.to_string())],
+        ),
     );
     body.push_str("</p></section><div>");
     body.push_str(&timeline_svg(ctx, &days, &base));
@@ -614,7 +697,14 @@ async fn incident_page(
 ) -> Response {
     let p = Params::parse(q.as_deref(), &["lang"]);
     let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, format!("/incidents/{}", url_value(&id))).await;
+    let ctx = Ctx::new(
+        app,
+        who,
+        &headers,
+        &params,
+        format!("/incidents/{}", url_value(&id)),
+    )
+    .await;
     if let Err(e) = p {
         return ctx.error(&e);
     }
@@ -676,7 +766,11 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
         .await?;
     let l = ctx.labels();
     let lang = ctx.lang;
-    let title = l.format("incident.heading", lang, &[("id", &incident.id.to_string())]);
+    let title = l.format(
+        "incident.heading",
+        lang,
+        &[("id", &incident.id.to_string())],
+    );
     let mut b = String::new();
     b.push_str("<h1 id=\"incident-heading\">");
     push_esc(&mut b, &title);
@@ -695,12 +789,19 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| ctx.t("incident.date_unknown")),
     );
-    fact("field.type", l.incident_type(incident.kind, lang).to_string());
+    fact(
+        "field.type",
+        l.incident_type(incident.kind, lang).to_string(),
+    );
     fact("field.place", incident.place.clone().unwrap_or_default());
     if let Some(a) = &incident.admin1 {
         fact(
             "field.admin1",
-            ctx.app.basemap.admin1_name(a, lang).unwrap_or(a).to_string(),
+            ctx.app
+                .basemap
+                .admin1_name(a, lang)
+                .unwrap_or(a)
+                .to_string(),
         );
     }
     if let (Some(lat), Some(lon)) = (incident.lat, incident.lon) {
@@ -719,11 +820,16 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
     }
     fact(
         "field.grade",
-        l.vocabulary("grade", incident.grade.as_str(), lang).to_string(),
+        l.vocabulary("grade", incident.grade.as_str(), lang)
+            .to_string(),
     );
     fact(
         "field.contested",
-        ctx.t(if incident.contested { "common.yes" } else { "common.no" }),
+        ctx.t(if incident.contested {
+            "common.yes"
+        } else {
+            "common.no"
+        }),
     );
     let vis_key = match vis.as_str() {
         "public" => "visibility.public",
@@ -734,7 +840,11 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
     b.push_str("</dl><p>");
     push_esc(
         &mut b,
-        &l.format("incident.sources_count", lang, &[("count", &incident.sources.to_string())]),
+        &l.format(
+            "incident.sources_count",
+            lang,
+            &[("count", &incident.sources.to_string())],
+        ),
     );
     b.push_str("</p></section><section class=\"card\" id=\"findings\"><h2>");
     push_esc(&mut b, &ctx.t("field.findings"));
@@ -779,7 +889,10 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
     push_esc(&mut b, &ctx.t("incident.evidence_note"));
     b.push_str("</p>");
     for src in &sources {
-        b.push_str(&format!("<article class=\"source\" data-mention=\"{}\"><h3>", src.mention_id));
+        b.push_str(&format!(
+            "<article class=\"source\" data-mention=\"{}\"><h3>",
+            src.mention_id
+        ));
         let heading = src
             .title
             .clone()
@@ -800,9 +913,17 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             meta.push(format!("{}: {o}", ctx.t("field.outlet")));
         }
         if let Some(d) = src.published {
-            meta.push(format!("{}: {}", ctx.t("field.published"), d.format("%Y-%m-%d")));
+            meta.push(format!(
+                "{}: {}",
+                ctx.t("field.published"),
+                d.format("%Y-%m-%d")
+            ));
         }
-        meta.push(format!("{}: {}", ctx.t("field.perpetrator"), src.perpetrator));
+        meta.push(format!(
+            "{}: {}",
+            ctx.t("field.perpetrator"),
+            src.perpetrator
+        ));
         if let Some(c) = src.syndicated_from {
             meta.push(l.format("incident.republished", lang, &[("article", &c.to_string())]));
         }
@@ -844,7 +965,14 @@ async fn article_page(
 ) -> Response {
     let p = Params::parse(q.as_deref(), &["lang"]);
     let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, format!("/articles/{}", url_value(&id))).await;
+    let ctx = Ctx::new(
+        app,
+        who,
+        &headers,
+        &params,
+        format!("/articles/{}", url_value(&id)),
+    )
+    .await;
     if let Err(e) = p {
         return ctx.error(&e);
     }
@@ -855,7 +983,10 @@ async fn article_page(
     let article = match ctx
         .app
         .db
-        .run(move |s| s.article_visible(id, scope)?.ok_or_else(|| ApiError::not_found("article")))
+        .run(move |s| {
+            s.article_visible(id, scope)?
+                .ok_or_else(|| ApiError::not_found("article"))
+        })
         .await
     {
         Ok(a) => a,
@@ -879,7 +1010,11 @@ async fn article_page(
         meta.push(format!("{}: {o}", ctx.t("field.outlet")));
     }
     if let Some(d) = article.published {
-        meta.push(format!("{}: {}", ctx.t("field.published"), d.format("%Y-%m-%d")));
+        meta.push(format!(
+            "{}: {}",
+            ctx.t("field.published"),
+            d.format("%Y-%m-%d")
+        ));
     }
     push_esc(&mut b, &meta.join(" · "));
     b.push_str("</p><p class=\"muted\">");
@@ -893,7 +1028,9 @@ async fn article_page(
         b.push_str("<li>");
         let text = format!(
             "{} · {} · {}",
-            m.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            m.date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             ctx.labels().vocabulary("incident_type", &m.kind, ctx.lang),
             m.place.clone().unwrap_or_default()
         );
@@ -960,14 +1097,26 @@ async fn notifications_render(
         b.push_str("</div>");
     }
     b.push_str("<table id=\"notification-list\"><thead><tr>");
-    for k in ["field.id", "field.kind", "field.name", "field.notified_parties", "field.window", "field.status", "field.visibility"] {
+    for k in [
+        "field.id",
+        "field.kind",
+        "field.name",
+        "field.notified_parties",
+        "field.window",
+        "field.status",
+        "field.visibility",
+    ] {
         b.push_str("<th>");
         push_esc(&mut b, &ctx.t(k));
         b.push_str("</th>");
     }
     b.push_str("</tr></thead><tbody>");
     for n in &list {
-        let kind_key = if n.kind == "site" { "notification.site" } else { "notification.movement" };
+        let kind_key = if n.kind == "site" {
+            "notification.site"
+        } else {
+            "notification.movement"
+        };
         let parties: Vec<String> = n
             .parties
             .as_array()
@@ -983,7 +1132,10 @@ async fn notifications_render(
                     .collect()
             })
             .unwrap_or_default();
-        b.push_str(&format!("<tr data-notification=\"{}\"><td>{}</td><td>", n.id, n.id));
+        b.push_str(&format!(
+            "<tr data-notification=\"{}\"><td>{}</td><td>",
+            n.id, n.id
+        ));
         push_esc(&mut b, &ctx.t(kind_key));
         b.push_str("</td><td>");
         push_esc(&mut b, &n.name);
@@ -1013,16 +1165,42 @@ async fn notifications_render(
         push_esc(&mut b, &csrf);
         b.push_str("\">");
         b.push_str(&input(ctx, "name", "field.name", "text", None));
-        let facilities: Vec<(String, String)> = ["hospital", "school", "warehouse", "camp", "other"]
-            .iter()
-            .map(|f| (f.to_string(), ctx.labels().vocabulary("site_kind", f, ctx.lang).to_string()))
-            .collect();
+        let facilities: Vec<(String, String)> =
+            ["hospital", "school", "warehouse", "camp", "other"]
+                .iter()
+                .map(|f| {
+                    (
+                        f.to_string(),
+                        ctx.labels()
+                            .vocabulary("site_kind", f, ctx.lang)
+                            .to_string(),
+                    )
+                })
+                .collect();
         b.push_str(&select(ctx, "facility", "field.kind", &facilities, None));
         b.push_str(&input(ctx, "lat", "field.coordinates", "text", None));
         b.push_str(&input(ctx, "lon", "field.coordinates", "text", None));
-        b.push_str(&input(ctx, "radius_km", "field.radius_km", "text", Some("0.5")));
-        b.push_str(&input(ctx, "parties", "field.notified_parties", "text", None));
-        b.push_str(&input(ctx, "notified_at", "field.notified_at", "date", None));
+        b.push_str(&input(
+            ctx,
+            "radius_km",
+            "field.radius_km",
+            "text",
+            Some("0.5"),
+        ));
+        b.push_str(&input(
+            ctx,
+            "parties",
+            "field.notified_parties",
+            "text",
+            None,
+        ));
+        b.push_str(&input(
+            ctx,
+            "notified_at",
+            "field.notified_at",
+            "date",
+            None,
+        ));
         b.push_str("<button type=\"submit\">");
         push_esc(&mut b, &ctx.t("action.create"));
         b.push_str("</button></form></section>");
@@ -1037,7 +1215,14 @@ async fn notifications_form(
     body: Bytes,
 ) -> Response {
     let params = Params::default();
-    let ctx = Ctx::new(app.clone(), who.clone(), &headers, &params, "/notifications".into()).await;
+    let ctx = Ctx::new(
+        app.clone(),
+        who.clone(),
+        &headers,
+        &params,
+        "/notifications".into(),
+    )
+    .await;
     let f = form_fields(&body);
     if let Err(e) = check_csrf(&app, &who, f.get("csrf").map(String::as_str)) {
         return ctx.error(&e);
@@ -1141,13 +1326,24 @@ async fn login_page(
         return ctx.error(&e);
     }
     let next = local_path(params.get("next"));
-    ctx.render(StatusCode::OK, &ctx.t("nav.login"), &login_form(&ctx, None, &next))
+    ctx.render(
+        StatusCode::OK,
+        &ctx.t("nav.login"),
+        &login_form(&ctx, None, &next),
+    )
 }
 
 async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let f = form_fields(&body);
     let params = Params::default();
-    let ctx = Ctx::new(app.clone(), Who::anonymous(), &headers, &params, "/login".into()).await;
+    let ctx = Ctx::new(
+        app.clone(),
+        Who::anonymous(),
+        &headers,
+        &params,
+        "/login".into(),
+    )
+    .await;
     let username = f.get("username").cloned().unwrap_or_default();
     let password = f.get("password").cloned().unwrap_or_default();
     let next = local_path(f.get("next").map(String::as_str));
@@ -1281,7 +1477,10 @@ async fn audit_page(
         b.push_str("</td><td>");
         push_esc(&mut b, &r.actor);
         b.push_str("</td><td>");
-        push_esc(&mut b, &format!("{} {} {}", r.action, r.record_kind, r.record_id));
+        push_esc(
+            &mut b,
+            &format!("{} {} {}", r.action, r.record_kind, r.record_id),
+        );
         b.push_str("</td><td><code>");
         push_esc(&mut b, &r.hash[..16.min(r.hash.len())]);
         b.push_str("…</code></td></tr>");

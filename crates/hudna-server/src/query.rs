@@ -113,7 +113,11 @@ pub fn parse_bbox(v: &str) -> Result<[f64; 4], String> {
         ));
     }
     let mut out = [0.0; 4];
-    for (i, (p, name)) in parts.iter().zip(["west", "south", "east", "north"]).enumerate() {
+    for (i, (p, name)) in parts
+        .iter()
+        .zip(["west", "south", "east", "north"])
+        .enumerate()
+    {
         let x: f64 = p
             .parse()
             .ok()
@@ -157,8 +161,11 @@ impl IncidentFilters {
                     .find(|a| a.admin1.eq_ignore_ascii_case(v))
                     .map(|a| a.admin1.clone())
                     .ok_or_else(|| {
-                        let names: Vec<&str> =
-                            basemap.admin1_areas().iter().map(|a| a.admin1.as_str()).collect();
+                        let names: Vec<&str> = basemap
+                            .admin1_areas()
+                            .iter()
+                            .map(|a| a.admin1.as_str())
+                            .collect();
                         ApiError::bad_field(
                             "admin1",
                             format!(
@@ -191,10 +198,14 @@ impl IncidentFilters {
             .get("rule")
             .map(|v| {
                 hudna_truce::Rule::parse(v).ok_or_else(|| {
-                    let all: Vec<&str> = hudna_truce::Rule::ALL.iter().map(|r| r.as_str()).collect();
+                    let all: Vec<&str> =
+                        hudna_truce::Rule::ALL.iter().map(|r| r.as_str()).collect();
                     ApiError::bad_field(
                         "rule",
-                        format!("rule `{v}` is not a rule; expected one of {}", all.join(", ")),
+                        format!(
+                            "rule `{v}` is not a rule; expected one of {}",
+                            all.join(", ")
+                        ),
                     )
                 })
             })
@@ -242,7 +253,10 @@ pub fn limit(p: &Params, default: usize, max: usize) -> Result<usize, ApiError> 
             .ok()
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| {
-                ApiError::bad_field("limit", format!("limit `{v}` must be a whole number from 1 to {max}"))
+                ApiError::bad_field(
+                    "limit",
+                    format!("limit `{v}` must be a whole number from 1 to {max}"),
+                )
             }),
     }
 }

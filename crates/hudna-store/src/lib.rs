@@ -17,11 +17,11 @@ pub use model::{
     ArticleId, ClusterMention, Dump, IncidentFilter, IncidentRecord, IncidentWithSources,
     MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
-pub use sqlite::audit::{audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED};
-pub use sqlite::notifications::NotificationRecord;
-pub use sqlite::read::{
-    ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView,
+pub use sqlite::audit::{
+    audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
 };
+pub use sqlite::notifications::NotificationRecord;
+pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
 pub use sqlite::{SqliteStore, MIGRATIONS};
 
 use chrono::NaiveDate;

@@ -29,7 +29,11 @@ pub fn cli_actor() -> Actor {
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .take(64)
         .collect();
-    Actor::Cli(if name.is_empty() { "unknown".into() } else { name })
+    Actor::Cli(if name.is_empty() {
+        "unknown".into()
+    } else {
+        name
+    })
 }
 
 fn open(db: &DbArg) -> anyhow::Result<SqliteStore> {
@@ -179,7 +183,13 @@ pub fn run_org(args: &OrgArgs) -> anyhow::Result<ExitCode> {
         OrgCommand::List { db } => {
             let store = open(db)?;
             for o in store.organisations()? {
-                println!("{}\t{}\t{}\t{}", o.id, o.kind, o.represents.join(","), o.name);
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    o.id,
+                    o.kind,
+                    o.represents.join(","),
+                    o.name
+                );
             }
         }
     }
@@ -258,7 +268,15 @@ pub fn run_user(args: &UserArgs) -> anyhow::Result<ExitCode> {
                 (random_password()?, true)
             };
             let display = name.clone().unwrap_or_else(|| username.clone());
-            let id = add_user(&mut store, &cli_actor(), username, &display, org, role, &password)?;
+            let id = add_user(
+                &mut store,
+                &cli_actor(),
+                username,
+                &display,
+                org,
+                role,
+                &password,
+            )?;
             println!("user {id} {username} ({role}, organisation {org})");
             if generated {
                 println!("password: {password}");
@@ -327,9 +345,7 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         AuditCommand::Verify { json, db } => {
             let store = open(db)?;
             let report = store.audit_verify()?;
-            let head = report
-                .head
-                .map(|h| (h.seq, h.hash.to_string()));
+            let head = report.head.map(|h| (h.seq, h.hash.to_string()));
             if *json {
                 println!(
                     "{}",

@@ -23,7 +23,12 @@ pub struct Args {
 }
 
 /// Serves `db` at `addr` until interrupted, printing the URL once listening.
-pub fn serve_db(db: PathBuf, addr: SocketAddr, secure: bool, body_limit: usize) -> anyhow::Result<()> {
+pub fn serve_db(
+    db: PathBuf,
+    addr: SocketAddr,
+    secure: bool,
+    body_limit: usize,
+) -> anyhow::Result<()> {
     let mut config = hudna_server::Config::new(db);
     config.secure_cookies = secure;
     config.body_limit = body_limit;
@@ -34,6 +39,11 @@ pub fn serve_db(db: PathBuf, addr: SocketAddr, secure: bool, body_limit: usize) 
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    serve_db(args.db.db.clone(), args.addr, args.secure_cookies, args.body_limit)?;
+    serve_db(
+        args.db.db.clone(),
+        args.addr,
+        args.secure_cookies,
+        args.body_limit,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

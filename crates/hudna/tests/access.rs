@@ -1,6 +1,8 @@
 //! Access over every endpoint: hudna-access's specification rows sent to the server as real
 //! requests, and a table of role × endpoint × status for every route of the API.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use hudna_access::spec::{self, Does, Expect, Fixture, On, Who, RULES};
 use hudna_access::{Action, Role};
 use serde_json::json;
@@ -9,7 +11,7 @@ use crate::common::server::{get, request, send_json};
 use crate::common::world::{site_body, World};
 
 /// The token of a row's caller (`None` for anonymous).
-fn token<'a>(w: &'a World, who: Who) -> Option<&'a str> {
+fn token(w: &World, who: Who) -> Option<&str> {
     match who {
         Who::Anonymous => None,
         Who::As(role, org) => Some(w.token(role, org)),
@@ -21,7 +23,12 @@ fn token<'a>(w: &'a World, who: Who) -> Option<&'a str> {
 fn perform(w: &World, rule: &spec::Rule) -> Option<u16> {
     let tok = token(w, rule.who);
     let s = &w.server;
-    let notification = |f: Fixture| matches!(f, Fixture::ReliefNotification | Fixture::AidNotification | Fixture::JointNotification);
+    let notification = |f: Fixture| {
+        matches!(
+            f,
+            Fixture::ReliefNotification | Fixture::AidNotification | Fixture::JointNotification
+        )
+    };
     let r = match (rule.does, rule.on) {
         (Does::Read, On::Existing(f)) if notification(f) => {
             get(&s.url(&format!("/api/v1/notifications/{}", w.rec(f))), tok)
@@ -41,9 +48,12 @@ fn perform(w: &World, rule: &spec::Rule) -> Option<u16> {
             tok,
             &json!({ "name": "Field hospital (moved)" }),
         ),
-        (Does::Act(Action::CreateToken), On::OwnAccount) => {
-            send_json("POST", &s.url("/api/v1/tokens"), tok, &json!({ "label": "t" }))
-        }
+        (Does::Act(Action::CreateToken), On::OwnAccount) => send_json(
+            "POST",
+            &s.url("/api/v1/tokens"),
+            tok,
+            &json!({ "label": "t" }),
+        ),
         _ => return None,
     };
     Some(r.status)
@@ -121,8 +131,15 @@ fn every_endpoint_by_role() {
     let state_b = w.rec(Fixture::StateBRecord);
     let relief = w.rec(Fixture::ReliefNotification);
     let article: i64 = {
-        let r = get(&s.url(&format!("/api/v1/incidents/{public}")), Some(w.token(Role::Member, spec::STATE_A)));
-        r.json()["sources"][0]["article_id"].as_str().unwrap().parse().unwrap()
+        let r = get(
+            &s.url(&format!("/api/v1/incidents/{public}")),
+            Some(w.token(Role::Member, spec::STATE_A)),
+        );
+        r.json()["sources"][0]["article_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
     let roles: Vec<Option<(Role, hudna_access::OrgId)>> = std::iter::once(None)
         .chain(Role::ALL.iter().map(|r| {
@@ -142,15 +159,50 @@ fn every_endpoint_by_role() {
         ("GET", "/api/v1/me".into(), None, [200; 7]),
         ("GET", "/api/v1/incidents".into(), None, [200; 7]),
         ("GET", format!("/api/v1/incidents/{public}"), None, [200; 7]),
-        ("GET", format!("/api/v1/incidents/{members}"), None, [404, 200, 200, 200, 200, 200, 200]),
-        ("GET", format!("/api/v1/incidents/{state_b}"), None, [404, 200, 200, 200, 200, 404, 404]),
+        (
+            "GET",
+            format!("/api/v1/incidents/{members}"),
+            None,
+            [404, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            format!("/api/v1/incidents/{state_b}"),
+            None,
+            [404, 200, 200, 200, 200, 404, 404],
+        ),
         ("GET", format!("/api/v1/articles/{article}"), None, [200; 7]),
         ("GET", "/api/v1/notifications".into(), None, [200; 7]),
-        ("GET", format!("/api/v1/notifications/{relief}"), None, [404, 200, 404, 404, 404, 200, 404]),
-        ("PATCH", format!("/api/v1/notifications/{relief}"), Some(json!({"name": "Renamed"})), [401, 403, 404, 404, 404, 200, 404]),
-        ("POST", "/api/v1/notifications".into(), Some(notif), [401, 403, 403, 403, 403, 201, 403]),
-        ("POST", "/api/v1/tokens".into(), Some(json!({})), [401, 201, 201, 201, 201, 201, 201]),
-        ("GET", "/api/v1/audit".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (
+            "GET",
+            format!("/api/v1/notifications/{relief}"),
+            None,
+            [404, 200, 404, 404, 404, 200, 404],
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/notifications/{relief}"),
+            Some(json!({"name": "Renamed"})),
+            [401, 403, 404, 404, 404, 200, 404],
+        ),
+        (
+            "POST",
+            "/api/v1/notifications".into(),
+            Some(notif),
+            [401, 403, 403, 403, 403, 201, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/tokens".into(),
+            Some(json!({})),
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        (
+            "GET",
+            "/api/v1/audit".into(),
+            None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
     ];
     let mut failures = Vec::new();
     for (method, path, body, want) in &rows {
@@ -220,14 +272,29 @@ fn lists_only_show_what_the_caller_may_read() {
             .unwrap()
             .len()
     };
-    assert_eq!(notes(Role::Humanitarian, spec::RELIEF), 2, "its own and the joint one");
-    assert_eq!(notes(Role::Humanitarian, spec::AID), 2, "its own and the joint one");
-    assert_eq!(notes(Role::Member, spec::STATE_A), 1, "the one it was notified of");
+    assert_eq!(
+        notes(Role::Humanitarian, spec::RELIEF),
+        2,
+        "its own and the joint one"
+    );
+    assert_eq!(
+        notes(Role::Humanitarian, spec::AID),
+        2,
+        "its own and the joint one"
+    );
+    assert_eq!(
+        notes(Role::Member, spec::STATE_A),
+        1,
+        "the one it was notified of"
+    );
     assert_eq!(notes(Role::Member, spec::STATE_B), 1);
     assert_eq!(notes(Role::CoChair, spec::SECRETARIAT), 3);
     assert_eq!(notes(Role::Admin, spec::SECRETARIAT), 0);
     assert_eq!(
-        get(&s.url("/api/v1/notifications"), None).json()["items"].as_array().unwrap().len(),
+        get(&s.url("/api/v1/notifications"), None).json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
         0
     );
 }

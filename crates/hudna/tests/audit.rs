@@ -1,6 +1,8 @@
 //! The audit log: every kind of change leaves an entry, and an edit made to the database
 //! file with `sqlite3`, outside hudna, makes `hudna audit verify` fail and name it.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::path::Path;
 use std::process::Command;
 
@@ -29,7 +31,11 @@ fn sqlite3(db: &Path, sql: &str) {
         .arg(sql)
         .output()
         .expect("the sqlite3 command-line tool is installed (Debian: sqlite3)");
-    assert!(o.status.success(), "sqlite3: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "sqlite3: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn verify(db: &str) -> (i32, Value) {
@@ -45,18 +51,52 @@ fn build(dir: &Path) -> (std::path::PathBuf, String) {
     ingest_issg(&db);
     let d = db.to_str().unwrap();
     hudna_ok(&["org", "add", "SARC", "--kind", "ngo", "--db", d], b"");
-    hudna_ok(&["org", "add", "Delegation of State A", "--kind", "member_state", "--represents", "RUS", "--db", d], b"");
     hudna_ok(
-        &["user", "add", "sami", "--org", "SARC", "--role", "humanitarian", "--password-stdin", "--db", d],
+        &[
+            "org",
+            "add",
+            "Delegation of State A",
+            "--kind",
+            "member_state",
+            "--represents",
+            "RUS",
+            "--db",
+            d,
+        ],
+        b"",
+    );
+    hudna_ok(
+        &[
+            "user",
+            "add",
+            "sami",
+            "--org",
+            "SARC",
+            "--role",
+            "humanitarian",
+            "--password-stdin",
+            "--db",
+            d,
+        ],
         b"a long enough pass phrase 42",
     );
-    let token = hudna_ok(&["token", "create", "sami", "--db", d], b"").trim().to_string();
-    let spare = hudna_ok(&["token", "create", "sami", "--label", "spare", "--db", d], b"");
+    let token = hudna_ok(&["token", "create", "sami", "--db", d], b"")
+        .trim()
+        .to_string();
+    let spare = hudna_ok(
+        &["token", "create", "sami", "--label", "spare", "--db", d],
+        b"",
+    );
     let prefix = spare.trim().split('_').nth(1).unwrap().to_string();
     hudna_ok(&["token", "revoke", &prefix, "--db", d], b"");
     {
         let s = TestServer::start(&db);
-        let r = send_json("POST", &s.url("/api/v1/notifications"), Some(&token), &site_body("RUS"));
+        let r = send_json(
+            "POST",
+            &s.url("/api/v1/notifications"),
+            Some(&token),
+            &site_body("RUS"),
+        );
         assert_eq!(r.status, 201, "{}", r.body);
         let id = r.json()["id"].as_str().unwrap().to_string();
         let r = send_json(
@@ -80,7 +120,13 @@ fn every_kind_of_change_leaves_an_entry() {
         .iter()
         .map(|e| {
             (
-                e["actor"].as_str().unwrap().split(':').next().unwrap().to_string(),
+                e["actor"]
+                    .as_str()
+                    .unwrap()
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_string(),
                 e["action"].as_str().unwrap().to_string(),
                 e["record_kind"].as_str().unwrap().to_string(),
             )
@@ -105,11 +151,17 @@ fn every_kind_of_change_leaves_an_entry() {
         }
     }
     // An update's before is the create's after.
-    let notes: Vec<&Value> = entries.iter().filter(|e| e["record_kind"] == "notification").collect();
+    let notes: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["record_kind"] == "notification")
+        .collect();
     assert_eq!(notes[1]["before_hash"], notes[0]["after_hash"]);
     // --since.
     let last_at = entries.last().unwrap()["at"].as_str().unwrap().to_string();
-    let since = hudna_ok(&["audit", "log", "--json", "--since", &last_at, "--db", d], b"");
+    let since = hudna_ok(
+        &["audit", "log", "--json", "--since", &last_at, "--db", d],
+        b"",
+    );
     assert!(since.lines().count() >= 1 && since.lines().count() < entries.len());
     let (code, v) = verify(d);
     assert_eq!(code, 0, "{v}");
@@ -135,19 +187,33 @@ fn an_edit_outside_hudna_is_found_and_named() {
     // A row changed with sqlite3: a user made co-chair behind the log's back.
     let copy = dir.path().join("row.db");
     std::fs::copy(&db, &copy).unwrap();
-    sqlite3(&copy, "UPDATE users SET role = 'co_chair' WHERE username = 'sami'");
+    sqlite3(
+        &copy,
+        "UPDATE users SET role = 'co_chair' WHERE username = 'sami'",
+    );
     let c = copy.to_str().unwrap();
     let (code, v) = verify(c);
     assert_eq!(code, 1, "{v}");
     let problem = v["problem"].as_str().unwrap();
-    assert!(problem.contains("user 1 was changed outside hudna"), "{problem}");
+    assert!(
+        problem.contains("user 1 was changed outside hudna"),
+        "{problem}"
+    );
     // The text form names it on standard error and exits non-zero.
     let o = run(&["audit", "verify", "--db", c], b"");
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("FAILED: user 1 was changed outside hudna"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("FAILED: user 1 was changed outside hudna"),
+        "{}",
+        stderr(&o)
+    );
     // And hudna refuses to build on the altered row.
     let o = run(&["token", "create", "sami", "--db", c], b"");
-    assert!(o.status.success(), "a new token is a new record: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "a new token is a new record: {}",
+        stderr(&o)
+    );
 
     // A row added outside hudna.
     let copy2 = dir.path().join("add.db");
@@ -155,15 +221,30 @@ fn an_edit_outside_hudna_is_found_and_named() {
     sqlite3(&copy2, "INSERT INTO organisations (name, kind, represents, created_at) VALUES ('Ghost', 'ngo', '', 'x')");
     let (code, v) = verify(copy2.to_str().unwrap());
     assert_eq!(code, 1);
-    assert!(v["problem"].as_str().unwrap().contains("organisation 3 exists but the audit log never recorded it"), "{v}");
+    assert!(
+        v["problem"]
+            .as_str()
+            .unwrap()
+            .contains("organisation 3 exists but the audit log never recorded it"),
+        "{v}"
+    );
 
     // A row deleted outside hudna.
     let copy3 = dir.path().join("del.db");
     std::fs::copy(&db, &copy3).unwrap();
-    sqlite3(&copy3, "PRAGMA foreign_keys = OFF; DELETE FROM api_tokens WHERE id = 2");
+    sqlite3(
+        &copy3,
+        "PRAGMA foreign_keys = OFF; DELETE FROM api_tokens WHERE id = 2",
+    );
     let (code, v) = verify(copy3.to_str().unwrap());
     assert_eq!(code, 1);
-    assert!(v["problem"].as_str().unwrap().contains("api_token 2 is missing"), "{v}");
+    assert!(
+        v["problem"]
+            .as_str()
+            .unwrap()
+            .contains("api_token 2 is missing"),
+        "{v}"
+    );
 
     // An entry rewritten after dropping the trigger that forbids it.
     let copy4 = dir.path().join("log.db");
@@ -175,7 +256,10 @@ fn an_edit_outside_hudna_is_found_and_named() {
     let (code, v) = verify(copy4.to_str().unwrap());
     assert_eq!(code, 1);
     let p = v["problem"].as_str().unwrap();
-    assert!(p.contains("audit log entry 2") && p.contains("altered"), "{p}");
+    assert!(
+        p.contains("audit log entry 2") && p.contains("altered"),
+        "{p}"
+    );
 
     // An entry removed from the end, with the row it logged put back as it was before.
     let copy5 = dir.path().join("trunc.db");
@@ -186,14 +270,26 @@ fn an_edit_outside_hudna_is_found_and_named() {
     );
     let (code, v) = verify(copy5.to_str().unwrap());
     assert_eq!(code, 1, "{v}");
-    assert!(v["problem"].as_str().unwrap().contains("notification 1 was changed outside hudna"), "{v}");
+    assert!(
+        v["problem"]
+            .as_str()
+            .unwrap()
+            .contains("notification 1 was changed outside hudna"),
+        "{v}"
+    );
 
     // The API refuses to change a record that was altered outside hudna.
     let copy6 = dir.path().join("api.db");
     std::fs::copy(&db, &copy6).unwrap();
-    sqlite3(&copy6, "UPDATE notifications SET name = 'Moved' WHERE id = 1");
+    sqlite3(
+        &copy6,
+        "UPDATE notifications SET name = 'Moved' WHERE id = 1",
+    );
     let s = TestServer::start(&copy6);
-    let token = run(&["token", "create", "sami", "--db", copy6.to_str().unwrap()], b"");
+    let token = run(
+        &["token", "create", "sami", "--db", copy6.to_str().unwrap()],
+        b"",
+    );
     let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
     let r = send_json(
         "PATCH",
@@ -202,5 +298,8 @@ fn an_edit_outside_hudna_is_found_and_named() {
         &json!({ "status": "active" }),
     );
     assert_eq!(r.status, 409, "{}", r.body);
-    assert!(r.json()["error"].as_str().unwrap().contains("changed outside hudna"));
+    assert!(r.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("changed outside hudna"));
 }

@@ -1,6 +1,8 @@
 //! `hudna serve`: the API's listings and pages, its answers to bad input, its OpenAPI
 //! document, the dashboard's escaping, and signing in with sessions and CSRF tokens.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -19,9 +21,23 @@ fn setup(db: &Path) -> (String, String) {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let mut tokens = Vec::new();
-    for (user, org, role) in [("amal", "UN OCHA", "member"), ("sami", "SARC", "humanitarian")] {
+    for (user, org, role) in [
+        ("amal", "UN OCHA", "member"),
+        ("sami", "SARC", "humanitarian"),
+    ] {
         let o = run(
-            &["user", "add", user, "--org", org, "--role", role, "--password-stdin", "--db", db_s],
+            &[
+                "user",
+                "add",
+                user,
+                "--org",
+                org,
+                "--role",
+                role,
+                "--password-stdin",
+                "--db",
+                db_s,
+            ],
             b"a long enough pass phrase 42",
         );
         assert!(o.status.success(), "{}", stderr(&o));
@@ -63,11 +79,18 @@ fn incidents_filter_page_and_export_geojson() {
     assert!(all.len() > 50, "{}", all.len());
     // Pages of 9 give the same incidents in the same order.
     let paged = all_pages(&s, "limit=9", tok);
-    let ids = |v: &[Value]| v.iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |v: &[Value]| {
+        v.iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&paged), ids(&all));
     // (date, id) order with undated ones last.
     let dates: Vec<Option<&str>> = all.iter().map(|i| i["date"].as_str()).collect();
-    let first_undated = dates.iter().position(Option::is_none).unwrap_or(dates.len());
+    let first_undated = dates
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(dates.len());
     assert!(dates[first_undated..].iter().all(Option::is_none));
     assert!(dates[..first_undated].windows(2).all(|w| w[0] <= w[1]));
 
@@ -85,10 +108,14 @@ fn incidents_filter_page_and_export_geojson() {
         ("2016-09-19"..="2016-09-20").contains(&d)
     }));
     let air = all_pages(&s, "type=air_strike&perpetrator=SYR_GOV", tok);
-    assert!(air.iter().all(|i| i["type"] == "air_strike" && i["perpetrator"] == "SYR_GOV"));
+    assert!(air
+        .iter()
+        .all(|i| i["type"] == "air_strike" && i["perpetrator"] == "SYR_GOV"));
     assert_eq!(
         air.len(),
-        all.iter().filter(|i| i["type"] == "air_strike" && i["perpetrator"] == "SYR_GOV").count()
+        all.iter()
+            .filter(|i| i["type"] == "air_strike" && i["perpetrator"] == "SYR_GOV")
+            .count()
     );
     let weak = all_pages(&s, "grade=weak", tok);
     assert!(weak.iter().all(|i| i["grade"] == "weak"));
@@ -103,7 +130,8 @@ fn incidents_filter_page_and_export_geojson() {
         boxed.len(),
         all.iter()
             .filter(|i| match (i["lat"].as_f64(), i["lon"].as_f64()) {
-                (Some(lat), Some(lon)) => (36.1..=36.3).contains(&lat) && (37.0..=37.3).contains(&lon),
+                (Some(lat), Some(lon)) =>
+                    (36.1..=36.3).contains(&lat) && (37.0..=37.3).contains(&lon),
                 _ => false,
             })
             .count()
@@ -112,14 +140,20 @@ fn incidents_filter_page_and_export_geojson() {
     // GeoJSON: a FeatureCollection with points; the same incidents.
     let r = get(&s.url("/api/v1/incidents?format=geojson&limit=1000"), tok);
     assert_eq!(r.status, 200);
-    assert!(r.header("content-type").unwrap().starts_with("application/geo+json"));
+    assert!(r
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/geo+json"));
     let g = r.json();
     assert_eq!(g["type"], "FeatureCollection");
     let feats = g["features"].as_array().unwrap();
     assert_eq!(feats.len(), all.len());
     let located = feats.iter().find(|f| !f["geometry"].is_null()).unwrap();
     assert_eq!(located["geometry"]["type"], "Point");
-    assert_eq!(located["geometry"]["coordinates"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        located["geometry"]["coordinates"].as_array().unwrap().len(),
+        2
+    );
 
     // One incident: its sources with evidence spans and their text.
     let id = aleppo[0]["id"].as_str().unwrap();
@@ -140,14 +174,23 @@ fn incidents_filter_page_and_export_geojson() {
         .map(|s| s["text"].as_str().unwrap())
         .collect();
     assert!(!marked.is_empty());
-    let whole: String = a["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    let whole: String = a["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
     assert_eq!(whole, a["text"].as_str().unwrap());
 }
 
 fn assert_error(r: &Reply, status: u16, field: Option<&str>) {
     assert_eq!(r.status, status, "{}", r.body);
     let v = r.json();
-    assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{}", r.body);
+    assert!(
+        v["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{}",
+        r.body
+    );
     match field {
         Some(f) => assert_eq!(v["field"].as_str(), Some(f), "{}", r.body),
         None => assert!(v["field"].is_null(), "{}", r.body),
@@ -194,8 +237,16 @@ fn bad_input_gets_a_4xx_naming_the_field() {
     let url = s.url("/api/v1/notifications");
     let ftok = Some(filer.as_str());
     let post = |body: &[u8], ct: &str| request("POST", &url, ftok, &[], Some((ct, body)));
-    assert_error(&post(b"{\"kind\": \"site\",", "application/json"), 400, None);
-    assert_error(&post(b"kind=site", "application/x-www-form-urlencoded"), 415, Some("Content-Type"));
+    assert_error(
+        &post(b"{\"kind\": \"site\",", "application/json"),
+        400,
+        None,
+    );
+    assert_error(
+        &post(b"kind=site", "application/x-www-form-urlencoded"),
+        415,
+        Some("Content-Type"),
+    );
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(200 * 1024));
     assert_error(&post(big.as_bytes(), "application/json"), 413, None);
 
@@ -218,18 +269,48 @@ fn bad_input_gets_a_4xx_naming_the_field() {
     };
     let cases: Vec<(Value, &str)> = vec![
         (with(&["colour"], json!("red")), "colour"),
-        (with(&["geometry", "coordinates"], json!([200.0, 35.0])), "geometry.coordinates"),
-        (with(&["geometry", "coordinates"], json!([36.0])), "geometry.coordinates"),
-        (with(&["geometry", "coordinates"], json!(["x", 35.0])), "geometry.coordinates"),
-        (with(&["geometry", "type"], json!("Polygon")), "geometry.type"),
-        (with(&["geometry", "crs"], json!("EPSG:4326")), "geometry.crs"),
+        (
+            with(&["geometry", "coordinates"], json!([200.0, 35.0])),
+            "geometry.coordinates",
+        ),
+        (
+            with(&["geometry", "coordinates"], json!([36.0])),
+            "geometry.coordinates",
+        ),
+        (
+            with(&["geometry", "coordinates"], json!(["x", 35.0])),
+            "geometry.coordinates",
+        ),
+        (
+            with(&["geometry", "type"], json!("Polygon")),
+            "geometry.type",
+        ),
+        (
+            with(&["geometry", "crs"], json!("EPSG:4326")),
+            "geometry.crs",
+        ),
         (with(&["radius_km"], json!(-1)), "radius_km"),
         (with(&["radius_km"], json!("wide")), "radius_km"),
         (with(&["facility"], json!("castle")), "facility"),
         (with(&["kind"], json!("rumour")), "kind"),
-        (with(&["parties"], json!([{ "party": "rus", "at": "2016-09-01" }])), "parties[0].party"),
-        (with(&["parties"], json!([{ "party": "RUS", "at": "soon" }])), "parties[0].at"),
-        (with(&["parties"], json!([{ "party": "RUS", "at": "2016-09-01", "via": "x" }])), "parties[0].via"),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "rus", "at": "2016-09-01" }]),
+            ),
+            "parties[0].party",
+        ),
+        (
+            with(&["parties"], json!([{ "party": "RUS", "at": "soon" }])),
+            "parties[0].at",
+        ),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "RUS", "at": "2016-09-01", "via": "x" }]),
+            ),
+            "parties[0].via",
+        ),
         (with(&["valid_from"], json!("2016-09-10")), "valid_from"),
         (with(&["visibility"], json!("everyone")), "visibility"),
         (with(&["name"], json!(7)), "name"),
@@ -240,7 +321,11 @@ fn bad_input_gets_a_4xx_naming_the_field() {
             body["valid_until"] = json!("2016-09-01");
         }
         let r = send_json("POST", &url, ftok, &body);
-        let want = if *field == "valid_from" { "valid_until" } else { field };
+        let want = if *field == "valid_from" {
+            "valid_until"
+        } else {
+            field
+        };
         assert_error(&r, 422, Some(want));
     }
     let mut missing = base.clone();
@@ -252,16 +337,28 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         "geometry": { "type": "LineString", "coordinates": [[36.9, 36.1]] },
         "parties": [ { "party": "RUS", "at": "2016-09-18" } ]
     });
-    assert_error(&send_json("POST", &url, ftok, &route), 422, Some("geometry.coordinates"));
+    assert_error(
+        &send_json("POST", &url, ftok, &route),
+        422,
+        Some("geometry.coordinates"),
+    );
     let mut route2 = route.clone();
     route2["geometry"]["coordinates"] = json!([[36.9, 36.1], [36.9, 36.1]]);
-    assert_error(&send_json("POST", &url, ftok, &route2), 422, Some("geometry.coordinates[1]"));
+    assert_error(
+        &send_json("POST", &url, ftok, &route2),
+        422,
+        Some("geometry.coordinates[1]"),
+    );
     // And the valid one is accepted, naming the parties nobody represents.
     let r = send_json("POST", &url, ftok, &base);
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["unrepresented_parties"], json!(["RUS"]));
     // A bad token is refused, not taken for anonymous.
-    assert_error(&get(&s.url("/api/v1/incidents"), Some("hudna_nope")), 401, Some("Authorization"));
+    assert_error(
+        &get(&s.url("/api/v1/incidents"), Some("hudna_nope")),
+        401,
+        Some("Authorization"),
+    );
 }
 
 /// The document lists exactly the routes the server answers, and the query parameters each
@@ -331,7 +428,10 @@ fn the_openapi_document_matches_the_server() {
                     assert_eq!(r.status, 200, "{m} {path}?{name}: {}", r.body);
                 }
                 let r = get(&format!("{url}?undocumented=1"), tok);
-                assert_eq!(r.status, 400, "{m} {path} accepts an undocumented parameter");
+                assert_eq!(
+                    r.status, 400,
+                    "{m} {path} accepts an undocumented parameter"
+                );
             }
         }
     }
@@ -398,7 +498,10 @@ fn article_text_cannot_inject_markup() {
         assert!(!body.contains("<script>alert"), "{body}");
         assert!(!body.contains("<img src=x"), "{body}");
         assert!(!body.contains("<b onmouseover"), "{body}");
-        assert!(body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "{body}");
+        assert!(
+            body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            "{body}"
+        );
         assert!(body.contains("&lt;img src=x onerror=alert(2)&gt;"));
         assert!(body.contains("<mark class=\"evidence\">"));
         // The only scripts are the server's own file.
@@ -407,7 +510,9 @@ fn article_text_cannot_inject_markup() {
         let csp = p.header("content-security-policy").unwrap();
         assert!(csp.contains("script-src 'self'"), "{csp}");
     }
-    assert!(page.body.contains("&lt;b onmouseover=alert(1)&gt;Shelling&lt;/b&gt;"));
+    assert!(page
+        .body
+        .contains("&lt;b onmouseover=alert(1)&gt;Shelling&lt;/b&gt;"));
 }
 
 #[test]
@@ -421,7 +526,13 @@ fn sign_in_sessions_and_csrf() {
         if let Some(c) = cookie {
             h.push(("Cookie", c));
         }
-        request("POST", &s.url(path), None, &h, Some(("application/x-www-form-urlencoded", body.as_bytes())))
+        request(
+            "POST",
+            &s.url(path),
+            None,
+            &h,
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
     };
     // A wrong password.
     let r = form("/login", None, "username=sami&password=wrong");
@@ -429,7 +540,11 @@ fn sign_in_sessions_and_csrf() {
     assert!(r.body.contains("Wrong user name or password."));
     assert!(r.header("set-cookie").is_none());
     // The right one: a session cookie that scripts cannot read and other sites do not send.
-    let r = form("/login", None, "username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications");
+    let r = form(
+        "/login",
+        None,
+        "username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications",
+    );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("location"), Some("/notifications"));
     let set = r.header("set-cookie").unwrap().to_string();
@@ -437,8 +552,18 @@ fn sign_in_sessions_and_csrf() {
     assert!(set.contains("SameSite=Lax"), "{set}");
     let cookie = set.split(';').next().unwrap().to_string();
     // Signed in, the page shows the name and a form with a CSRF token.
-    let page = request("GET", &s.url("/notifications"), None, &[("Cookie", &cookie)], None);
-    assert!(page.body.contains("Signed in as sami (SARC)"), "{}", page.body);
+    let page = request(
+        "GET",
+        &s.url("/notifications"),
+        None,
+        &[("Cookie", &cookie)],
+        None,
+    );
+    assert!(
+        page.body.contains("Signed in as sami (SARC)"),
+        "{}",
+        page.body
+    );
     let csrf = page
         .body
         .split("name=\"csrf\" value=\"")
@@ -453,7 +578,11 @@ fn sign_in_sessions_and_csrf() {
     // Without the token, or with a forged one: refused.
     let r = form("/notifications", Some(&cookie), site);
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = form("/notifications", Some(&cookie), &format!("{site}&csrf=00.11"));
+    let r = form(
+        "/notifications",
+        Some(&cookie),
+        &format!("{site}&csrf=00.11"),
+    );
     assert_eq!(r.status, 403);
     // The API with the cookie needs the header too.
     let api = request(
@@ -461,23 +590,64 @@ fn sign_in_sessions_and_csrf() {
         &s.url("/api/v1/notifications"),
         None,
         &[("Cookie", &cookie)],
-        Some(("application/json", crate::common::world::site_body("RUS").to_string().as_bytes())),
+        Some((
+            "application/json",
+            crate::common::world::site_body("RUS")
+                .to_string()
+                .as_bytes(),
+        )),
     );
     assert_error(&api, 403, Some("csrf"));
     // With it: filed.
-    let r = form("/notifications", Some(&cookie), &format!("{site}&csrf={}", crate::common::server::urlencode(&csrf)));
+    let r = form(
+        "/notifications",
+        Some(&cookie),
+        &format!("{site}&csrf={}", crate::common::server::urlencode(&csrf)),
+    );
     assert_eq!(r.status, 303, "{}", r.body);
-    let list = request("GET", &s.url("/api/v1/notifications"), None, &[("Cookie", &cookie)], None).json();
+    let list = request(
+        "GET",
+        &s.url("/api/v1/notifications"),
+        None,
+        &[("Cookie", &cookie)],
+        None,
+    )
+    .json();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     // A token from another session does not work.
-    let r2 = form("/login", None, "username=amal&password=a+long+enough+pass+phrase+42");
-    let other = r2.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
-    let r = form("/notifications", Some(&other), &format!("{site}&csrf={}", crate::common::server::urlencode(&csrf)));
+    let r2 = form(
+        "/login",
+        None,
+        "username=amal&password=a+long+enough+pass+phrase+42",
+    );
+    let other = r2
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = form(
+        "/notifications",
+        Some(&other),
+        &format!("{site}&csrf={}", crate::common::server::urlencode(&csrf)),
+    );
     assert_eq!(r.status, 403);
     // Signing out ends the session.
-    let r = form("/logout", Some(&cookie), &format!("csrf={}", crate::common::server::urlencode(&csrf)));
+    let r = form(
+        "/logout",
+        Some(&cookie),
+        &format!("csrf={}", crate::common::server::urlencode(&csrf)),
+    );
     assert_eq!(r.status, 303);
-    let me = request("GET", &s.url("/api/v1/me"), None, &[("Cookie", &cookie)], None).json();
+    let me = request(
+        "GET",
+        &s.url("/api/v1/me"),
+        None,
+        &[("Cookie", &cookie)],
+        None,
+    )
+    .json();
     assert_eq!(me["signed_in"], false);
 }
 
@@ -497,18 +667,24 @@ fn dashboard_pages_switch_language() {
     assert!(en.body.contains("rect class=\"bar\""));
     let r = request("GET", &s.url("/lang?to=ar&back=%2F"), None, &[], None);
     assert_eq!(r.status, 303);
-    let c = r.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
-    let ar = request(
-        "GET",
-        &s.url("/"),
-        tok,
-        &[("Cookie", c.as_str())],
-        None,
-    );
+    let c = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let ar = request("GET", &s.url("/"), tok, &[("Cookie", c.as_str())], None);
     assert!(ar.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(ar.body.contains("التسلسل الزمني") || ar.body.contains("عدد الحوادث يومياً"));
     // Open redirects are refused.
-    let r = request("GET", &s.url("/lang?to=ar&back=https%3A%2F%2Fevil.example"), None, &[], None);
+    let r = request(
+        "GET",
+        &s.url("/lang?to=ar&back=https%3A%2F%2Fevil.example"),
+        None,
+        &[],
+        None,
+    );
     assert_eq!(r.header("location"), Some("/"));
     // Filters as the API's; a bad one is a page with the error.
     let r = get(&s.url("/?admin1=Atlantis"), tok);

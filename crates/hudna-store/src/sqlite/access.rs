@@ -50,7 +50,10 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(User, Option<String
 const USER_COLS: &str = "id, username, display_name, org_id, role, password_hash, disabled";
 
 impl SqliteStore {
-    fn organisation_of(&self, row: (i64, String, String, String)) -> Result<Organisation, StoreError> {
+    fn organisation_of(
+        &self,
+        row: (i64, String, String, String),
+    ) -> Result<Organisation, StoreError> {
         let (id, name, kind, represents) = row;
         let kind: OrgKind = kind
             .parse()
@@ -172,7 +175,14 @@ impl SqliteStore {
                 .execute(
                     "INSERT INTO users (username, display_name, org_id, role, password_hash, \
                      disabled, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
-                    params![username, display_name, org.0, role.as_str(), password_hash, now()],
+                    params![
+                        username,
+                        display_name,
+                        org.0,
+                        role.as_str(),
+                        password_hash,
+                        now()
+                    ],
                 )
                 .map_err(|e| StoreError::Audit(e.to_string()))?;
             let id = c.conn().last_insert_rowid();
@@ -369,7 +379,11 @@ impl SqliteStore {
     }
 
     /// Starts a session for a user; the id goes into the cookie.
-    pub fn create_session(&mut self, user: UserId, ttl_seconds: i64) -> Result<SessionId, StoreError> {
+    pub fn create_session(
+        &mut self,
+        user: UserId,
+        ttl_seconds: i64,
+    ) -> Result<SessionId, StoreError> {
         let session = NewSession::generate().map_err(|e| StoreError::Audit(e.to_string()))?;
         let created = chrono::Utc::now();
         let expires = created + chrono::Duration::seconds(ttl_seconds);
@@ -417,9 +431,11 @@ impl SqliteStore {
     pub fn csrf_key(&mut self) -> Result<CsrfKey, StoreError> {
         let stored: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = 'csrf_key'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'csrf_key'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         if let Some(bytes) = stored {
@@ -434,9 +450,11 @@ impl SqliteStore {
         // Another process may have won the race; use what is stored.
         let bytes: Vec<u8> = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = 'csrf_key'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'csrf_key'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))?;
         CsrfKey::from_bytes(&bytes).map_err(|e| self.corrupt(format!("settings csrf_key: {e}")))
     }

@@ -133,7 +133,11 @@ impl AuditedKind {
 
 /// A row's audited columns as the canonical JSON object (SQLite values mapped as hudna-audit
 /// documents: integers, floats, text, `null`, blobs as lower-case hex).
-fn row_object(kind: &AuditedKind, row: &rusqlite::Row<'_>, offset: usize) -> rusqlite::Result<Value> {
+fn row_object(
+    kind: &AuditedKind,
+    row: &rusqlite::Row<'_>,
+    offset: usize,
+) -> rusqlite::Result<Value> {
     let mut obj = Map::with_capacity(kind.columns.len());
     for (i, name) in kind.columns.iter().enumerate() {
         let v = match row.get_ref(offset + i)? {
@@ -156,7 +160,9 @@ fn row_object(kind: &AuditedKind, row: &rusqlite::Row<'_>, offset: usize) -> rus
 
 /// The current hash of a record's row, or `None` when it has no row.
 fn current_hash(conn: &Connection, kind: &AuditedKind, id: i64) -> Result<Option<Hash>, String> {
-    let mut st = conn.prepare_cached(&kind.select_one()).map_err(|e| e.to_string())?;
+    let mut st = conn
+        .prepare_cached(&kind.select_one())
+        .map_err(|e| e.to_string())?;
     let row = st
         .query_row([id], |r| row_object(kind, r, 0))
         .optional()

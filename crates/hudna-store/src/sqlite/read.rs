@@ -314,7 +314,10 @@ impl SqliteStore {
 
     /// How many incidents that pass the query fall on each day (undated ones are not
     /// counted), in day order. The cursor and limit are ignored.
-    pub fn incidents_per_day(&self, q: &IncidentQuery) -> Result<Vec<(NaiveDate, u64)>, StoreError> {
+    pub fn incidents_per_day(
+        &self,
+        q: &IncidentQuery,
+    ) -> Result<Vec<(NaiveDate, u64)>, StoreError> {
         let (mut clauses, values) = self.base_clauses(q)?;
         clauses.push("i.date IS NOT NULL".into());
         let sql = format!(
@@ -365,7 +368,11 @@ impl SqliteStore {
 
     /// The sources of an incident by mention id, each with its article's text when
     /// `with_text`.
-    pub fn incident_sources(&self, id: i64, with_text: bool) -> Result<Vec<SourceView>, StoreError> {
+    pub fn incident_sources(
+        &self,
+        id: i64,
+        with_text: bool,
+    ) -> Result<Vec<SourceView>, StoreError> {
         let text_col = if with_text { "a.text" } else { "NULL" };
         let sql = format!(
             "SELECT m.id, m.article_id, a.external_id, a.title, a.url, a.outlet, a.published, \
@@ -410,7 +417,11 @@ impl SqliteStore {
     /// An article, if the scope may read at least one incident read from it (an article
     /// nobody may see an incident of is not shown either). Mentions whose incident the scope
     /// may not read are listed without their incident.
-    pub fn article_visible(&self, id: i64, scope: ReadScope) -> Result<Option<ArticleView>, StoreError> {
+    pub fn article_visible(
+        &self,
+        id: i64,
+        scope: ReadScope,
+    ) -> Result<Option<ArticleView>, StoreError> {
         let cond = scope
             .sql_condition("i.visibility")
             .map_err(|e| StoreError::Invalid {

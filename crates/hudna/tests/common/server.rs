@@ -3,8 +3,10 @@
 //! Like meilisearch's test server: each test gets its own database and its own server on a
 //! free port, started from the built binary and stopped when the handle is dropped.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use super::{hudna, repo};
@@ -14,8 +16,6 @@ pub struct TestServer {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    /// The database it serves.
-    pub db: PathBuf,
 }
 
 impl TestServer {
@@ -36,11 +36,7 @@ impl TestServer {
         let start = line.find("http://").expect("a URL in the first line");
         let url = line[start..].split_whitespace().next().unwrap();
         let base = url.trim_end_matches('/').to_string();
-        TestServer {
-            child,
-            base,
-            db: db.to_path_buf(),
-        }
+        TestServer { child, base }
     }
 
     /// The full URL of a path.
@@ -80,8 +76,7 @@ pub struct Reply {
 impl Reply {
     /// The body as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     /// A header's value.
@@ -139,14 +134,22 @@ pub fn request(
     }
     match (method, body) {
         ("GET", _) => read(with_headers!(a.get(url)).call()),
-        ("POST", Some((ct, b))) => read(with_headers!(a.post(url)).header("Content-Type", ct).send(b)),
+        ("POST", Some((ct, b))) => read(
+            with_headers!(a.post(url))
+                .header("Content-Type", ct)
+                .send(b),
+        ),
         ("POST", None) => read(with_headers!(a.post(url)).send_empty()),
-        ("PATCH", Some((ct, b))) => {
-            read(with_headers!(a.patch(url)).header("Content-Type", ct).send(b))
-        }
+        ("PATCH", Some((ct, b))) => read(
+            with_headers!(a.patch(url))
+                .header("Content-Type", ct)
+                .send(b),
+        ),
         ("PATCH", None) => read(with_headers!(a.patch(url)).send_empty()),
         ("DELETE", _) => read(with_headers!(a.delete(url)).call()),
-        ("PUT", Some((ct, b))) => read(with_headers!(a.put(url)).header("Content-Type", ct).send(b)),
+        ("PUT", Some((ct, b))) => {
+            read(with_headers!(a.put(url)).header("Content-Type", ct).send(b))
+        }
         _ => panic!("unsupported {method}"),
     }
 }
@@ -159,7 +162,13 @@ pub fn get(url: &str, token: Option<&str>) -> Reply {
 /// POST (or PATCH) a JSON value with an optional token.
 pub fn send_json(method: &str, url: &str, token: Option<&str>, body: &serde_json::Value) -> Reply {
     let text = body.to_string();
-    request(method, url, token, &[], Some(("application/json", text.as_bytes())))
+    request(
+        method,
+        url,
+        token,
+        &[],
+        Some(("application/json", text.as_bytes())),
+    )
 }
 
 /// The ISSG 2016 reports, ingested into a fresh database at `db`.

@@ -6,6 +6,8 @@
 //! rather than through a WebDriver crate, which would bring an async runtime and its HTTP
 //! stack into the test build for the same dozen calls.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -146,7 +148,12 @@ impl Browser {
             let ok = res.status().as_u16() < 400;
             let v: Value = res.body_mut().read_json().unwrap_or(Value::Null);
             if ok {
-                return Element(v["value"][ELEMENT].as_str().unwrap_or_else(|| panic!("an element id in {v}")).to_string());
+                return Element(
+                    v["value"][ELEMENT]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("an element id in {v}"))
+                        .to_string(),
+                );
             }
             assert!(Instant::now() < deadline, "no element matches `{css}`: {v}");
             std::thread::sleep(Duration::from_millis(100));

@@ -3,8 +3,9 @@
 //! role in each, incidents of each visibility, and the humanitarian notifications of the
 //! tables, filed through the API.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use hudna_access::spec::{self, Fixture};
 use hudna_access::{OrgId, PasswordCost, Passwords, Role};
@@ -23,13 +24,9 @@ pub struct World {
     pub server: TestServer,
     /// A token per (role, organisation).
     pub tokens: HashMap<(Role, OrgId), String>,
-    /// Login name per (role, organisation).
-    pub usernames: HashMap<(Role, OrgId), String>,
     /// Record ids standing for each fixture (incidents for the shared ones, notifications for
     /// the notifications).
     pub records: Vec<(Fixture, i64)>,
-    /// The database.
-    pub db: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -41,7 +38,11 @@ impl World {
 
     /// The record standing for a fixture.
     pub fn rec(&self, f: Fixture) -> i64 {
-        self.records.iter().find(|(g, _)| *g == f).map(|(_, id)| *id).unwrap()
+        self.records
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, id)| *id)
+            .unwrap()
     }
 
     /// Builds the world.
@@ -60,16 +61,21 @@ impl World {
         let hasher = Passwords::new(PasswordCost::FOR_TESTS).unwrap();
         let hash = hasher.hash(PASSWORD).unwrap();
         let mut tokens = HashMap::new();
-        let mut usernames = HashMap::new();
         for org in spec::organisations() {
             for role in Role::ALL {
                 let username = format!("{}-{}", role.as_str().replace('_', ""), org.id.0);
                 let user = store
-                    .create_user(&actor, &username, &username, org.id, *role, Some(hash.as_str()))
+                    .create_user(
+                        &actor,
+                        &username,
+                        &username,
+                        org.id,
+                        *role,
+                        Some(hash.as_str()),
+                    )
                     .unwrap();
                 let token = store.create_token(&actor, user, "tests").unwrap();
                 tokens.insert((*role, org.id), token.plaintext);
-                usernames.insert((*role, org.id), username);
             }
         }
         drop(store);
@@ -103,16 +109,19 @@ impl World {
         let mut world = World {
             server,
             tokens,
-            usernames,
             records,
-            db,
             _dir: dir,
         };
         // The notifications, filed by their organisations' humanitarian accounts.
         for (fixture, filer, party, vis) in [
             (Fixture::ReliefNotification, spec::RELIEF, "RUS", None),
             (Fixture::AidNotification, spec::AID, "USA", None),
-            (Fixture::JointNotification, spec::AID, "USA", Some("orgs:3,4")),
+            (
+                Fixture::JointNotification,
+                spec::AID,
+                "USA",
+                Some("orgs:3,4"),
+            ),
         ] {
             let mut body = site_body(party);
             if let Some(v) = vis {
