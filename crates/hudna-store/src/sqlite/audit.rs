@@ -38,12 +38,14 @@ pub struct AuditedKind {
     pub kind: &'static str,
     /// The table.
     pub table: &'static str,
-    /// Its key column (an integer primary key).
+    /// The SQL expression of its id (a column, or an expression of several for a composite
+    /// key), compared as text with the log's `record_id`.
     pub id_column: &'static str,
-    /// The audited columns, in the order they are read. Internal bookkeeping columns (labels
-    /// that consolidation rewrites, ingest times) are left out so that the hash covers what
-    /// the record says, not how it was computed.
-    pub columns: &'static [&'static str],
+    /// The audited fields: the key they have in the hashed JSON object and the SQL
+    /// expression that reads them (usually the column of the same name). Internal bookkeeping
+    /// columns (labels that consolidation rewrites, ingest times) are left out so that the
+    /// hash covers what the record says, not how it was computed.
+    pub columns: &'static [(&'static str, &'static str)],
 }
 
 /// Every audited kind. Adding a column to a kind changes every hash of that kind: such a
@@ -53,48 +55,60 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "organisation",
         table: "organisations",
         id_column: "id",
-        columns: &["id", "name", "kind", "represents"],
+        columns: &[
+            ("id", "id"),
+            ("name", "name"),
+            ("kind", "kind"),
+            ("represents", "represents"),
+        ],
     },
     AuditedKind {
         kind: "user",
         table: "users",
         id_column: "id",
         columns: &[
-            "id",
-            "username",
-            "display_name",
-            "org_id",
-            "role",
-            "password_hash",
-            "disabled",
+            ("id", "id"),
+            ("username", "username"),
+            ("display_name", "display_name"),
+            ("org_id", "org_id"),
+            ("role", "role"),
+            ("password_hash", "password_hash"),
+            ("disabled", "disabled"),
         ],
     },
     AuditedKind {
         kind: "api_token",
         table: "api_tokens",
         id_column: "id",
-        columns: &["id", "user_id", "prefix", "hash", "label", "revoked_at"],
+        columns: &[
+            ("id", "id"),
+            ("user_id", "user_id"),
+            ("prefix", "prefix"),
+            ("hash", "hash"),
+            ("label", "label"),
+            ("revoked_at", "revoked_at"),
+        ],
     },
     AuditedKind {
         kind: "notification",
         table: "notifications",
         id_column: "id",
         columns: &[
-            "id",
-            "org_id",
-            "kind",
-            "name",
-            "facility",
-            "geometry",
-            "radius_km",
-            "corridor_km",
-            "valid_from",
-            "valid_until",
-            "parties",
-            "truce_id",
-            "status",
-            "visibility",
-            "created_by",
+            ("id", "id"),
+            ("org_id", "org_id"),
+            ("kind", "kind"),
+            ("name", "name"),
+            ("facility", "facility"),
+            ("geometry", "geometry"),
+            ("radius_km", "radius_km"),
+            ("corridor_km", "corridor_km"),
+            ("valid_from", "valid_from"),
+            ("valid_until", "valid_until"),
+            ("parties", "parties"),
+            ("truce_id", "truce_id"),
+            ("status", "status"),
+            ("visibility", "visibility"),
+            ("created_by", "created_by"),
         ],
     },
 ];
@@ -111,10 +125,18 @@ pub fn tombstone() -> Hash {
 }
 
 impl AuditedKind {
+    fn exprs(&self) -> String {
+        self.columns
+            .iter()
+            .map(|(_, e)| *e)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn select_one(&self) -> String {
         format!(
             "SELECT {} FROM {} WHERE {} = ?1",
-            self.columns.join(", "),
+            self.exprs(),
             self.table,
             self.id_column
         )
@@ -122,11 +144,10 @@ impl AuditedKind {
 
     fn select_all(&self) -> String {
         format!(
-            "SELECT {}, {} FROM {} ORDER BY {}",
+            "SELECT CAST({} AS TEXT), {} FROM {}",
             self.id_column,
-            self.columns.join(", "),
-            self.table,
-            self.id_column
+            self.exprs(),
+            self.table
         )
     }
 }
@@ -139,7 +160,7 @@ fn row_object(
     offset: usize,
 ) -> rusqlite::Result<Value> {
     let mut obj = Map::with_capacity(kind.columns.len());
-    for (i, name) in kind.columns.iter().enumerate() {
+    for (i, (name, _)) in kind.columns.iter().enumerate() {
         let v = match row.get_ref(offset + i)? {
             ValueRef::Null => Value::Null,
             ValueRef::Integer(n) => Value::from(n),
@@ -159,7 +180,7 @@ fn row_object(
 }
 
 /// The current hash of a record's row, or `None` when it has no row.
-fn current_hash(conn: &Connection, kind: &AuditedKind, id: i64) -> Result<Option<Hash>, String> {
+fn current_hash(conn: &Connection, kind: &AuditedKind, id: &str) -> Result<Option<Hash>, String> {
     let mut st = conn
         .prepare_cached(&kind.select_one())
         .map_err(|e| e.to_string())?;
@@ -225,7 +246,7 @@ fn append(conn: &Connection, new: NewEntry) -> Result<Entry, String> {
 /// A write in progress: the open transaction and the records it touched.
 pub struct Changes<'a> {
     conn: &'a Connection,
-    touched: Vec<(&'static AuditedKind, i64, String)>,
+    touched: Vec<(&'static AuditedKind, String, String)>,
 }
 
 impl std::fmt::Debug for Changes<'_> {
@@ -244,14 +265,15 @@ impl<'a> Changes<'a> {
 
     /// Refuses to go on if the record's row no longer matches its last logged version (it was
     /// changed outside hudna): call it before editing an existing record.
-    pub fn expect_unchanged(&self, kind: &str, id: i64) -> Result<(), StoreError> {
+    pub fn expect_unchanged(&self, kind: &str, id: impl ToString) -> Result<(), StoreError> {
+        let id = id.to_string();
         let k = audited_kind(kind).ok_or_else(|| StoreError::Invalid {
             field: "record_kind".into(),
             reason: format!("`{kind}` is not an audited kind"),
         })?;
         let fail = |what: String| StoreError::Audit(what);
-        let now = current_hash(self.conn, k, id).map_err(fail)?;
-        let logged = last_logged(self.conn, kind, &id.to_string()).map_err(fail)?;
+        let now = current_hash(self.conn, k, &id).map_err(fail)?;
+        let logged = last_logged(self.conn, kind, &id).map_err(fail)?;
         let logged = logged.filter(|h| *h != tombstone());
         if now != logged {
             return Err(StoreError::OutOfBand(format!(
@@ -264,12 +286,12 @@ impl<'a> Changes<'a> {
 
     /// Notes that the record was created or changed (`action`: `create`, `update`, …); its
     /// entry is written when the closure returns.
-    pub fn touch(&mut self, kind: &str, id: i64, action: &str) -> Result<(), StoreError> {
+    pub fn touch(&mut self, kind: &str, id: impl ToString, action: &str) -> Result<(), StoreError> {
         let k = audited_kind(kind).ok_or_else(|| StoreError::Invalid {
             field: "record_kind".into(),
             reason: format!("`{kind}` is not an audited kind"),
         })?;
-        self.touched.push((k, id, action.to_string()));
+        self.touched.push((k, id.to_string(), action.to_string()));
         Ok(())
     }
 }
@@ -279,18 +301,18 @@ impl<'a> Changes<'a> {
 pub(crate) fn log_touched(
     conn: &Connection,
     actor: &Actor,
-    touched: &[(&'static AuditedKind, i64, String)],
+    touched: &[(&'static AuditedKind, String, String)],
 ) -> Result<u64, String> {
     let at = Utc::now();
     let mut seen = std::collections::HashSet::new();
     let mut n = 0;
     for (kind, id, action) in touched {
-        if !seen.insert((kind.kind, *id)) {
+        if !seen.insert((kind.kind, id.as_str())) {
             continue;
         }
-        let id_text = id.to_string();
+        let id_text = id.clone();
         let before = last_logged(conn, kind.kind, &id_text)?;
-        let after = current_hash(conn, kind, *id)?.unwrap_or_else(tombstone);
+        let after = current_hash(conn, kind, id)?.unwrap_or_else(tombstone);
         if before == Some(after) {
             continue;
         }
@@ -452,10 +474,10 @@ impl SqliteStore {
                 .map_err(|e| self.err(e))?;
             let mut rows = st.query([]).map_err(|e| self.err(e))?;
             while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-                let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+                let id: String = r.get(0).map_err(|e| self.err(e))?;
                 let obj = row_object(kind, r, 1).map_err(|e| self.err(e))?;
                 let hash = record_hash(&obj).map_err(|e| StoreError::Audit(e.to_string()))?;
-                current.push((kind.kind, id.to_string(), hash));
+                current.push((kind.kind, id, hash));
             }
         }
         let dead = tombstone();
