@@ -35,6 +35,9 @@ pub mod read;
 pub struct SqliteStore {
     conn: Connection,
     path: String,
+    /// Records changed by the batch in progress, logged in the audit log when it commits
+    /// (see [`audit`]).
+    pending_audit: Vec<audit::Pending>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -53,7 +56,11 @@ impl SqliteStore {
             path: name.clone(),
             source,
         })?;
-        let mut store = SqliteStore { conn, path: name };
+        let mut store = SqliteStore {
+            conn,
+            path: name,
+            pending_audit: Vec::new(),
+        };
         store.setup()?;
         Ok(store)
     }
@@ -67,6 +74,7 @@ impl SqliteStore {
         let mut store = SqliteStore {
             conn,
             path: ":memory:".into(),
+            pending_audit: Vec::new(),
         };
         store.setup()?;
         Ok(store)
@@ -363,10 +371,12 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
+        self.flush_audit()?;
         self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
     }
 
     fn rollback(&mut self) -> Result<(), StoreError> {
+        self.pending_audit.clear();
         if self.conn.is_autocommit() {
             return Ok(());
         }
@@ -381,6 +391,7 @@ impl Store for SqliteStore {
     }
 
     fn insert_article(&mut self, a: &NewArticle<'_>) -> Result<(), StoreError> {
+        self.note_change("article", a.id, "create");
         if let Some(existing) = self.one_i64("SELECT 1 FROM articles WHERE id = ?1", [a.id])? {
             let _ = existing;
             return Err(StoreError::IdCollision { id: a.id });
@@ -651,6 +662,10 @@ impl Store for SqliteStore {
     }
 
     fn insert_mention(&mut self, m: &NewMention<'_>) -> Result<(), StoreError> {
+        match m.article {
+            Some(a) => self.note_change("article", a, "create"),
+            None => self.note_change("mention", m.id, "create"),
+        }
         let i = m.incident;
         let evidence = serde_json::to_string(&i.evidence).unwrap_or_else(|_| "[]".into());
         self.exec(

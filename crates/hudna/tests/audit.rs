@@ -133,6 +133,7 @@ fn every_kind_of_change_leaves_an_entry() {
         })
         .collect();
     for want in [
+        ("system", "create", "article"),
         ("cli", "create", "organisation"),
         ("cli", "create", "user"),
         ("cli", "create", "api_token"),
@@ -214,6 +215,18 @@ fn an_edit_outside_hudna_is_found_and_named() {
         "a new token is a new record: {}",
         stderr(&o)
     );
+
+    // What a report says, changed: the evidence of one of its mentions.
+    let copy1 = dir.path().join("mention.db");
+    std::fs::copy(&db, &copy1).unwrap();
+    sqlite3(
+        &copy1,
+        "UPDATE mentions SET evidence = '[[0,3]]' WHERE id = (SELECT MIN(id) FROM mentions)",
+    );
+    let (code, v) = verify(copy1.to_str().unwrap());
+    assert_eq!(code, 1);
+    assert!(v["problem"].as_str().unwrap().starts_with("article "), "{v}");
+    assert!(v["problem"].as_str().unwrap().contains("was changed outside hudna"), "{v}");
 
     // A row added outside hudna.
     let copy2 = dir.path().join("add.db");

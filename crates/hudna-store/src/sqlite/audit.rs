@@ -38,6 +38,8 @@ pub struct AuditedKind {
     pub kind: &'static str,
     /// The table.
     pub table: &'static str,
+    /// Which rows of the table are records of this kind (an SQL condition).
+    pub filter: &'static str,
     /// The SQL expression of its id (a column, or an expression of several for a composite
     /// key), compared as text with the log's `record_id`.
     pub id_column: &'static str,
@@ -51,9 +53,41 @@ pub struct AuditedKind {
 /// Every audited kind. Adding a column to a kind changes every hash of that kind: such a
 /// migration must log a new version of each record of the kind (see hudna-audit).
 pub const AUDITED: &[AuditedKind] = &[
+    // An article is one record with what was read from it: its mentions are written with it
+    // in the same batch and never change afterwards, so one entry covers both.
+    AuditedKind {
+        kind: "article",
+        table: "articles",
+        filter: "1 = 1",
+        id_column: "id",
+        columns: &[
+            ("id", "id"),
+            ("external_id", "external_id"),
+            ("url", "url"),
+            ("title", "title"),
+            ("published", "published"),
+            ("outlet", "outlet"),
+            ("text", "text"),
+            ("mentions", MENTIONS_OF_ARTICLE),
+        ],
+    },
+    // Mentions of structured sources (dataset rows) have no article.
+    AuditedKind {
+        kind: "mention",
+        table: "mentions",
+        filter: "article_id IS NULL",
+        id_column: "id",
+        columns: &[
+            ("id", "id"),
+            ("source_ref", "source_ref"),
+            ("source_note", "source_note"),
+            ("mention", MENTION_FIELDS),
+        ],
+    },
     AuditedKind {
         kind: "organisation",
         table: "organisations",
+        filter: "1 = 1",
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -65,6 +99,7 @@ pub const AUDITED: &[AuditedKind] = &[
     AuditedKind {
         kind: "user",
         table: "users",
+        filter: "1 = 1",
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -79,6 +114,7 @@ pub const AUDITED: &[AuditedKind] = &[
     AuditedKind {
         kind: "api_token",
         table: "api_tokens",
+        filter: "1 = 1",
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -92,6 +128,7 @@ pub const AUDITED: &[AuditedKind] = &[
     AuditedKind {
         kind: "notification",
         table: "notifications",
+        filter: "1 = 1",
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -112,6 +149,20 @@ pub const AUDITED: &[AuditedKind] = &[
         ],
     },
 ];
+
+/// What a mention says, as one JSON array (SQLite's `json_array`), for the article and
+/// mention kinds.
+const MENTION_FIELDS: &str = "json_array(ordinal, type, date, place, admin1, lat, lon, precision, \
+    perpetrator, target, target_actor, killed, injured, claimed, evidence)";
+
+/// An article's mentions in order, each as [`MENTION_FIELDS`] with its id first.
+const MENTIONS_OF_ARTICLE: &str = "(SELECT json_group_array(json(x.m)) FROM (SELECT \
+    json_array(m.id, m.ordinal, m.type, m.date, m.place, m.admin1, m.lat, m.lon, m.precision, \
+    m.perpetrator, m.target, m.target_actor, m.killed, m.injured, m.claimed, m.evidence) AS m \
+    FROM mentions m WHERE m.article_id = articles.id ORDER BY m.ordinal, m.id) x)";
+
+/// A change noted during a batch, logged when the batch commits.
+pub(crate) type Pending = (&'static AuditedKind, String, &'static str);
 
 /// The audited kind called `kind`.
 pub fn audited_kind(kind: &str) -> Option<&'static AuditedKind> {
@@ -144,10 +195,11 @@ impl AuditedKind {
 
     fn select_all(&self) -> String {
         format!(
-            "SELECT CAST({} AS TEXT), {} FROM {}",
+            "SELECT CAST({} AS TEXT), {} FROM {} WHERE {}",
             self.id_column,
             self.exprs(),
-            self.table
+            self.table,
+            self.filter
         )
     }
 }
@@ -321,6 +373,8 @@ pub(crate) fn log_touched(
         }
         let action = if after == tombstone() {
             "retire".to_string()
+        } else if before.is_some() && action == "create" {
+            "update".to_string()
         } else {
             action.clone()
         };
@@ -362,6 +416,29 @@ pub struct VerifyReport {
 pub type LoggedEntry = AuditRow;
 
 impl SqliteStore {
+    /// Notes that a batch (between [`crate::Store::begin`] and [`crate::Store::commit`])
+    /// created or changed a record; its entry is written, by the `system` actor, just before
+    /// the batch commits. Ingestion and the compliance engine log this way.
+    pub(crate) fn note_change(&mut self, kind: &'static str, id: impl ToString, action: &'static str) {
+        if let Some(k) = audited_kind(kind) {
+            self.pending_audit.push((k, id.to_string(), action));
+        }
+    }
+
+    /// Writes the entries of the batch's changes (inside its transaction).
+    pub(crate) fn flush_audit(&mut self) -> Result<(), StoreError> {
+        if self.pending_audit.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending_audit);
+        let touched: Vec<(&'static AuditedKind, String, String)> = pending
+            .into_iter()
+            .map(|(k, id, action)| (k, id, action.to_string()))
+            .collect();
+        log_touched(&self.conn, &Actor::System, &touched).map_err(StoreError::Audit)?;
+        Ok(())
+    }
+
     /// Makes a change with its audit entries, in one transaction: see the
     /// [module documentation](self). Inside a batch begun with [`crate::Store::begin`] the
     /// change joins that transaction and commits with it.
