@@ -260,3 +260,57 @@ pub fn limit(p: &Params, default: usize, max: usize) -> Result<usize, ApiError> 
             }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_repeated_and_blank_parameters() {
+        assert_eq!(
+            Params::parse(Some("admin_1=x"), &["admin1"])
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("admin_1")
+        );
+        assert_eq!(
+            Params::parse(Some("a=1&a=2"), &["a"])
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("a")
+        );
+        let p = Params::parse(Some("a=&b=%20x%20"), &["a", "b"]).unwrap();
+        assert_eq!(p.get("a"), None);
+        assert_eq!(p.get("b"), Some("x"));
+    }
+
+    #[test]
+    fn bboxes() {
+        assert_eq!(
+            parse_bbox("35.5, 32, 42.5,37.5").unwrap(),
+            [35.5, 32.0, 42.5, 37.5]
+        );
+        for bad in [
+            "1,2,3",
+            "a,1,2,3",
+            "1,2,1,3",
+            "1,3,2,2",
+            "-181,0,1,1",
+            "0,-91,1,1",
+            "NaN,0,1,1",
+        ] {
+            assert!(parse_bbox(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn limits() {
+        let p = |q: &str| Params::parse(Some(q), &["limit"]).unwrap();
+        assert_eq!(limit(&p(""), 100, 1000).unwrap(), 100);
+        assert_eq!(limit(&p("limit=1000"), 100, 1000).unwrap(), 1000);
+        assert!(limit(&p("limit=1001"), 100, 1000).is_err());
+        assert!(limit(&p("limit=-1"), 100, 1000).is_err());
+    }
+}

@@ -71,8 +71,16 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
     let mut store = hudna_store::SqliteStore::open(db)?;
     let actor = crate::admin::cli_actor();
     let orgs: [(&str, OrgKind, &[&str]); 7] = [
-        ("Delegation of the United States", OrgKind::MemberState, &["USA"]),
-        ("Delegation of the Russian Federation", OrgKind::MemberState, &["RUS"]),
+        (
+            "Delegation of the United States",
+            OrgKind::MemberState,
+            &["USA"],
+        ),
+        (
+            "Delegation of the Russian Federation",
+            OrgKind::MemberState,
+            &["RUS"],
+        ),
         ("Delegation of Germany", OrgKind::MemberState, &[]),
         ("UN OCHA", OrgKind::UnAgency, &[]),
         ("Syrian Arab Red Crescent", OrgKind::Ngo, &[]),
@@ -104,7 +112,9 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
             continue;
         }
         let password = crate::admin::random_password()?;
-        crate::admin::add_user(&mut store, &actor, username, display, ids[org].1, role, &password)?;
+        crate::admin::add_user(
+            &mut store, &actor, username, display, ids[org].1, role, &password,
+        )?;
         out.push(DemoAccount {
             username: username.to_string(),
             password,
@@ -113,7 +123,10 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
         });
     }
     // SARC's warehouse, notified to Russia only.
-    if store.notifications(hudna_access::ReadScope::All)?.is_empty() {
+    if store
+        .notifications(hudna_access::ReadScope::All)?
+        .is_empty()
+    {
         let sarc = ids[4].1;
         let orgs = store.organisations()?;
         let vis = hudna_access::notification_visibility(sarc, &["RUS"], &orgs).visibility;
@@ -139,8 +152,7 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
                 status: "active".into(),
                 visibility: vis.to_string(),
                 created_by: filer,
-                created_at: chrono::Utc::now()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             },
         )?;
     }

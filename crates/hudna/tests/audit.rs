@@ -225,8 +225,17 @@ fn an_edit_outside_hudna_is_found_and_named() {
     );
     let (code, v) = verify(copy1.to_str().unwrap());
     assert_eq!(code, 1);
-    assert!(v["problem"].as_str().unwrap().starts_with("article "), "{v}");
-    assert!(v["problem"].as_str().unwrap().contains("was changed outside hudna"), "{v}");
+    assert!(
+        v["problem"].as_str().unwrap().starts_with("article "),
+        "{v}"
+    );
+    assert!(
+        v["problem"]
+            .as_str()
+            .unwrap()
+            .contains("was changed outside hudna"),
+        "{v}"
+    );
 
     // A row added outside hudna.
     let copy2 = dir.path().join("add.db");

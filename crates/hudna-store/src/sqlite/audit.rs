@@ -419,7 +419,12 @@ impl SqliteStore {
     /// Notes that a batch (between [`crate::Store::begin`] and [`crate::Store::commit`])
     /// created or changed a record; its entry is written, by the `system` actor, just before
     /// the batch commits. Ingestion and the compliance engine log this way.
-    pub(crate) fn note_change(&mut self, kind: &'static str, id: impl ToString, action: &'static str) {
+    pub(crate) fn note_change(
+        &mut self,
+        kind: &'static str,
+        id: impl ToString,
+        action: &'static str,
+    ) {
         if let Some(k) = audited_kind(kind) {
             self.pending_audit.push((k, id.to_string(), action));
         }

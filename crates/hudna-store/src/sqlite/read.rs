@@ -506,3 +506,28 @@ impl SqliteStore {
             .is_some())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        for c in [
+            Cursor {
+                date: NaiveDate::from_ymd_opt(2016, 9, 19),
+                id: 42,
+            },
+            Cursor { date: None, id: -7 },
+            Cursor {
+                date: NaiveDate::from_ymd_opt(1999, 1, 1),
+                id: i64::MAX,
+            },
+        ] {
+            assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        }
+        for bad in ["", "x", "d2016.1", "d20161319.1", "u", "uabc", "d20160919"] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+}
