@@ -52,6 +52,21 @@ fn changes_list(changes: &[hudna_truce::TermChange]) -> String {
         .join(", ")
 }
 
+/// The term changes stored with a version (JSON), as `kind id change` phrases.
+pub fn stored_changes(json: &str) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Change {
+        kind: String,
+        id: String,
+        change: String,
+    }
+    serde_json::from_str::<Vec<Change>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| format!("{} {} {}", c.kind, c.id, c.change))
+        .collect()
+}
+
 /// What `truce load` did, in a line or two.
 pub fn load_text(l: &Loaded) -> String {
     match l.outcome {
