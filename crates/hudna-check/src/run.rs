@@ -391,7 +391,7 @@ fn check_one(
         changed,
         term_changes: term_changes_now,
         changes,
-        seconds: run.seconds,
+        seconds: started.elapsed().as_secs_f64(),
     })
 }
 
