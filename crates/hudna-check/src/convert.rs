@@ -4,8 +4,7 @@ use chrono::FixedOffset;
 use hudna_core::GeoPrecision;
 use hudna_store::{IncidentRecord, StoredFinding, StoredProposal};
 use hudna_truce::{
-    CheckedIncident, DatePrecision, Effect, Finding, ProposalEffect, Rule, Severity,
-    UNKNOWN_ACTOR,
+    CheckedIncident, DatePrecision, Effect, Finding, ProposalEffect, Rule, Severity, UNKNOWN_ACTOR,
 };
 use sha2::{Digest, Sha256};
 
@@ -181,7 +180,10 @@ mod tests {
         let same = checked_incident(&other, FixedOffset::east_opt(0).unwrap());
         assert_eq!(incident_hash(&c), incident_hash(&same));
         other.target = Target::Civilians;
-        assert_ne!(incident_hash(&c), incident_hash(&checked_incident(&other, o)));
+        assert_ne!(
+            incident_hash(&c),
+            incident_hash(&checked_incident(&other, o))
+        );
     }
 
     #[test]

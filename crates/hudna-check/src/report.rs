@@ -89,7 +89,9 @@ pub fn load_text(l: &Loaded) -> String {
                 s.push_str(&format!("; changed: {}", changes_list(&l.changes)));
             }
             if let Some(n) = &l.note {
-                s.push_str(&format!("\n  (the previous version could not be compared: {n})"));
+                s.push_str(&format!(
+                    "\n  (the previous version could not be compared: {n})"
+                ));
             }
             s
         }
@@ -119,11 +121,18 @@ fn differences(a: &StoredFinding, b: &StoredFinding) -> String {
         d.push(format!("severity {} → {}", a.severity, b.severity));
     }
     if a.confidence != b.confidence {
-        d.push(format!("confidence {:.2} → {:.2}", a.confidence, b.confidence));
+        d.push(format!(
+            "confidence {:.2} → {:.2}",
+            a.confidence, b.confidence
+        ));
     }
     if a.distance_km != b.distance_km {
         let km = |v: Option<f64>| v.map_or("none".into(), |v| format!("{v:.2} km"));
-        d.push(format!("distance {} → {}", km(a.distance_km), km(b.distance_km)));
+        d.push(format!(
+            "distance {} → {}",
+            km(a.distance_km),
+            km(b.distance_km)
+        ));
     }
     if a.explanation != b.explanation {
         d.push("explanation changed".into());
@@ -244,7 +253,13 @@ pub fn counts_text(c: &FindingCounts) -> String {
             .iter()
             .filter_map(|k| sev.get(*k).map(|n| format!("{n} {k}")))
             .collect();
-        let _ = write!(s, "\n    {:<22} {:>5}   {}", rule.as_str(), total, parts.join(", "));
+        let _ = write!(
+            s,
+            "\n    {:<22} {:>5}   {}",
+            rule.as_str(),
+            total,
+            parts.join(", ")
+        );
     }
     if !c.proposals.is_empty() {
         s.push_str("\n  what the proposed terms would change, were they adopted");

@@ -408,13 +408,12 @@ fn key_of(f: &StoredFinding) -> Key {
     (f.incident, pt, pe, f.rule.clone(), f.term.clone())
 }
 
+/// The changes of one incident's findings (with their sort keys), and its rows to store.
+type Compared = (Vec<(Key, FindingChange)>, Vec<StoredFinding>);
+
 /// The changes of one incident's findings, and the rows to store for it. Findings written
 /// by this run carry `run` (negative: stamped once the run has its id).
-fn compare(
-    o: &Outcome,
-    version: u32,
-    run: i64,
-) -> Result<(Vec<(Key, FindingChange)>, Vec<StoredFinding>), CheckError> {
+fn compare(o: &Outcome, version: u32, run: i64) -> Result<Compared, CheckError> {
     let before: BTreeMap<Key, &StoredFinding> = o.before.iter().map(|f| (key_of(f), f)).collect();
     let mut rows = Vec::with_capacity(o.after.len());
     let mut list = Vec::new();

@@ -540,6 +540,10 @@ pub fn aggregate(
     Tally::of(mentions, members, investigation).finish(mentions[members[0]].spot.block)
 }
 
+/// The public id of each new cluster, and the old ids retired: (retired id, the id it was
+/// merged into).
+pub type Successors = (Vec<i64>, Vec<(i64, i64)>);
+
 /// The public ids of a block's new clusters, given the incidents they replace.
 ///
 /// Each old incident's public id passes to the cluster that holds the most of its reports
@@ -555,7 +559,7 @@ pub fn successor_public_ids<E>(
     clusters: &[Vec<usize>],
     old: &HashMap<i64, i64>,
     mut fresh: impl FnMut(i64, &HashSet<i64>) -> Result<i64, E>,
-) -> Result<(Vec<i64>, Vec<(i64, i64)>), E> {
+) -> Result<Successors, E> {
     // (share, old public id, cluster)
     let mut pairs: Vec<(u32, i64, usize)> = Vec::new();
     for (c, members) in clusters.iter().enumerate() {

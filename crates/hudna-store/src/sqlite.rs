@@ -8,8 +8,8 @@ use hudna_core::{GeoPrecision, Grade, IncidentType, Target};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord, IncidentWithSources,
-    MentionId, NewArticle, NewMention, SourceRecord, Spot,
+    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
+    IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
 use crate::{Store, StoreError};
 

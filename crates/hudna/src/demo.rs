@@ -217,7 +217,10 @@ pub fn build_demo(cli: &Cli, db: &Path, force: bool) -> anyhow::Result<DemoSumma
     )
     .ok();
     if !rejected.is_empty() {
-        bail!("the scenario's reports have bad lines:\n{}", rejected.join("\n"));
+        bail!(
+            "the scenario's reports have bad lines:\n{}",
+            rejected.join("\n")
+        );
     }
     let mut ingester = Ingester::new(
         store.as_mut(),
@@ -246,7 +249,10 @@ pub fn build_demo(cli: &Cli, db: &Path, force: bool) -> anyhow::Result<DemoSumma
             Ok(v) => v,
             Err(hudna_check::CheckError::Invalid(problems)) => {
                 let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                bail!("the scenario's truce does not validate:\n{}", lines.join("\n"));
+                bail!(
+                    "the scenario's truce does not validate:\n{}",
+                    lines.join("\n")
+                );
             }
             Err(e) => return Err(e.into()),
         };
@@ -368,7 +374,9 @@ pub fn summary_text(s: &DemoSummary) -> String {
             out.push_str(&format!(
                 "\n  incident {} — {} {} at {} ({}), {} independent source(s)\n    {} {} {:.2}: {}",
                 i.public_id,
-                i.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                i.date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "undated".into()),
                 i.kind,
                 i.place.as_deref().unwrap_or("?"),
                 i.admin1.as_deref().unwrap_or("?"),

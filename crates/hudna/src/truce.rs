@@ -146,7 +146,8 @@ pub fn run_truce(cli: &Cli, args: &TruceArgs) -> anyhow::Result<ExitCode> {
                 Err(e) => return Err(e.into()),
             };
             let mut store = db.open()?;
-            let loaded = hudna_check::store_truce(store.as_mut(), &truce, &source, &actors, &now())?;
+            let loaded =
+                hudna_check::store_truce(store.as_mut(), &truce, &source, &actors, &now())?;
             if *json {
                 println!("{}", serde_json::to_string(&loaded)?);
             } else {
@@ -166,13 +167,22 @@ pub fn run_truce(cli: &Cli, args: &TruceArgs) -> anyhow::Result<ExitCode> {
                     writeln!(
                         out,
                         "{}  v{}  {} terms  {} findings  loaded {} from {}\n    {}\n    {}",
-                        t.id, t.current_version, t.terms, t.findings, t.loaded_at, t.source,
-                        t.name_en, t.name_ar
+                        t.id,
+                        t.current_version,
+                        t.terms,
+                        t.findings,
+                        t.loaded_at,
+                        t.source,
+                        t.name_en,
+                        t.name_ar
                     )?;
                 }
             }
             if list.is_empty() && !*json {
-                writeln!(out, "no truce in the record; load one with `hudna truce load FILE`")?;
+                writeln!(
+                    out,
+                    "no truce in the record; load one with `hudna truce load FILE`"
+                )?;
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -277,7 +287,10 @@ fn show_text(v: &hudna_store::TruceVersion, versions: usize) -> String {
     let list = hudna_check::report::stored_changes(&v.changes);
     if v.version > 1 {
         if list.is_empty() {
-            s.push_str(&format!("\n  changed from version {}: no term", v.version - 1));
+            s.push_str(&format!(
+                "\n  changed from version {}: no term",
+                v.version - 1
+            ));
         } else {
             s.push_str(&format!(
                 "\n  changed from version {}: {}",

@@ -29,18 +29,22 @@ fn json(o: &Output) -> serde_json::Value {
 /// TOML.
 fn truce_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     let from = repo().join(SCENARIO);
-    for f in ["syria.geojson", "castello-dmz.geojson", "nw-grounding.geojson"] {
-        std::fs::copy(from.join(f), dir.join(f)).unwrap();
+    for f in [
+        "syria.geojson",
+        "castello-dmz.geojson",
+        "nw-grounding.geojson",
+    ] {
+        std::fs::copy(from.join(f), dir.join(f)).expect("copy a geometry file");
     }
-    let toml = std::fs::read_to_string(from.join("truce.toml")).unwrap();
+    let toml = std::fs::read_to_string(from.join("truce.toml")).expect("the truce");
     let path = dir.join("truce.toml");
-    std::fs::write(&path, edit(toml)).unwrap();
+    std::fs::write(&path, edit(toml)).expect("write the copy");
     path
 }
 
 /// The proposed designation of Ahrar al-Sham, in force.
 fn ahrar_in_force(toml: String) -> String {
-    let at = toml.find("id = \"ahrar-al-sham\"").unwrap();
+    let at = toml.find("id = \"ahrar-al-sham\"").expect("ahrar-al-sham");
     let (head, tail) = toml.split_at(at);
     format!(
         "{head}{}",
@@ -61,7 +65,8 @@ fn truces_load_as_versions_and_list_and_show_from_the_record_alone() {
 
     let out = ok(run(&["truce", "load", s(&original), "--db", s(&db)], b""));
     assert!(
-        stdout(&out).starts_with("issg-2016: stored as version 1 (a new truce): 2 periods, 7 parties"),
+        stdout(&out)
+            .starts_with("issg-2016: stored as version 1 (a new truce): 2 periods, 7 parties"),
         "{}",
         stdout(&out)
     );
@@ -90,20 +95,46 @@ fn truces_load_as_versions_and_list_and_show_from_the_record_alone() {
     assert_eq!(list[0]["current_version"], 2);
 
     let show = stdout(&ok(run(
-        &["truce", "show", "issg-2016", "--version", "1", "--db", s(&db)],
+        &[
+            "truce",
+            "show",
+            "issg-2016",
+            "--version",
+            "1",
+            "--db",
+            s(&db),
+        ],
         b"",
     )));
     assert!(show.starts_with("issg-2016 version 1 of 2\n"), "{show}");
-    assert!(show.contains("file syria.geojson (19000 bytes, stored)"), "{show}");
+    assert!(
+        show.contains("file syria.geojson (19000 bytes, stored)"),
+        "{show}"
+    );
     assert!(show.contains("designation  ahrar-al-sham"), "{show}");
-    let current = stdout(&ok(run(&["truce", "show", "issg-2016", "--db", s(&db)], b"")));
-    assert!(current.starts_with("issg-2016 version 2 of 2 (current)"), "{current}");
+    let current = stdout(&ok(run(
+        &["truce", "show", "issg-2016", "--db", s(&db)],
+        b"",
+    )));
+    assert!(
+        current.starts_with("issg-2016 version 2 of 2 (current)"),
+        "{current}"
+    );
     assert!(
         current.contains("changed from version 1: designation ahrar-al-sham changed"),
         "{current}"
     );
     let raw = stdout(&ok(run(
-        &["truce", "show", "issg-2016", "--version", "1", "--raw", "--db", s(&db)],
+        &[
+            "truce",
+            "show",
+            "issg-2016",
+            "--version",
+            "1",
+            "--raw",
+            "--db",
+            s(&db),
+        ],
         b"",
     )));
     assert_eq!(raw, std::fs::read_to_string(&original).unwrap());
@@ -116,7 +147,15 @@ fn truces_load_as_versions_and_list_and_show_from_the_record_alone() {
         stderr(&missing)
     );
     let no_version = run(
-        &["truce", "show", "issg-2016", "--version", "9", "--db", s(&db)],
+        &[
+            "truce",
+            "show",
+            "issg-2016",
+            "--version",
+            "9",
+            "--db",
+            s(&db),
+        ],
         b"",
     );
     assert!(stderr(&no_version).contains("has no version 9 (versions: 1, 2)"));
@@ -126,7 +165,10 @@ fn truces_load_as_versions_and_list_and_show_from_the_record_alone() {
 fn a_bad_truce_file_is_refused_by_file_line_and_field_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    ok(run(&["truce", "load", s(&truce_file()), "--db", s(&db)], b""));
+    ok(run(
+        &["truce", "load", s(&truce_file()), "--db", s(&db)],
+        b"",
+    ));
     let files = tempfile::tempdir().unwrap();
     let bad = truce_copy(files.path(), |t| {
         ahrar_in_force(t).replacen("actor = \"COAL\"", "actor = \"NOBODY\"", 1)
@@ -140,16 +182,26 @@ fn a_bad_truce_file_is_refused_by_file_line_and_field_and_nothing_is_lost() {
     let out = run(&["truce", "load", s(&bad), "--db", s(&db)], b"");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    let expected = format!("{}:{line}:9: party[6].actor: unknown actor code `NOBODY`", s(&bad));
+    let expected = format!(
+        "{}:{line}:9: party[6].actor: unknown actor code `NOBODY`",
+        s(&bad)
+    );
     assert!(err.contains(&expected), "{err}\nexpected {expected}");
     assert!(err.contains("nothing stored"), "{err}");
     // A geometry file that cannot be read is named too.
     std::fs::remove_file(files.path().join("castello-dmz.geojson")).unwrap();
     let good_but_missing = truce_copy(files.path(), |t| t);
     std::fs::remove_file(files.path().join("castello-dmz.geojson")).unwrap();
-    let out = run(&["truce", "load", s(&good_but_missing), "--db", s(&db)], b"");
+    let out = run(
+        &["truce", "load", s(&good_but_missing), "--db", s(&db)],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("zone[1].geometry: cannot read"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("zone[1].geometry: cannot read"),
+        "{}",
+        stderr(&out)
+    );
     // Nothing of either attempt reached the record; the first version is intact.
     let list = json_lines(&ok(run(&["truce", "list", "--db", s(&db), "--json"], b"")));
     assert_eq!(list[0]["current_version"], 1);
@@ -163,9 +215,12 @@ fn scenario_record(dir: &Path) -> PathBuf {
         .args(["ingest", &format!("{SCENARIO}/reports.jsonl")])
         .env("HUDNA_DB", &db)
         .output()
-        .unwrap();
+        .expect("hudna runs");
     ok(out);
-    ok(run(&["truce", "load", s(&truce_file()), "--db", s(&db)], b""));
+    ok(run(
+        &["truce", "load", s(&truce_file()), "--db", s(&db)],
+        b"",
+    ));
     db
 }
 
@@ -187,7 +242,9 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
         assert_eq!(f["truce"], "issg-2016");
         assert_eq!(f["truce_version"], 1);
         assert!(f["incident"].is_i64() && f["term"].is_string() && f["severity"].is_string());
-        assert!(f["confidence"].as_f64().is_some_and(|c| (0.0..=1.0).contains(&c)));
+        assert!(f["confidence"]
+            .as_f64()
+            .is_some_and(|c| (0.0..=1.0).contains(&c)));
         assert!(!f["explanation"].as_str().unwrap().is_empty());
     }
     // Every finding points at an incident of the record, by the id exports give it.
@@ -202,7 +259,10 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
     let again = ok(run(&["check", "--db", s(&db)], b""));
     let text = stdout(&again);
     assert!(text.contains("judged now 0 ·"), "{text}");
-    assert!(text.contains("no finding changed since the last check"), "{text}");
+    assert!(
+        text.contains("no finding changed since the last check"),
+        "{text}"
+    );
     let again = json(&ok(run(&["check", "--db", s(&db), "--json"], b"")));
     let r = &again["runs"][0];
     assert_eq!(
@@ -210,7 +270,10 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
         (&0.into(), &0.into(), &0.into(), &0.into())
     );
     assert_eq!(r["changes"], serde_json::json!([]));
-    assert_eq!(json_lines(&ok(run(&["findings", "--db", s(&db)], b""))), stored);
+    assert_eq!(
+        json_lines(&ok(run(&["findings", "--db", s(&db)], b""))),
+        stored
+    );
 
     let unknown = run(&["check", "--db", s(&db), "--truce", "nope"], b"");
     assert!(stderr(&unknown).contains("no truce `nope` in the record (stored: issg-2016)"));
@@ -251,7 +314,11 @@ fn flipping_the_ahrar_al_sham_designation_reports_which_findings_changed() {
     let after = json_lines(&ok(run(&["findings", "--db", s(&db)], b"")));
     assert!(after.iter().all(|f| f["truce_version"] == 2));
     let check = run(&["check", "--db", s(&db), "--json"], b"");
-    assert_eq!(json(&check)["runs"][0]["evaluated"], 0, "a second run judges nothing");
+    assert_eq!(
+        json(&check)["runs"][0]["evaluated"],
+        0,
+        "a second run judges nothing"
+    );
     let runs_before = before.len();
     let removed: Vec<&serde_json::Value> = before
         .iter()
@@ -267,7 +334,8 @@ fn flipping_the_ahrar_al_sham_designation_reports_which_findings_changed() {
     assert!(!removed.is_empty() && removed.len() < runs_before);
     assert!(removed
         .iter()
-        .all(|f| f["proposal"]["term"] == "ahrar-al-sham" || f["proposal"]["term"] == "jaysh-al-islam"));
+        .all(|f| f["proposal"]["term"] == "ahrar-al-sham"
+            || f["proposal"]["term"] == "jaysh-al-islam"));
     let rescored: Vec<&serde_json::Value> = after
         .iter()
         .filter(|a| a["proposal"].is_null() && a["run"] != a["first_run"])
@@ -276,7 +344,10 @@ fn flipping_the_ahrar_al_sham_designation_reports_which_findings_changed() {
     for f in &rescored {
         assert_eq!(f["rule"], "party_attack");
         assert_eq!(f["confidence"], 0.5);
-        assert!(f["explanation"].as_str().unwrap().contains("Ahrar al-Sham (designated, in_force"));
+        assert!(f["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("Ahrar al-Sham (designated, in_force"));
     }
     let judged = text
         .lines()
@@ -285,7 +356,10 @@ fn flipping_the_ahrar_al_sham_designation_reports_which_findings_changed() {
         .and_then(|l| l.split(' ').next())
         .and_then(|n| n.parse::<u64>().ok())
         .unwrap();
-    assert!(judged > 0 && judged < incidents / 4, "judged {judged} of {incidents}");
+    assert!(
+        judged > 0 && judged < incidents / 4,
+        "judged {judged} of {incidents}"
+    );
 }
 
 #[test]
@@ -295,14 +369,24 @@ fn findings_export_as_jsonl_and_csv_with_filters() {
     ok(run(&["check", "--db", s(&db)], b""));
     let all = json_lines(&ok(run(&["findings", "--db", s(&db)], b"")));
     let hits = json_lines(&ok(run(
-        &["findings", "--db", s(&db), "--rule", "notified_site_hit", "--truce", "issg-2016"],
+        &[
+            "findings",
+            "--db",
+            s(&db),
+            "--rule",
+            "notified_site_hit",
+            "--truce",
+            "issg-2016",
+        ],
         b"",
     )));
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|f| f["rule"] == "notified_site_hit"));
     assert_eq!(
         hits.len(),
-        all.iter().filter(|f| f["rule"] == "notified_site_hit").count()
+        all.iter()
+            .filter(|f| f["rule"] == "notified_site_hit")
+            .count()
     );
     let out = dir.path().join("f.csv");
     ok(run(
@@ -314,8 +398,19 @@ fn findings_export_as_jsonl_and_csv_with_filters() {
     assert_eq!(
         header,
         [
-            "incident", "truce", "truce_version", "term", "rule", "severity", "confidence",
-            "distance_km", "proposal_term", "proposal_effect", "explanation", "first_run", "run"
+            "incident",
+            "truce",
+            "truce_version",
+            "term",
+            "rule",
+            "severity",
+            "confidence",
+            "distance_km",
+            "proposal_term",
+            "proposal_effect",
+            "explanation",
+            "first_run",
+            "run"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -323,8 +418,11 @@ fn findings_export_as_jsonl_and_csv_with_filters() {
     assert_eq!(rows[0][0], all[0]["incident"].as_i64().unwrap().to_string());
     assert!(rows.iter().any(|r| &r[9] == "would_add"));
     let one = all[0]["incident"].as_i64().unwrap().to_string();
-    let of_one = json_lines(&ok(run(&["findings", "--db", s(&db), "--incident", &one], b"")));
-    assert!(!of_one.is_empty() && of_one.iter().all(|f| f["incident"].to_string() == one));
+    let of_one = json_lines(&ok(run(
+        &["findings", "--db", s(&db), "--incident", &one],
+        b"",
+    )));
+    assert!(!of_one.is_empty() && of_one.iter().all(|f| f["incident"] == all[0]["incident"]));
 
     let bad = run(&["findings", "--db", s(&db), "--rule", "shelling"], b"");
     assert!(!bad.status.success());
@@ -352,9 +450,15 @@ fn the_demo_shows_the_convoy_and_the_deir_ez_zor_strike() {
         assert_eq!(f["term"], "convoy-urum-al-kubra");
         assert_eq!(f["severity"], "grave");
         let e = f["explanation"].as_str().unwrap();
-        assert!(e.contains("United Nations and Syrian Arab Red Crescent"), "{e}");
+        assert!(
+            e.contains("United Nations and Syrian Arab Red Crescent"),
+            "{e}"
+        );
         for party in ["SYR_GOV", "RUS", "USA", "OPP"] {
-            assert!(e.contains(&format!("{party} on 2016-09-19")), "{party} missing: {e}");
+            assert!(
+                e.contains(&format!("{party} on 2016-09-19")),
+                "{party} missing: {e}"
+            );
         }
         assert_eq!(h["incident"]["date"], "2016-09-19");
     }
@@ -372,17 +476,31 @@ fn the_demo_shows_the_convoy_and_the_deir_ez_zor_strike() {
             .unwrap()
             .starts_with("COAL air_strike"));
     }
-    assert!(coal.iter().any(|h| h["incident"]["target_actor"] == "SYR_GOV"));
+    assert!(coal
+        .iter()
+        .any(|h| h["incident"]["target_actor"] == "SYR_GOV"));
 
     // The text names the same, and the database can be rebuilt in place.
     let text = stdout(&ok(run(&["demo", "--db", s(&db)], b"")));
     assert!(text.contains(&format!("database: {}", s(&db))), "{text}");
     assert!(text.contains("notified_movement_hit grave"), "{text}");
-    assert!(text.contains("notified: SYR_GOV on 2016-09-19, RUS on 2016-09-19"), "{text}");
-    assert!(text.contains("party_attack serious 1.00: COAL air_strike"), "{text}");
+    assert!(
+        text.contains("notified: SYR_GOV on 2016-09-19, RUS on 2016-09-19"),
+        "{text}"
+    );
+    assert!(
+        text.contains("party_attack serious 1.00: COAL air_strike"),
+        "{text}"
+    );
     // The store the demo built answers the other commands.
     let findings = json_lines(&ok(run(
-        &["findings", "--db", s(&db), "--rule", "notified_movement_hit"],
+        &[
+            "findings",
+            "--db",
+            s(&db),
+            "--rule",
+            "notified_movement_hit",
+        ],
         b"",
     )));
     assert_eq!(findings.len(), convoy.len());
@@ -392,7 +510,10 @@ fn the_demo_shows_the_convoy_and_the_deir_ez_zor_strike() {
 fn the_demo_never_replaces_a_database_it_did_not_build() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("mine.db");
-    ok(run(&["truce", "load", s(&truce_file()), "--db", s(&db)], b""));
+    ok(run(
+        &["truce", "load", s(&truce_file()), "--db", s(&db)],
+        b"",
+    ));
     let out = run(&["demo", "--db", s(&db)], b"");
     assert!(!out.status.success());
     assert!(
@@ -421,14 +542,18 @@ fn an_incident_keeps_its_id_when_an_earlier_report_arrives() {
     let later = "{\"id\":\"later\",\"published\":\"2016-09-20\",\"text\":\"قصفت قوات النظام بالمدفعية الثقيلة بلدة كفرنبل في ريف إدلب الجنوبي أمس، ما أدى إلى مقتل مدنيين اثنين وإصابة خمسة آخرين، بحسب الدفاع المدني.\"}\n";
     let earlier = "{\"id\":\"earlier\",\"published\":\"2016-09-18\",\"text\":\"قصفت قوات النظام بالمدفعية بلدة كفرنبل في ريف إدلب الجنوبي اليوم، ما أدى إلى مقتل مدنيين اثنين، بحسب ناشطين من البلدة.\"}\n";
     ok(run(&["ingest", "-", "--db", s(&db)], later.as_bytes()));
-    ok(run(&["truce", "load", s(&truce_file()), "--db", s(&db)], b""));
+    ok(run(
+        &["truce", "load", s(&truce_file()), "--db", s(&db)],
+        b"",
+    ));
     ok(run(&["check", "--db", s(&db)], b""));
     let kafranbel = |db: &Path| -> serde_json::Value {
-        let all = json_lines(&ok(run(&["incidents", "--db", s(db), "--type", "shelling"], b"")));
-        let mut of: Vec<serde_json::Value> = all
-            .into_iter()
-            .filter(|i| i["place"] == "كفرنبل")
-            .collect();
+        let all = json_lines(&ok(run(
+            &["incidents", "--db", s(db), "--type", "shelling"],
+            b"",
+        )));
+        let mut of: Vec<serde_json::Value> =
+            all.into_iter().filter(|i| i["place"] == "كفرنبل").collect();
         assert_eq!(of.len(), 1, "{of:#?}");
         of.remove(0)
     };
@@ -459,7 +584,11 @@ fn an_incident_keeps_its_id_when_an_earlier_report_arrives() {
     let r = &check["runs"][0];
     assert_eq!(r["gone"], 0);
     for c in r["changes"].as_array().unwrap() {
-        let f = if c["after"].is_null() { &c["before"] } else { &c["after"] };
+        let f = if c["after"].is_null() {
+            &c["before"]
+        } else {
+            &c["after"]
+        };
         assert_eq!(f["incident"], id);
         assert_ne!(c["change"], "removed", "{c}");
     }

@@ -271,8 +271,14 @@ fn the_order_of_the_input_does_not_change_the_incidents() {
         v.as_object_mut().map(|o| o.remove("id"));
         v
     };
-    let a: Vec<_> = incidents(&in_order, &[]).into_iter().map(without_id).collect();
-    let b: Vec<_> = incidents(&reordered, &[]).into_iter().map(without_id).collect();
+    let a: Vec<_> = incidents(&in_order, &[])
+        .into_iter()
+        .map(without_id)
+        .collect();
+    let b: Vec<_> = incidents(&reordered, &[])
+        .into_iter()
+        .map(without_id)
+        .collect();
     assert!(!a.is_empty());
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {

@@ -18,7 +18,11 @@ pub(crate) fn actors() -> ActorCodes {
 /// to the TOML.
 pub(crate) fn scenario_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     let from = repo().join("data/scenarios/issg-2016");
-    for f in ["syria.geojson", "castello-dmz.geojson", "nw-grounding.geojson"] {
+    for f in [
+        "syria.geojson",
+        "castello-dmz.geojson",
+        "nw-grounding.geojson",
+    ] {
         std::fs::copy(from.join(f), dir.join(f)).expect("copy");
     }
     let toml = std::fs::read_to_string(from.join("truce.toml")).expect("truce");
@@ -76,7 +80,9 @@ fn loading_stores_versions_only_when_the_content_changes() {
     std::fs::write(&dmz, format!("{text}\n")).unwrap();
     let (t3, s3) = load_truce_file(&path3, &actors).unwrap();
     assert_eq!(
-        store_truce(&mut store, &t3, &s3, &actors, NOW).unwrap().version,
+        store_truce(&mut store, &t3, &s3, &actors, NOW)
+            .unwrap()
+            .version,
         3
     );
 
@@ -116,5 +122,8 @@ fn a_bad_file_is_refused_with_file_line_and_field() {
     let path = scenario_copy(dir.path(), |t| t);
     std::fs::remove_file(dir.path().join("nw-grounding.geojson")).unwrap();
     let err = load_truce_file(&path, &actors()).unwrap_err();
-    assert!(matches!(&err, CheckError::Invalid(p) if p.iter().any(|p| p.reason.contains("nw-grounding.geojson"))), "{err:?}");
+    assert!(
+        matches!(&err, CheckError::Invalid(p) if p.iter().any(|p| p.reason.contains("nw-grounding.geojson"))),
+        "{err:?}"
+    );
 }

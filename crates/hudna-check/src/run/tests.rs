@@ -46,18 +46,53 @@ fn incident(
 }
 
 fn incidents() -> Vec<IncidentRecord> {
-    let mut undated_reported = incident(5, "UNKNOWN", IncidentType::Shelling, Target::Civilians, None, (35.93, 36.63));
+    let mut undated_reported = incident(
+        5,
+        "UNKNOWN",
+        IncidentType::Shelling,
+        Target::Civilians,
+        None,
+        (35.93, 36.63),
+    );
     undated_reported.reported = NaiveDate::from_ymd_opt(2016, 9, 16);
     undated_reported.date_precision = Some(hudna_store::DatePrecision::Reported);
     vec![
         // An opposition shelling of western Aleppo during the renewal.
-        incident(1, "OPP", IncidentType::Shelling, Target::Civilians, Some(16), (36.21, 37.13)),
+        incident(
+            1,
+            "OPP",
+            IncidentType::Shelling,
+            Target::Civilians,
+            Some(16),
+            (36.21, 37.13),
+        ),
         // The convoy: on the route, on 19 Sep.
-        incident(2, "SYR_GOV", IncidentType::AirStrike, Target::Humanitarian, Some(19), (36.171, 37.039)),
+        incident(
+            2,
+            "SYR_GOV",
+            IncidentType::AirStrike,
+            Target::Humanitarian,
+            Some(19),
+            (36.171, 37.039),
+        ),
         // The coalition strike at Deir ez-Zor.
-        incident(3, "COAL", IncidentType::AirStrike, Target::Armed, Some(17), (35.30, 40.10)),
+        incident(
+            3,
+            "COAL",
+            IncidentType::AirStrike,
+            Target::Armed,
+            Some(17),
+            (35.30, 40.10),
+        ),
         // No day at all: not judged.
-        incident(4, "RUS", IncidentType::AirStrike, Target::Civilians, None, (35.93, 36.63)),
+        incident(
+            4,
+            "RUS",
+            IncidentType::AirStrike,
+            Target::Civilians,
+            None,
+            (35.93, 36.63),
+        ),
         undated_reported,
     ]
 }
@@ -116,22 +151,38 @@ fn a_first_check_stores_findings_and_a_rerun_judges_nothing() {
     assert!(first.findings >= 4, "{first:#?}");
     let stored = store.truce_findings("issg-2016").unwrap();
     assert_eq!(stored.len() as u64, first.findings);
-    assert!(stored.iter().all(|f| f.truce_version == 1 && f.first_run == first.run));
+    assert!(stored
+        .iter()
+        .all(|f| f.truce_version == 1 && f.first_run == first.run));
     // The convoy strike names the notified parties; the coalition's is a party's attack.
     let convoy = stored
         .iter()
         .find(|f| f.incident == 2 && f.rule == "notified_movement_hit")
         .expect("convoy finding");
-    assert!(convoy.explanation.contains("notified: SYR_GOV"), "{}", convoy.explanation);
+    assert!(
+        convoy.explanation.contains("notified: SYR_GOV"),
+        "{}",
+        convoy.explanation
+    );
     assert!(stored
         .iter()
         .any(|f| f.incident == 3 && f.rule == "party_attack" && f.proposal.is_none()));
     // The undated report is judged over the days before its publication.
-    let reported = stored.iter().find(|f| f.incident == 5).expect("reported-day finding");
-    assert!(reported.explanation.contains("reported 2016-09-16"), "{}", reported.explanation);
+    let reported = stored
+        .iter()
+        .find(|f| f.incident == 5)
+        .expect("reported-day finding");
+    assert!(
+        reported.explanation.contains("reported 2016-09-16"),
+        "{}",
+        reported.explanation
+    );
 
     let again = run(&mut store);
-    assert_eq!((again.evaluated, again.added, again.removed, again.changed), (0, 0, 0, 0));
+    assert_eq!(
+        (again.evaluated, again.added, again.removed, again.changed),
+        (0, 0, 0, 0)
+    );
     assert!(again.changes.is_empty());
     assert_eq!(again.previous_version, Some(1));
     assert_eq!(store.truce_findings("issg-2016").unwrap(), stored);
@@ -170,7 +221,11 @@ fn changed_incidents_and_terms_are_judged_again_and_the_result_matches_a_fresh_c
     assert!(!r.changes.is_empty());
     for c in &r.changes {
         assert_eq!(c.after.as_ref().or(c.before.as_ref()).unwrap().incident, 1);
-        assert!(c.reason.contains("designation ahrar-al-sham changed"), "{}", c.reason);
+        assert!(
+            c.reason.contains("designation ahrar-al-sham changed"),
+            "{}",
+            c.reason
+        );
     }
     assert!(store
         .truce_findings("issg-2016")
@@ -185,8 +240,10 @@ fn changed_incidents_and_terms_are_judged_again_and_the_result_matches_a_fresh_c
     store.commit().unwrap();
     let r = run(&mut store);
     assert_eq!((r.gone, r.evaluated), (1, 0));
-    assert!(r.changes.iter().all(|c| c.change == "removed"
-        && c.reason.contains("merged into incident 3")));
+    assert!(r
+        .changes
+        .iter()
+        .all(|c| c.change == "removed" && c.reason.contains("merged into incident 3")));
 
     // The incremental history ends where one check of the final record does.
     let incremental = findings(&mut store);
@@ -203,7 +260,9 @@ fn changed_incidents_and_terms_are_judged_again_and_the_result_matches_a_fresh_c
 fn only_the_truce_asked_for_is_checked() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     load(&mut store, |t| t);
-    load(&mut store, |t| t.replacen("id = \"issg-2016\"", "id = \"issg-copy\"", 1));
+    load(&mut store, |t| {
+        t.replacen("id = \"issg-2016\"", "id = \"issg-copy\"", 1)
+    });
     put(&mut store, &incidents());
     let r = check(&mut store, &actors(), Some("issg-copy"), NOW).unwrap();
     assert_eq!(r.runs.len(), 1);

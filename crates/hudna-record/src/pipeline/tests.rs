@@ -349,7 +349,10 @@ fn a_public_id_once_given_always_leads_to_its_event() {
         last.len(),
         reseeded
     );
-    assert!(reseeded > 0, "no incident changed its seed: the test proves nothing");
+    assert!(
+        reseeded > 0,
+        "no incident changed its seed: the test proves nothing"
+    );
 }
 
 #[test]
@@ -383,6 +386,9 @@ fn an_earlier_report_arriving_later_does_not_change_the_public_id() {
     ingest(&env, &mut store, entries(&[(2, earlier)]), 10);
     let after = find(&mut store);
     assert_eq!(after.reports, 2, "{after:#?}");
-    assert_ne!(after.id, before.id, "the seed did not change: the test proves nothing");
+    assert_ne!(
+        after.id, before.id,
+        "the seed did not change: the test proves nothing"
+    );
     assert_eq!(after.public_id, before.public_id);
 }

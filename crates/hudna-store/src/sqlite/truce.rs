@@ -36,11 +36,9 @@ pub fn peek_meta(path: &Path, key: &str) -> Result<Option<String>, StoreError> {
     if has_table.is_none() {
         return Ok(None);
     }
-    conn.query_row(
-        "SELECT value FROM record_meta WHERE key = ?1",
-        [key],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT value FROM record_meta WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
     .optional()
     .map_err(err)
 }
@@ -265,7 +263,13 @@ impl TruceStore for SqliteStore {
                 "INSERT INTO truce_terms (truce_id, version, ordinal, term_id, kind, status, \
                  label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
-                    v.truce_id, version, ordinal as i64, t.id, t.kind, t.status, t.label
+                    v.truce_id,
+                    version,
+                    ordinal as i64,
+                    t.id,
+                    t.kind,
+                    t.status,
+                    t.label
                 ],
             )?;
         }
@@ -523,7 +527,9 @@ impl TruceStore for SqliteStore {
         let parse = |s: Option<String>| -> Result<Option<StoredFinding>, StoreError> {
             s.map(|s| {
                 serde_json::from_str(&s).map_err(|e| {
-                    self.corrupt(format!("check run {run}: a logged finding is not JSON: {e}"))
+                    self.corrupt(format!(
+                        "check run {run}: a logged finding is not JSON: {e}"
+                    ))
                 })
             })
             .transpose()

@@ -131,7 +131,11 @@ fn findings_round_trip_filter_and_follow_the_checked_version() {
     assert_eq!((n, seen), (2, vec![7, 7]));
 
     s.set_checked_version("t", 2).unwrap();
-    assert!(s.truce_findings("t").unwrap().iter().all(|f| f.truce_version == 2));
+    assert!(s
+        .truce_findings("t")
+        .unwrap()
+        .iter()
+        .all(|f| f.truce_version == 2));
     assert!(s.check_state("t").unwrap().iter().all(|c| c.version == 2));
 
     s.forget_incidents("t", &[7]).unwrap();
@@ -203,7 +207,11 @@ fn meta_is_read_without_migrating_a_file() {
     assert_eq!(peek_meta(&other, "demo").unwrap(), None);
     // Not a database at all.
     let text = dir.path().join("notes.db");
-    std::fs::write(&text, "these are notes, not a database, and long enough to be read").unwrap();
+    std::fs::write(
+        &text,
+        "these are notes, not a database, and long enough to be read",
+    )
+    .unwrap();
     assert!(peek_meta(&text, "demo").is_err());
 }
 
