@@ -55,12 +55,14 @@ impl<'l> Item<'l> {
     /// Actor roles, where a phrase listed both with and without the article ("المسلحين",
     /// "مسلحين") keeps only the listing that agrees with the text.
     fn actor_roles(&self) -> impl Iterator<Item = (u16, ActorKind, bool)> + '_ {
-        let twin = self
-            .roles()
-            .filter(|r| matches!(r, Role::Actor { .. }))
-            .map(|r| matches!(r, Role::Actor { article: true, .. }))
-            .collect::<Vec<_>>();
-        let twin = twin.contains(&true) && twin.contains(&false);
+        let (mut with_article, mut without) = (false, false);
+        for r in self.roles() {
+            if let Role::Actor { article, .. } = r {
+                with_article |= *article;
+                without |= !*article;
+            }
+        }
+        let twin = with_article && without;
         self.roles().filter_map(move |r| match *r {
             Role::Actor { set, kind, article } if !twin || article == self.article => {
                 Some((set, kind, article))
@@ -634,7 +636,7 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                     matches!(
                         r,
                         Role::Number {
-                            kind: NumberKind::Dual,
+                            kind: NumberKind::Dual | NumberKind::Single,
                             ..
                         }
                     )
@@ -1269,10 +1271,15 @@ impl<'l> Engine<'l> {
                         _ => candidates[0],
                     };
                     if kind == ActorKind::Adj {
-                        // Only right after an event or weapon word.
+                        // Only right after an event or weapon word ("غارات روسية"), or in
+                        // English right before one ("Russian air strikes", "regime shelling").
+                        let english = win.tokens[it.first as usize].script == Script::Latin;
                         let ok = prev.is_some_and(|p| {
                             it.first - p.end <= 1 && (p.event().is_some() || p.means().is_some())
-                        });
+                        }) || (english
+                            && items.get(j + 1).is_some_and(|n| {
+                                n.first == it.end && (n.event().is_some() || n.means().is_some())
+                            }));
                         if !ok {
                             continue;
                         }
@@ -1385,6 +1392,8 @@ impl<'l> Engine<'l> {
                 .iter()
                 .any(|it| in_window(it.first) && it.disc(Disc::Similar));
             let target = self.target(items, &scope, w0, w1, true);
+            // The event word retells the event before it ("الحملة", "the raid").
+            let mut retold = false;
             let kind = match class {
                 EventClass::Assault => match means {
                     Some(Means::Air | Means::Drone) => Some(IncidentType::AirStrike),
@@ -1447,13 +1456,18 @@ impl<'l> Engine<'l> {
                                 .map(|f| f.kind)
                         });
                         if let Some(pk) = prev_kind {
+                            retold = true;
                             Some(pk)
                         } else if let Some(k) = same_actor_kind {
                             Some(k)
                         } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
-                            None
+                            // "An aid convoy was struck …, killing 20": something named was
+                            // hit and people died; how is not said.
+                            let struck =
+                                matches!(target, Some(TargetCue::Class(t)) if t != Target::Unknown);
+                            (struck && !tolls.is_empty()).then_some(IncidentType::Shelling)
                         } else {
                             Some(IncidentType::Shelling)
                         }
@@ -1613,7 +1627,7 @@ impl<'l> Engine<'l> {
             // "The campaign focused on areas …" after "arrested dozens of civilians": the
             // same event, told again; it struck whom the sentence before said.
             let target = match target {
-                Some(TargetCue::Vague) => st
+                Some(TargetCue::Vague) if retold => st
                     .frames
                     .last()
                     .filter(|f| {

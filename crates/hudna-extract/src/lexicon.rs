@@ -103,6 +103,9 @@ pub enum NumberKind {
     Scale,
     /// A dual noun: two.
     Dual,
+    /// A singular noun for a person ("طفل", "امرأة"): one, unless a number was just read
+    /// ("15 امرأة" is fifteen).
+    Single,
     /// "at least", "more than".
     About,
 }
@@ -484,6 +487,7 @@ impl Lexicon {
                 "unit" => NumberKind::Unit,
                 "scale" => NumberKind::Scale,
                 "dual" => NumberKind::Dual,
+                "single" => NumberKind::Single,
                 "about" => NumberKind::About,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };

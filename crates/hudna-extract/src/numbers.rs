@@ -39,6 +39,8 @@ pub(crate) struct NumberReader {
     current: u64,
     first: Option<u32>,
     end: u32,
+    /// The last word read was a singular noun: another one adds to it ("امرأة ورجل").
+    after_single: bool,
 }
 
 impl NumberReader {
@@ -65,12 +67,16 @@ impl NumberReader {
             NumberKind::Unit | NumberKind::Dual => {
                 self.current += value as u64;
             }
+            // "15 امرأة": the counted noun of the number before it.
+            NumberKind::Single if self.first.is_some() && !self.after_single => {}
+            NumberKind::Single => self.current += value as u64,
             NumberKind::Scale => {
                 let base = if self.current == 0 { 1 } else { self.current };
                 self.total += base * value as u64;
                 self.current = 0;
             }
         }
+        self.after_single = kind == NumberKind::Single;
         self.first.get_or_insert(first);
         self.end = end;
         true
@@ -82,6 +88,7 @@ impl NumberReader {
         let value = (self.total + self.current).min(u32::MAX as u64) as u32;
         self.total = 0;
         self.current = 0;
+        self.after_single = false;
         Some(Number {
             value,
             first,

@@ -344,3 +344,47 @@ fn undated_sentences_take_the_day_of_the_lead() {
     let vague: Vec<_> = got.iter().filter(|i| i.date.is_none()).collect();
     assert_eq!(vague.len(), 1, "{got:#?}");
 }
+
+#[test]
+fn singular_nouns_for_people_count_one() {
+    let got = read(
+        "قصفت قوات النظام بلدة كفرنبل ما أدى إلى مقتل طفل وإصابة 15 امرأة بجروح.",
+        Some("2016-09-19"),
+    );
+    assert_eq!(
+        (got[0].killed, got[0].injured),
+        (Some(1), Some(15)),
+        "{got:#?}"
+    );
+    let got = read(
+        "امرأة ورجل أصيبا بجروح جراء قصف قوات النظام على بلدة كفرنبل.",
+        Some("2016-09-19"),
+    );
+    assert_eq!(got[0].injured, Some(2), "{got:#?}");
+}
+
+#[test]
+fn english_wire_phrasing() {
+    // Fighting around Tal Tamr, 2019; the convoy at Urum al-Kubra, 19 September 2016.
+    let got = read(
+        "Turkish-backed rebels and Kurdish-led forces exchanged fire near Tel Tamer in Hasakah province on Monday.",
+        Some("2019-05-28"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::ArmedClash);
+    assert_eq!(got[0].admin1.as_deref(), Some("Al-Hasakeh"));
+    let got = read(
+        "Regime shelling on Kafranbel killed a child on Sunday.",
+        Some("2016-09-19"),
+    );
+    assert_eq!(got[0].perpetrator, "SYR_GOV", "{got:#?}");
+    assert_eq!(got[0].killed, Some(1));
+    let got = read(
+        "An aid convoy was struck near Urum al-Kubra west of Aleppo on Monday evening, killing about 20 people.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].target, Target::Humanitarian);
+    // "struck" with nothing named that was hit is no event.
+    assert!(read("A deal was struck in Geneva on Friday.", None).is_empty());
+}

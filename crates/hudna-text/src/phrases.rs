@@ -117,7 +117,7 @@ impl PhraseSetBuilder {
         }
         let mut ids = Vec::with_capacity(words.len());
         let single_word = words.len() == 1;
-        for w in words {
+        for (n, w) in words.into_iter().enumerate() {
             let (kind, bare) = if let Some(p) = w.strip_suffix('*') {
                 (1, p)
             } else if let Some(p) = w.strip_suffix('+') {
@@ -125,7 +125,13 @@ impl PhraseSetBuilder {
             } else {
                 (0, w)
             };
-            let key: String = if is_latin(bare) {
+            let head = (n == 0 && !single_word && kind == 0)
+                .then(|| latin_head(bare))
+                .flatten();
+            let key: String = if let Some(h) = head {
+                // "Tal Tamr", "Tell Tamer", "Tel Tamer": one key for the head's spellings.
+                format!("\u{2}{h}")
+            } else if is_latin(bare) {
                 // Short rough keys collide with common words; a one-word name needs a
                 // longer one than the words of a longer name.
                 let min = if single_word { 4 } else { 3 };
@@ -244,6 +250,25 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '*' || c == '+'
 }
 
+/// Transliterations of the first word of an Arabic place name that differ only in vowels and
+/// are too short for a consonant skeleton: "Tal", "Tel" and "Tell" all write تل. Used only as
+/// the first word of a longer name, so "tell" alone stays an English verb.
+fn latin_head(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "tal" | "tel" | "tell" | "til" | "tall" => "tall",
+        "deir" | "dayr" | "dair" => "deir",
+        "ain" | "ayn" | "ein" => "ain",
+        "um" | "umm" => "umm",
+        "abu" | "abou" => "abu",
+        "beit" | "bayt" | "bait" | "beyt" => "beit",
+        "jabal" | "jebel" | "jabel" | "jbel" => "jabal",
+        "kafr" | "kfar" | "kafar" | "kefr" => "kafr",
+        "maarat" | "maaret" | "maarrat" | "marat" => "maarat",
+        "khirbat" | "khirbet" | "kherbet" => "khirbat",
+        _ => return None,
+    })
+}
+
 fn is_latin(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
@@ -320,6 +345,16 @@ impl PhraseSet {
                 key.push('\u{1}');
                 skeleton_into(w, key);
                 if !exact && key.len() >= 4 {
+                    if let Some(sl) = self.words.get(key.as_str()) {
+                        if sl.exact != 0 {
+                            out.push((sl.exact, 0, false));
+                        }
+                    }
+                }
+                if let Some(h) = latin_head(w).filter(|_| first) {
+                    key.clear();
+                    key.push('\u{2}');
+                    key.push_str(h);
                     if let Some(sl) = self.words.get(key.as_str()) {
                         if sl.exact != 0 {
                             out.push((sl.exact, 0, false));

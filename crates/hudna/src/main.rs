@@ -12,6 +12,11 @@ mod map;
 mod truce;
 
 use std::path::PathBuf;
+
+/// Extraction and ingest allocate many short-lived vectors per sentence; mimalloc serves them
+/// faster than the system allocator (measured with `hudna bench extract`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
