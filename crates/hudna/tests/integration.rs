@@ -3,6 +3,7 @@
 //! All modules live in one test binary so it is linked once.
 
 mod bench_audit;
+mod check;
 mod common;
 mod extract;
 mod map;
