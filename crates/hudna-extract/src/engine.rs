@@ -1152,6 +1152,10 @@ impl<'l> Engine<'l> {
         let mut last_kind: Option<IncidentType> = None;
         let mut carried_actor: Option<(ActorId, u8)> = None;
         let mut carried_means: Option<Means> = None;
+        // Tolls of an event word with no place of its own, for the next one ("قضى عنصران
+        // إثر غارة استهدفت مركزهم في بلدة حاس").
+        let mut carried_tolls: Vec<Toll> = Vec::new();
+        let mut carried_target: Option<TargetCue> = None;
         for (k, &ti) in triggers.iter().enumerate() {
             let trig = &items[ti];
             let (class, _noun, weak) = trig.event().unwrap_or((EventClass::Strike, false, true));
@@ -1283,6 +1287,31 @@ impl<'l> Engine<'l> {
                         if !ok {
                             continue;
                         }
+                    }
+                    // "مسلحون يتبعون لهيئة تحرير الشام": the gunmen are the side named next.
+                    if actor == self.lex.unknown
+                        && (it.end..it.end + 2).any(|k| {
+                            matches!(
+                                win.tok(k),
+                                "تابعون"
+                                    | "تابعين"
+                                    | "يتبعون"
+                                    | "يتبع"
+                                    | "تتبع"
+                                    | "موالون"
+                                    | "موالين"
+                                    | "الموالين"
+                                    | "الموالون"
+                                    | "affiliated"
+                                    | "loyal"
+                            )
+                        })
+                        && items[j + 1..]
+                            .iter()
+                            .take_while(|n| n.first <= it.end + 4)
+                            .any(|n| n.actor_roles().next().is_some())
+                    {
+                        continue;
                     }
                     // "a building of the Asayish": what belongs to an actor was hit.
                     // ("aircraft of the coalition" is the coalition acting.)
@@ -1479,6 +1508,16 @@ impl<'l> Engine<'l> {
             } else {
                 self.target(items, &scope, w0, w1, false)
             };
+            // What the placeless event word before it said was hit.
+            let target = match (carried_target.take(), target) {
+                (Some(c @ TargetCue::Class(ct)), Some(TargetCue::Class(t)))
+                    if target_rank(ct) < target_rank(t) =>
+                {
+                    Some(c)
+                }
+                (Some(c), None | Some(TargetCue::Vague)) => Some(c),
+                (_, t) => t,
+            };
             // No actor in the sentence: the last actor of an event of the same type in the
             // last few sentences ("قصف عنيف استهدف سبع قرى" after "قصفت القوات التركية").
             if actor.is_none() {
@@ -1598,15 +1637,24 @@ impl<'l> Engine<'l> {
             }
             fplaces = kept;
             if fplaces.is_empty() {
+                let before = carried_tolls.len();
+                carried_tolls.extend(tolls.iter().filter(|t| t.at >= w0 && t.at < w1));
+                // Whom the toll counts ("قضى عنصران من الدفاع المدني إثر غارة …").
+                if carried_tolls.len() > before {
+                    carried_target = target.or(carried_target);
+                }
                 continue;
             }
             // Tolls of this frame: those in its window, and for the first frame those
             // before it.
             let mut ftolls = Vec::new();
-            for t in &tolls {
-                if !(t.at >= w0 && t.at < w1) {
-                    continue;
-                }
+            let own = tolls.iter().filter(|t| t.at >= w0 && t.at < w1);
+            for t in carried_tolls
+                .drain(..)
+                .collect::<Vec<_>>()
+                .iter()
+                .chain(own)
+            {
                 // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
                 let tied = fplaces
                     .iter()

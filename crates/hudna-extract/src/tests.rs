@@ -388,3 +388,31 @@ fn english_wire_phrasing() {
     // "struck" with nothing named that was hit is no event.
     assert!(read("A deal was struck in Geneva on Friday.", None).is_empty());
 }
+
+#[test]
+fn a_toll_before_a_placeless_event_word_goes_to_the_next() {
+    // Civil defence volunteers killed in Idlib's countryside, 2016.
+    let got = read(
+        "قضى عنصران من الدفاع المدني إثر غارة للطيران الحربي استهدفت مركزهم في بلدة حاس بريف إدلب الجنوبي.",
+        Some("2016-10-26"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].killed, Some(2));
+    assert_eq!(got[0].target, Target::Medical);
+}
+
+#[test]
+fn gunmen_belonging_to_a_side_are_that_side() {
+    let got = read(
+        "اختطف مسلحون يتبعون لهيئة تحرير الشام ناشطاً إعلامياً من منزله في مدينة سرمدا شمال إدلب.",
+        Some("2019-03-02"),
+    );
+    assert_eq!(got[0].perpetrator, "HTS", "{got:#?}");
+    // A city's adjective is not part of a neighbourhood's name.
+    let got = read(
+        "قُتل عنصر من قوات النظام برصاص قناص في حي جوبر الدمشقي.",
+        Some("2017-03-20"),
+    );
+    assert_eq!(got[0].admin1.as_deref(), Some("Damascus"), "{got:#?}");
+    assert_eq!(got[0].place.as_deref(), Some("جوبر"));
+}

@@ -12,14 +12,20 @@
 //!   earlier days first, then by id — and each joins the first incident whose seed it matches and which holds
 //!   nothing yet from its own article, or seeds a new one. Comparing with the seed only keeps
 //!   a month of daily shelling of one town from chaining into one incident;
-//! - an incident's id is its seed mention's id, and its fields are votes over its sources.
+//! - an incident's row id is its seed mention's id, and its fields are votes over its sources;
+//! - its *public* id — the one exports, findings and links use — is given once and kept: the
+//!   seed's id when the incident first appears, then passed on to whichever incident takes
+//!   the largest share of its reports when its block is recomputed (see
+//!   [`successor_public_ids`]). The row id may follow a new seed; the public id does not;
+//! - an incident no source gives a day is dated by the earliest publication day of its
+//!   sources (`reported`): it happened on that day or in the three days before.
 //!
 //! When new mentions arrive, only the blocks they touch are recomputed, from scratch.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use hudna_core::{GeoPrecision, Grade, Incident, Target};
-use hudna_store::{ClusterMention, IncidentRecord, Spot};
+use hudna_store::{ClusterMention, DatePrecision, IncidentRecord, Spot};
 
 use crate::minhash::{normalise, stable_id};
 
@@ -268,13 +274,17 @@ pub const TARGET: u8 = 2;
 pub const TARGET_ACTOR: u8 = 3;
 /// Vote field: the source itself (counts independent sources).
 pub const SOURCE: u8 = 4;
+/// Vote field: the publication day of a source that gives no day of its own.
+pub const REPORTED: u8 = 5;
 
 /// What one mention says, as votes (field, value, independent source).
 pub fn votes_of(m: &ClusterMention) -> Vec<(u8, String, i64)> {
     let g = source_key(m);
     let mut v = vec![(SOURCE, String::new(), g)];
-    if let Some(d) = m.spot.date {
-        v.push((DAY, d.format("%Y-%m-%d").to_string(), g));
+    match (m.spot.date, m.published) {
+        (Some(d), _) => v.push((DAY, d.format("%Y-%m-%d").to_string(), g)),
+        (None, Some(p)) => v.push((REPORTED, p.format("%Y-%m-%d").to_string(), g)),
+        (None, None) => {}
     }
     if m.spot.perpetrator != UNKNOWN {
         v.push((PERPETRATOR, m.spot.perpetrator.clone(), g));
@@ -293,8 +303,10 @@ pub fn votes_of(m: &ClusterMention) -> Vec<(u8, String, i64)> {
 /// give the same incident.
 #[derive(Debug, Clone)]
 pub struct Tally {
-    /// Seed mention id (the incident's id).
+    /// Seed mention id (the incident's row id).
     pub seed: i64,
+    /// The incident's public id (see the module documentation).
+    pub public_id: i64,
     /// Type.
     pub kind: hudna_core::IncidentType,
     /// Number of independent sources per (field, value).
@@ -355,6 +367,7 @@ impl Tally {
     pub fn stored(i: &IncidentRecord, votes: Vec<(u8, String, u32)>) -> Tally {
         Tally {
             seed: i.id,
+            public_id: i.public_id,
             kind: i.kind,
             counts: votes.into_iter().map(|(f, v, n)| ((f, v), n)).collect(),
             killed: i.killed,
@@ -387,7 +400,8 @@ impl Tally {
         }
     }
 
-    /// The tally of a cluster from all its mentions.
+    /// The tally of a cluster from all its mentions. Its public id is the seed's until the
+    /// caller gives it the one it inherits.
     pub fn of(
         mentions: &[ClusterMention],
         members: &[usize],
@@ -396,6 +410,7 @@ impl Tally {
         let seed = &mentions[members[0]];
         let mut t = Tally {
             seed: seed.id,
+            public_id: seed.id,
             kind: seed.spot.kind,
             counts: BTreeMap::new(),
             killed: None,
@@ -445,6 +460,20 @@ impl Tally {
         let date = self
             .winner(DAY, str::to_string)
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        // Undated: the earliest day a source was published on (ISO days sort as text).
+        let reported = match date {
+            Some(_) => None,
+            None => self
+                .counts
+                .range((REPORTED, String::new())..)
+                .take_while(|((f, _), _)| *f == REPORTED)
+                .find_map(|((_, v), _)| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()),
+        };
+        let date_precision = match (date, reported) {
+            (Some(_), _) => Some(DatePrecision::Day),
+            (None, Some(_)) => Some(DatePrecision::Reported),
+            (None, None) => None,
+        };
         let contested = self.distinct(PERPETRATOR) > 1;
         let perpetrator = self
             .winner(PERPETRATOR, str::to_string)
@@ -472,9 +501,12 @@ impl Tally {
             Grade::Weak
         };
         IncidentRecord {
+            public_id: self.public_id,
             id: self.seed,
             kind: self.kind,
             date,
+            date_precision,
+            reported,
             place: self.place.place.clone(),
             admin1: self.place.admin1.clone(),
             lat: self.place.lat,
@@ -506,6 +538,92 @@ pub fn aggregate(
     investigation: Option<String>,
 ) -> IncidentRecord {
     Tally::of(mentions, members, investigation).finish(mentions[members[0]].spot.block)
+}
+
+/// The public id of each new cluster, and the old ids retired: (retired id, the id it was
+/// merged into).
+pub type Successors = (Vec<i64>, Vec<(i64, i64)>);
+
+/// The public ids of a block's new clusters, given the incidents they replace.
+///
+/// Each old incident's public id passes to the cluster that holds the most of its reports
+/// (ties: the smaller public id goes first, then the earlier cluster); each cluster takes at
+/// most one. Clusters left without one get a fresh id from `fresh` (called with the seed's
+/// id). Also returns the old ids no cluster took, each with the id of the cluster that took
+/// most of its reports: they are retired into it.
+///
+/// `mentions` carry the incident (row id) each was linked to; `old` maps those row ids to
+/// their public ids.
+pub fn successor_public_ids<E>(
+    mentions: &[ClusterMention],
+    clusters: &[Vec<usize>],
+    old: &HashMap<i64, i64>,
+    mut fresh: impl FnMut(i64, &HashSet<i64>) -> Result<i64, E>,
+) -> Result<Successors, E> {
+    // (share, old public id, cluster)
+    let mut pairs: Vec<(u32, i64, usize)> = Vec::new();
+    for (c, members) in clusters.iter().enumerate() {
+        let mut count: BTreeMap<i64, u32> = BTreeMap::new();
+        for &i in members {
+            if let Some(pid) = mentions[i].incident.and_then(|o| old.get(&o)) {
+                *count.entry(*pid).or_default() += 1;
+            }
+        }
+        pairs.extend(count.into_iter().map(|(pid, n)| (n, pid, c)));
+    }
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut given: Vec<Option<i64>> = vec![None; clusters.len()];
+    let mut used: HashSet<i64> = HashSet::new();
+    for &(_, pid, c) in &pairs {
+        if given[c].is_none() && !used.contains(&pid) {
+            given[c] = Some(pid);
+            used.insert(pid);
+        }
+    }
+    // Every old id stays out of reach of fresh ones, taken or retired.
+    let mut reserved: HashSet<i64> = old.values().copied().collect();
+    let mut ids = Vec::with_capacity(clusters.len());
+    for (c, g) in given.iter().enumerate() {
+        let id = match g {
+            Some(id) => *id,
+            None => {
+                let id = fresh(mentions[clusters[c][0]].id, &reserved)?;
+                reserved.insert(id);
+                id
+            }
+        };
+        ids.push(id);
+    }
+    let mut retired: Vec<(i64, i64)> = Vec::new();
+    let mut olds: Vec<i64> = old.values().copied().collect();
+    olds.sort_unstable();
+    olds.dedup();
+    for pid in olds {
+        if used.contains(&pid) {
+            continue;
+        }
+        // `pairs` is sorted by share: the first pair of this id names its main heir.
+        if let Some(&(_, _, c)) = pairs.iter().find(|p| p.1 == pid) {
+            retired.push((pid, ids[c]));
+        }
+    }
+    Ok((ids, retired))
+}
+
+/// A public id for a new incident seeded by `seed`: the seed's id unless `taken` says it is
+/// in use (or was retired), else ids derived from it, so that the choice is the same in
+/// every run given the same record.
+pub fn fresh_public_id<E>(
+    seed: i64,
+    mut taken: impl FnMut(i64) -> Result<bool, E>,
+) -> Result<i64, E> {
+    let mut candidate = seed;
+    let mut n = 0u64;
+    while taken(candidate)? {
+        n += 1;
+        candidate = stable_id(&[b"incident", &seed.to_le_bytes(), &n.to_le_bytes()]);
+    }
+    Ok(candidate)
 }
 
 #[cfg(test)]

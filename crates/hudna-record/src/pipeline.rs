@@ -14,7 +14,9 @@ use hudna_extract::Extractor;
 use hudna_ingest::{Entry, Event, Input, Origin, ReadOptions, Rejection};
 #[cfg(test)]
 use hudna_store::IncidentFilter;
-use hudna_store::{ArticleId, ClusterMention, NewArticle, NewMention, Store, StoreError};
+use hudna_store::{
+    ArticleId, ClusterMention, IncidentRecord, NewArticle, NewMention, Store, StoreError,
+};
 use serde::Serialize;
 
 use crate::consolidate::{self, Sides};
@@ -401,7 +403,7 @@ impl<'a> Ingester<'a> {
             ]);
             self.store_mention(
                 id,
-                Some((f.id, group)),
+                Some((f.id, group, a.published)),
                 ordinal as u32,
                 None,
                 None,
@@ -436,7 +438,7 @@ impl<'a> Ingester<'a> {
     fn store_mention(
         &mut self,
         id: i64,
-        article: Option<(ArticleId, i64)>,
+        article: Option<(ArticleId, i64, Option<chrono::NaiveDate>)>,
         ordinal: u32,
         source_ref: Option<&str>,
         source_note: Option<&str>,
@@ -482,6 +484,7 @@ impl<'a> Ingester<'a> {
             injured: incident.injured,
             claimed: incident.claimed,
             incident: None,
+            published: article.and_then(|a| a.2),
         });
         self.summary.mentions += 1;
         Ok(())
@@ -678,7 +681,11 @@ impl<'a> Ingester<'a> {
                         // Too vague to be anything but an incident of its own (a country,
                         // no place): it takes nothing from others.
                         let at = next.unwrap_or(seeds.len());
-                        let alone = consolidate::Tally::of(&new, &[n], None).finish(block);
+                        let mut tally = consolidate::Tally::of(&new, &[n], None);
+                        tally.public_id = consolidate::fresh_public_id(m.id, |id| {
+                            self.store.public_id_taken(id)
+                        })?;
+                        let alone = tally.finish(block);
                         seeds.insert(at, (alone, m.spot.clone()));
                         stored_ids.insert(at, m.id);
                         fresh_incidents.insert(m.id);
@@ -780,7 +787,9 @@ impl<'a> Ingester<'a> {
         Ok(true)
     }
 
-    /// Recomputes the incidents of one block from all its mentions.
+    /// Recomputes the incidents of one block from all its mentions. Public ids pass from
+    /// the incidents before to those after (see [`consolidate::successor_public_ids`]); ids
+    /// no incident takes are retired into the one that took most of their reports.
     fn recompute(&mut self, block: i64) -> Result<(), RecordError> {
         let mentions = self.store.block_mentions(block)?;
         if mentions.is_empty() {
@@ -788,18 +797,40 @@ impl<'a> Ingester<'a> {
         }
         let clusters = consolidate::cluster(&mentions, self.sides);
         let before: HashSet<i64> = mentions.iter().filter_map(|m| m.incident).collect();
+        let mut old: HashMap<i64, IncidentRecord> = HashMap::new();
+        let mut ordered: Vec<i64> = before.iter().copied().collect();
+        ordered.sort_unstable();
+        for id in ordered {
+            if let Some(i) = self.store.incident(id)? {
+                old.insert(id, i);
+            }
+        }
+        let old_public: HashMap<i64, i64> = old.iter().map(|(k, i)| (*k, i.public_id)).collect();
+        let store = &mut *self.store;
+        let (public, retired) = consolidate::successor_public_ids(
+            &mentions,
+            &clusters,
+            &old_public,
+            |seed, reserved| {
+                consolidate::fresh_public_id(seed, |id| {
+                    Ok::<_, StoreError>(reserved.contains(&id) || store.public_id_taken(id)?)
+                })
+            },
+        )?;
         let mut after: HashSet<i64> = HashSet::new();
-        for members in &clusters {
+        for (members, public_id) in clusters.iter().zip(&public) {
             let seed = mentions[members[0]].id;
-            let stored = if before.contains(&seed) {
-                self.store.incident(seed)?
-            } else {
-                None
-            };
-            let investigation = stored.as_ref().and_then(|s| s.investigation.clone());
-            let tally = consolidate::Tally::of(&mentions, members, investigation);
+            // The row this incident overwrites, and the incident whose identity it carries
+            // on (an investigation belongs to the identity).
+            let stored = old.get(&seed);
+            let investigation = old
+                .values()
+                .find(|i| i.public_id == *public_id)
+                .and_then(|i| i.investigation.clone());
+            let mut tally = consolidate::Tally::of(&mentions, members, investigation);
+            tally.public_id = *public_id;
             let incident = tally.finish(block);
-            if stored.as_ref() != Some(&incident) {
+            if stored != Some(&incident) {
                 self.store.put_incident(&incident)?;
             }
             if stored.is_none() {
@@ -831,6 +862,9 @@ impl<'a> Ingester<'a> {
             self.store.delete_incident(*old)?;
             self.created.remove(old);
             self.merged.remove(old);
+        }
+        for (gone, into) in retired {
+            self.store.retire_public_id(gone, into)?;
         }
         Ok(())
     }

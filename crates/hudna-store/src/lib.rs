@@ -6,23 +6,32 @@
 //! embedded SQLite one ([`SqliteStore`]) without touching them; all SQL stays inside the
 //! backend module.
 //!
+//! Truces (every version, with the files they name), the findings of checks and the
+//! bookkeeping that makes re-checks incremental live beside the record, behind
+//! [`TruceStore`], which every [`Store`] also is.
+//!
 //! The trait offers primitives, not policy: deciding what is a duplicate, which articles are
 //! syndicated copies and which mentions form one incident is the job of `hudna-record`, so
 //! that every backend gives the same record.
 
 mod model;
 mod sqlite;
+mod truce;
 
 pub use model::{
-    ArticleId, ClusterMention, Dump, IncidentFilter, IncidentRecord, IncidentWithSources,
-    MentionId, NewArticle, NewMention, SourceRecord, Spot,
+    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
+    IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
+};
+pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
+pub use truce::{
+    CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,
+    StoredProposal, TermRow, TruceStore, TruceSummary, TruceVersion,
 };
 pub use sqlite::audit::{
     audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
 };
 pub use sqlite::notifications::NotificationRecord;
 pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
-pub use sqlite::{SqliteStore, MIGRATIONS};
 
 use chrono::NaiveDate;
 
@@ -114,11 +123,11 @@ pub enum StoreError {
 }
 
 /// Storage of the record. Object safe, so the binary can hold a `Box<dyn Store>` chosen at
-/// run time.
+/// run time. Truces, findings and checks are part of every store ([`TruceStore`]).
 ///
 /// Writes happen between [`Store::begin`] and [`Store::commit`]: one ingest batch is one
 /// transaction, so a crash loses at most the batch in flight and never leaves half of one.
-pub trait Store {
+pub trait Store: TruceStore {
     /// Starts a write batch.
     fn begin(&mut self) -> Result<(), StoreError>;
     /// Makes the batch durable.
@@ -229,6 +238,24 @@ pub trait Store {
     ) -> Result<(), StoreError>;
     /// Number of incidents.
     fn incident_count(&mut self) -> Result<u64, StoreError>;
+
+    // --- incident identity ---------------------------------------------------------------
+
+    /// Whether a public id is carried by an incident or was retired into another. Retired
+    /// ids are never given again, so an old link can only ever lead to its incident's
+    /// successor.
+    fn public_id_taken(&mut self, public_id: i64) -> Result<bool, StoreError>;
+    /// Records that the incident known as `public_id` was merged into the one known as
+    /// `into`.
+    fn retire_public_id(&mut self, public_id: i64, into: i64) -> Result<(), StoreError>;
+    /// Where a public id leads now: itself while an incident carries it, else the incident
+    /// it was merged into (through every later merge); `None` when it was never given.
+    fn resolve_public_id(&mut self, public_id: i64) -> Result<Option<i64>, StoreError>;
+    /// The incident a public id leads to (see [`Store::resolve_public_id`]).
+    fn incident_by_public_id(
+        &mut self,
+        public_id: i64,
+    ) -> Result<Option<IncidentRecord>, StoreError>;
 
     /// Streams the consolidated incidents that pass `filter`, in (date, id) order, without
     /// their sources: what a consumer that judges incidents (the compliance engine, a map)

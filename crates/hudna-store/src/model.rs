@@ -117,18 +117,62 @@ pub struct ClusterMention {
     pub claimed: bool,
     /// The incident it is linked to now, if any.
     pub incident: Option<i64>,
+    /// The publication day of its article, if known: an undated mention is dated by it.
+    pub published: Option<NaiveDate>,
+}
+
+/// How precisely an incident's day is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePrecision {
+    /// A source gives the day.
+    Day,
+    /// No source gives a day; the event happened on or in the three days before the
+    /// earliest publication day of its sources (`reported`).
+    Reported,
+}
+
+impl DatePrecision {
+    /// The spelling used in the record and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatePrecision::Day => "day",
+            DatePrecision::Reported => "reported",
+        }
+    }
+
+    /// The precision spelt `s`.
+    pub fn parse(s: &str) -> Option<DatePrecision> {
+        match s {
+            "day" => Some(DatePrecision::Day),
+            "reported" => Some(DatePrecision::Reported),
+            _ => None,
+        }
+    }
 }
 
 /// A consolidated incident.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncidentRecord {
-    /// Id: the id of the mention that seeds it.
+    /// The id everyone outside the record sees (exports, findings, `/incidents/{id}`): given
+    /// when the incident is created and never changed, even when a report that comes before
+    /// its seed arrives (see [`IncidentRecord::id`]).
+    #[serde(rename = "id")]
+    pub public_id: i64,
+    /// The record's key: the id of the mention that seeds it. It follows the seed, so it
+    /// can change as reports arrive; it never leaves the record.
+    #[serde(skip)]
     pub id: i64,
     /// Type.
     #[serde(rename = "type")]
     pub kind: IncidentType,
-    /// Day.
+    /// Day, when a source gives one.
     pub date: Option<NaiveDate>,
+    /// How precisely the day is known (`None`: not at all).
+    pub date_precision: Option<DatePrecision>,
+    /// When no source gives a day: the earliest publication day of its sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<NaiveDate>,
     /// Place as written by the most precise source.
     pub place: Option<String>,
     /// Governorate.

@@ -8,16 +8,20 @@ use hudna_core::{GeoPrecision, Grade, IncidentType, Target};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::model::{
-    ArticleId, ClusterMention, Dump, IncidentFilter, IncidentRecord, IncidentWithSources,
-    MentionId, NewArticle, NewMention, SourceRecord, Spot,
+    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
+    IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
 use crate::{Store, StoreError};
+
+mod truce;
+pub use truce::peek_meta;
 
 /// The schema, one step per release that changed it, applied in order on open. A later
 /// issue adds its tables (truces, findings, organisations, the audit log) as new steps;
 /// released steps are never edited.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "record", include_str!("../migrations/0001_record.sql")),
+    (2, "truces", include_str!("../migrations/0002_truces.sql")),
     (
         3,
         "access_audit",
@@ -266,8 +270,9 @@ fn spot_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Result<Spot, String
 /// Columns of `incidents` in the order [`incident_from_row`] reads them.
 const INCIDENT_COLS: &str = "i.id, i.type, i.date, i.place, i.admin1, i.lat, i.lon, i.precision, \
      i.perpetrator, i.contested, i.grade, i.killed, i.injured, i.target, i.target_actor, \
-     i.claimed, i.investigation, i.sources, i.reports, i.block, i.place_mention";
-const INCIDENT_NCOLS: usize = 21;
+     i.claimed, i.investigation, i.sources, i.reports, i.block, i.place_mention, i.public_id, \
+     i.date_precision, i.reported";
+const INCIDENT_NCOLS: usize = 24;
 
 fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Result<IncidentRecord, String>> {
     let kind: String = r.get(1)?;
@@ -291,11 +296,22 @@ fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Result<IncidentRecord, Str
     let reports: u32 = r.get(18)?;
     let block: i64 = r.get(19)?;
     let place_mention: i64 = r.get(20)?;
+    // Rows written before public ids existed were given theirs by migration 0002.
+    let public_id: Option<i64> = r.get(21)?;
+    let date_precision: Option<String> = r.get(22)?;
+    let reported: Option<String> = r.get(23)?;
     Ok((|| {
         Ok(IncidentRecord {
+            public_id: public_id.unwrap_or(id),
             id,
             kind: parse_vocab::<IncidentType>(&kind)?,
             date: parse_date(date)?,
+            date_precision: date_precision
+                .map(|p| {
+                    DatePrecision::parse(&p).ok_or_else(|| format!("bad date precision `{p}`"))
+                })
+                .transpose()?,
+            reported: parse_date(reported)?,
             place,
             admin1,
             lat,
@@ -344,6 +360,9 @@ impl SqliteStore {
                 i.reports,
                 i.block,
                 i.place_mention,
+                i.public_id,
+                i.date_precision.map(DatePrecision::as_str),
+                date_text(i.reported),
             ],
         )?;
         Ok(())
@@ -352,16 +371,17 @@ impl SqliteStore {
 
 const PUT_INCIDENT: &str = "INSERT INTO incidents (id, type, date, place, admin1, lat, lon, \
      precision, perpetrator, contested, grade, killed, injured, target, target_actor, claimed, \
-     investigation, sources, reports, block, place_mention) \
+     investigation, sources, reports, block, place_mention, public_id, date_precision, reported) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-     ?20, ?21) ON CONFLICT (id) DO UPDATE SET type = excluded.type, date = excluded.date, \
+     ?20, ?21, ?22, ?23, ?24) ON CONFLICT (id) DO UPDATE SET type = excluded.type, date = excluded.date, \
      place = excluded.place, admin1 = excluded.admin1, lat = excluded.lat, lon = excluded.lon, \
      precision = excluded.precision, perpetrator = excluded.perpetrator, \
      contested = excluded.contested, grade = excluded.grade, killed = excluded.killed, \
      injured = excluded.injured, target = excluded.target, target_actor = excluded.target_actor, \
      claimed = excluded.claimed, investigation = excluded.investigation, \
      sources = excluded.sources, reports = excluded.reports, block = excluded.block, \
-     place_mention = excluded.place_mention";
+     place_mention = excluded.place_mention, public_id = excluded.public_id, \
+     date_precision = excluded.date_precision, reported = excluded.reported";
 
 impl Store for SqliteStore {
     fn begin(&mut self) -> Result<(), StoreError> {
@@ -705,7 +725,7 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT {SPOT_COLS}, m.id, m.article_id, COALESCE(a.syndication_group, m.source_group), \
              m.place, m.target, \
-             m.target_actor, m.killed, m.injured, m.claimed, l.incident_id \
+             m.target_actor, m.killed, m.injured, m.claimed, l.incident_id, a.published \
              FROM spots s JOIN mentions m ON m.spot = s.id \
              LEFT JOIN articles a ON a.id = m.article_id \
              LEFT JOIN incident_sources l ON l.mention_id = m.id \
@@ -729,6 +749,7 @@ impl Store for SqliteStore {
                         injured: opt_u32(r.get(17).map_err(|e| e.to_string())?),
                         claimed: r.get(18).map_err(|e| e.to_string())?,
                         incident: r.get(19).map_err(|e| e.to_string())?,
+                        published: parse_date(r.get(20).map_err(|e| e.to_string())?)?,
                     })
                 })())
             })
@@ -850,6 +871,65 @@ impl Store for SqliteStore {
         Ok(self
             .one_i64("SELECT COUNT(*) FROM incidents", [])?
             .unwrap_or(0) as u64)
+    }
+
+    fn public_id_taken(&mut self, public_id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .one_i64(
+                "SELECT 1 FROM incidents WHERE public_id = ?1 \
+                 UNION ALL SELECT 1 FROM incident_aliases WHERE public_id = ?1 LIMIT 1",
+                [public_id],
+            )?
+            .is_some())
+    }
+
+    fn retire_public_id(&mut self, public_id: i64, into: i64) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO incident_aliases (public_id, into_public_id) VALUES (?1, ?2) \
+             ON CONFLICT (public_id) DO UPDATE SET into_public_id = excluded.into_public_id",
+            params![public_id, into],
+        )?;
+        Ok(())
+    }
+
+    fn resolve_public_id(&mut self, public_id: i64) -> Result<Option<i64>, StoreError> {
+        let mut at = public_id;
+        // A chain of merges is short; the bound only guards against a hand-edited cycle.
+        for _ in 0..64 {
+            if self
+                .one_i64("SELECT 1 FROM incidents WHERE public_id = ?1", [at])?
+                .is_some()
+            {
+                return Ok(Some(at));
+            }
+            match self.one_i64(
+                "SELECT into_public_id FROM incident_aliases WHERE public_id = ?1",
+                [at],
+            )? {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Err(self.corrupt(format!("incident id {public_id}: the merges form a cycle")))
+    }
+
+    fn incident_by_public_id(
+        &mut self,
+        public_id: i64,
+    ) -> Result<Option<IncidentRecord>, StoreError> {
+        let Some(id) = self.resolve_public_id(public_id)? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {INCIDENT_COLS} FROM incidents i WHERE i.public_id = ?1 ORDER BY i.id LIMIT 1"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let got = st
+            .query_row([id], incident_from_row)
+            .optional()
+            .map_err(|e| self.err(e))?;
+        got.transpose()
+            .map_err(|e| self.corrupt(format!("incident {id}: {e}")))
     }
 
     fn incidents(
@@ -1026,8 +1106,9 @@ impl Store for SqliteStore {
             self.write_incident(
                 "INSERT INTO incidents (id, type, date, place, admin1, lat, lon, precision, \
                  perpetrator, contested, grade, killed, injured, target, target_actor, claimed, \
-                 investigation, sources, reports, block, place_mention) VALUES (?1, ?2, ?3, ?4, \
-                 ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 investigation, sources, reports, block, place_mention, public_id, date_precision, \
+                 reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
                 i,
             )?;
             self.link(i.id, i.id, &i.perpetrator)?;
@@ -1037,7 +1118,11 @@ impl Store for SqliteStore {
 
     fn dump(&mut self, out: &mut dyn Write) -> Result<Dump, StoreError> {
         let mut counts = Dump::default();
-        let tables: [(&str, &str, &mut u64); 5] = [
+        // Public ids come last, in sections of their own: they depend on the order reports
+        // arrived in (an id once given is kept), everything above only on the set of reports.
+        let mut public = 0u64;
+        let mut aliases = 0u64;
+        let tables: [(&str, &str, &mut u64); 7] = [
             (
                 "articles",
                 "SELECT id, hex(content_hash), external_id, url, title, published, outlet, \
@@ -1060,7 +1145,7 @@ impl Store for SqliteStore {
                 "incidents",
                 "SELECT id, type, date, place, admin1, lat, lon, precision, perpetrator, \
                  contested, grade, killed, injured, target, target_actor, claimed, investigation, \
-                 sources, reports FROM incidents ORDER BY id",
+                 sources, reports, date_precision, reported FROM incidents ORDER BY id",
                 &mut counts.incidents,
             ),
             (
@@ -1068,6 +1153,16 @@ impl Store for SqliteStore {
                 "SELECT mention_id, incident_id, attribution FROM incident_sources \
                  ORDER BY mention_id",
                 &mut counts.links,
+            ),
+            (
+                "public ids",
+                "SELECT id, public_id FROM incidents ORDER BY id",
+                &mut public,
+            ),
+            (
+                "incident aliases",
+                "SELECT public_id, into_public_id FROM incident_aliases ORDER BY public_id",
+                &mut aliases,
             ),
         ];
         let path = self.path.clone();

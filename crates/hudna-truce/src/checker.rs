@@ -174,6 +174,35 @@ impl Checker {
         diff
     }
 
+    /// Puts incidents back with the findings an earlier run gave them, without evaluating
+    /// them. This is how a checker is rebuilt from a stored record: restored under the truce
+    /// version those findings were judged by, then given the new version with
+    /// [`Checker::replace_truce`], it re-evaluates only the incidents the changed terms can
+    /// reach. The findings are trusted as given (they must be what the current truces say).
+    pub fn restore(
+        &mut self,
+        incidents: impl IntoIterator<Item = (CheckedIncident, Vec<Finding>)>,
+    ) {
+        for (inc, mut findings) in incidents {
+            if let Some(old) = self.incidents.remove(&inc.id) {
+                self.unindex(&old);
+            }
+            self.index(&inc);
+            findings.sort_by(Finding::order);
+            if findings.is_empty() {
+                self.findings.remove(&inc.id);
+            } else {
+                self.findings.insert(inc.id.clone(), findings);
+            }
+            self.incidents.insert(inc.id.clone(), inc);
+        }
+    }
+
+    /// The findings of one incident, in the deterministic order.
+    pub fn findings_of(&self, id: &str) -> &[Finding] {
+        self.findings.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// Removes incidents, with their findings.
     pub fn remove(&mut self, ids: &[&str]) -> FindingDiff {
         let mut diff = FindingDiff::default();

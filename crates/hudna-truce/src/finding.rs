@@ -92,6 +92,18 @@ impl Severity {
             Severity::Info => "info",
         }
     }
+
+    /// The severity spelt `s` (as [`Severity::as_str`] writes it).
+    pub fn parse(s: &str) -> Option<Severity> {
+        [
+            Severity::Grave,
+            Severity::Serious,
+            Severity::Review,
+            Severity::Info,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
 }
 
 /// What a proposed term would do to a finding, were it adopted.
@@ -104,6 +116,24 @@ pub enum Effect {
     WouldRemove,
     /// The finding would stay but read differently (severity, confidence, explanation).
     WouldChange,
+}
+
+impl Effect {
+    /// The spelling used in output (`would_add`, `would_remove`, `would_change`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::WouldAdd => "would_add",
+            Effect::WouldRemove => "would_remove",
+            Effect::WouldChange => "would_change",
+        }
+    }
+
+    /// The effect spelt `s` (as [`Effect::as_str`] writes it).
+    pub fn parse(s: &str) -> Option<Effect> {
+        [Effect::WouldAdd, Effect::WouldRemove, Effect::WouldChange]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
 }
 
 /// Marks a finding as the effect of a proposed term rather than of the terms in force.

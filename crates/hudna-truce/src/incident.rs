@@ -22,6 +22,9 @@ pub enum DatePrecision {
     Week,
     /// Only the month: the whole calendar month of the date.
     Month,
+    /// The text gives no day; the date is the day the report was published, and the event
+    /// is taken to have happened in the three days before it or on that day.
+    Reported,
 }
 
 /// One incident to check. Build it from a [`hudna_core::Incident`] with
@@ -118,6 +121,10 @@ impl CheckedIncident {
                 let s = start_of_day(date, o)?;
                 (s - days(3), s + days(4))
             }
+            DatePrecision::Reported => {
+                let s = start_of_day(date, o)?;
+                (s - days(3), s + days(1))
+            }
             DatePrecision::Month => {
                 let first = date.with_day(1)?;
                 let next = if first.month() == 12 {
@@ -158,6 +165,10 @@ impl CheckedIncident {
             (DatePrecision::Time, Some(t)) => format!("{d} {}", t.format("%H:%M")),
             (DatePrecision::Week, _) => format!("the week around {d}"),
             (DatePrecision::Month, _) => d.format("%B %Y").to_string(),
+            (DatePrecision::Reported, _) => match d.checked_sub_days(chrono::Days::new(3)) {
+                Some(from) => format!("a day between {from} and {d} (undated, reported {d})"),
+                None => format!("a day up to {d} (undated, reported {d})"),
+            },
             _ => d.to_string(),
         }
     }
@@ -194,5 +205,14 @@ mod tests {
         i.date_precision = DatePrecision::Month;
         let m = i.span().unwrap();
         assert_eq!(m.end - m.start, 30 * 86_400);
+        // Reported on the 19th without a day of its own: the 16th to the end of the 19th.
+        i.date_precision = DatePrecision::Reported;
+        let r = i.span().unwrap();
+        assert_eq!(r.end - r.start, 4 * 86_400);
+        assert_eq!(r.end, day.end);
+        assert_eq!(
+            i.when(),
+            "a day between 2016-09-16 and 2016-09-19 (undated, reported 2016-09-19)"
+        );
     }
 }

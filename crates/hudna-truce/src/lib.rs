@@ -43,7 +43,7 @@ pub use error::{LoadError, Problem};
 pub use finding::{Effect, Finding, ProposalEffect, Rule, Severity};
 pub use geometry::GeometryError;
 pub use incident::{CheckedIncident, DatePrecision, UNKNOWN_ACTOR};
-pub use load::{load_truce, parse_truce, ActorCodes};
+pub use load::{load_truce, parse_truce, parse_truce_with, ActorCodes};
 pub use model::{
     Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind, Party,
     PartyRole, Period, Site, Source, Status, Truce, Window, Zone, ZoneKind,

@@ -77,6 +77,37 @@ pub fn parse_truce(
     base_dir: Option<&Path>,
     actors: &ActorCodes,
 ) -> Result<Truce, LoadError> {
+    match base_dir {
+        Some(base) => {
+            let mut read = |rel: &str| {
+                let full: PathBuf = base.join(rel);
+                std::fs::read_to_string(&full)
+                    .map_err(|e| format!("cannot read `{}`: {e}", full.display()))
+            };
+            parse_truce_with(text, file, &mut read, actors)
+        }
+        None => {
+            let mut read = |rel: &str| {
+                Err(format!(
+                    "geometry file `{rel}` cannot be read: the truce was not read from a file"
+                ))
+            };
+            parse_truce_with(text, file, &mut read, actors)
+        }
+    }
+}
+
+/// Reads and validates a truce from text, asking `read` for the geometry files it names by
+/// relative path (as written in the file). The record keeps a truce's TOML and its files, so
+/// a stored version is read again through this without the files still being on disk; the
+/// loader records through it which files a truce uses. `read` returns the file's text, or why
+/// it cannot.
+pub fn parse_truce_with(
+    text: &str,
+    file: &str,
+    read: &mut dyn FnMut(&str) -> Result<String, String>,
+    actors: &ActorCodes,
+) -> Result<Truce, LoadError> {
     let lines = Lines::new(text);
     let raw: RawTruce = match toml::from_str(text) {
         Ok(r) => r,
@@ -95,7 +126,7 @@ pub fn parse_truce(
     let mut cx = Cx {
         file,
         lines: &lines,
-        base_dir,
+        read,
         actors,
         problems: Vec::new(),
         ids: HashSet::new(),
@@ -302,7 +333,7 @@ struct RawMovement {
 struct Cx<'a> {
     file: &'a str,
     lines: &'a Lines<'a>,
-    base_dir: Option<&'a Path>,
+    read: &'a mut dyn FnMut(&str) -> Result<String, String>,
     actors: &'a ActorCodes,
     problems: Vec<Problem>,
     ids: HashSet<String>,
@@ -438,23 +469,10 @@ impl Cx<'_> {
                 }
             }
             Some(rel) => {
-                let Some(base) = self.base_dir else {
-                    self.problem(
-                        span,
-                        field,
-                        format!("geometry file `{rel}` cannot be read: the truce was not read from a file"),
-                    );
-                    return None;
-                };
-                let full: PathBuf = base.join(&rel);
-                let text = match std::fs::read_to_string(&full) {
+                let text = match (self.read)(&rel) {
                     Ok(t) => t,
-                    Err(e) => {
-                        self.problem(
-                            span,
-                            field,
-                            format!("cannot read `{}`: {e}", full.display()),
-                        );
+                    Err(reason) => {
+                        self.problem(span, field, reason);
                         return None;
                     }
                 };

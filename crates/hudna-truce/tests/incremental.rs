@@ -165,3 +165,34 @@ fn a_changed_period_re_scores_everything() {
     assert_eq!(terms[0].kind, "period");
     assert_eq!(c.evaluations() - before, 5);
 }
+
+#[test]
+fn a_checker_restored_from_stored_findings_re_scores_as_one_that_evaluated_them() {
+    // The record keeps incidents and findings between runs; a checker rebuilt from them
+    // must give the same diff for a changed truce as the checker that computed them.
+    let mut live = Checker::new(vec![truce()]);
+    live.upsert(incidents());
+    let stored: Vec<_> = incidents()
+        .into_iter()
+        .map(|i| {
+            let f = live.findings_of(&i.id).to_vec();
+            (i, f)
+        })
+        .collect();
+    let mut restored = Checker::new(vec![truce()]);
+    restored.restore(stored);
+    assert_eq!(restored.evaluations(), 0, "restoring evaluates nothing");
+    assert_eq!(
+        restored.findings().collect::<Vec<_>>(),
+        live.findings().collect::<Vec<_>>()
+    );
+
+    let mut t = truce();
+    let d = t.designations.iter_mut().find(|d| d.id == "ahrar").unwrap();
+    d.status = Status::InForce;
+    let (live_terms, live_diff) = live.replace_truce(t.clone());
+    let (terms, diff) = restored.replace_truce(t);
+    assert_eq!(terms, live_terms);
+    assert_eq!(diff, live_diff);
+    assert_eq!(restored.evaluations(), 2, "only the two OPP incidents");
+}

@@ -157,9 +157,12 @@ fn synthetic(i: usize) -> IncidentRecord {
     // Consecutive ids: the store fills by appending, which keeps the set-up short.
     let id = i as i64 + 1;
     IncidentRecord {
+        public_id: id,
         id,
         kind,
         date,
+        date_precision: date.map(|_| hudna_store::DatePrecision::Day),
+        reported: None,
         place: Some(format!("place {}", (r >> 32) % 5000)),
         admin1: Some(admin1.to_string()),
         lat: Some(lat + jitter(36)),

@@ -234,7 +234,7 @@ pub fn export(
                 first = false;
                 let feature = serde_json::json!({
                     "type": "Feature",
-                    "id": r.id,
+                    "id": r.public_id,
                     "geometry": {"type": "Point", "coordinates": [lon, lat]},
                     "properties": properties(i),
                 });
@@ -270,6 +270,8 @@ const CSV_HEADER: &[&str] = &[
     "contested",
     "independent_sources",
     "reports",
+    "date_precision",
+    "reported",
 ];
 
 /// ACLED's event and sub-event types for hudna's types.
@@ -330,6 +332,8 @@ fn notes(i: &IncidentWithSources) -> String {
     );
     if let Some(d) = r.date {
         n.push_str(&format!(" on {d}"));
+    } else if let Some(d) = r.reported {
+        n.push_str(&format!(" (no day given; reported {d})"));
     }
     n.push_str(&format!("; target {}", r.target));
     if let Some(k) = r.killed {
@@ -366,7 +370,7 @@ fn csv_row(i: &IncidentWithSources) -> Vec<String> {
     let r = &i.incident;
     let (event_type, sub) = acled_type(r.kind);
     vec![
-        format!("HUDNA{}", r.id),
+        format!("HUDNA{}", r.public_id),
         opt(r.date),
         event_type.into(),
         sub.into(),
@@ -386,6 +390,8 @@ fn csv_row(i: &IncidentWithSources) -> Vec<String> {
         r.contested.to_string(),
         r.sources.to_string(),
         r.reports.to_string(),
+        opt(r.date_precision.map(|p| p.as_str())),
+        opt(r.reported),
     ]
 }
 
@@ -393,9 +399,11 @@ fn csv_row(i: &IncidentWithSources) -> Vec<String> {
 fn properties(i: &IncidentWithSources) -> serde_json::Value {
     let r = &i.incident;
     serde_json::json!({
-        "id": r.id,
+        "id": r.public_id,
         "type": r.kind.as_str(),
         "date": r.date.map(|d| d.to_string()),
+        "date_precision": r.date_precision.map(|p| p.as_str()),
+        "reported": r.reported.map(|d| d.to_string()),
         "place": r.place,
         "admin1": r.admin1,
         "geo_precision": r.geo_precision.map(GeoPrecision::as_str),

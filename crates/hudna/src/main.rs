@@ -4,7 +4,9 @@ mod admin;
 mod bench;
 mod bench_ingest;
 mod corpus;
+mod demo;
 mod extract;
+mod findings;
 mod incidents;
 mod ingest;
 mod map;
@@ -42,11 +44,18 @@ enum Command {
     Extract(extract::Args),
     /// Draw the theatre map (SVG) into a stand-alone HTML page, with layers and incidents.
     Map(map::Args),
-    /// Read and validate truce files (the terms of a ceasefire as data).
+    /// Truces as data: validate a truce file, load it into the record as a new version,
+    /// list and show the stored truces.
     Truce(truce::TruceArgs),
-    /// Judge incidents (JSON Lines from `hudna extract`) against truce files and print the
-    /// findings: which term, which rule, how grave, how sure, and why.
+    /// Judge the record's incidents against its truces and store the findings, saying what
+    /// changed since the last check (or, with --truce-file, judge incidents from `hudna
+    /// extract` against truce files, without a record).
     Check(truce::CheckArgs),
+    /// Export the stored findings (JSON Lines or CSV), by truce and rule.
+    Findings(findings::Args),
+    /// Build the 2016 Syria scenario into a fresh database (ingest, consolidate, load the
+    /// truce, check) and print a summary of the findings.
+    Demo(demo::Args),
     /// Put articles, pages, feeds and event datasets into the record: extract, drop
     /// duplicates, link syndicated copies, consolidate incidents.
     Ingest(ingest::Args),
@@ -99,6 +108,8 @@ fn main() -> ExitCode {
         Command::Map(args) => map::run(&cli, args),
         Command::Truce(args) => truce::run_truce(&cli, args),
         Command::Check(args) => truce::run_check(&cli, args),
+        Command::Findings(args) => findings::run(args),
+        Command::Demo(args) => demo::run(&cli, args),
         Command::Ingest(args) => ingest::run(&cli, args),
         Command::Incidents(args) => incidents::run(&cli, args),
         Command::Dump(args) => incidents::dump(args),

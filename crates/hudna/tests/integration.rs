@@ -6,6 +6,7 @@ mod access;
 mod audit;
 mod bench_audit;
 mod browser;
+mod check;
 mod common;
 mod extract;
 mod map;

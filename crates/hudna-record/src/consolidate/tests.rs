@@ -52,6 +52,7 @@ fn mention(
         injured: None,
         claimed: false,
         incident: None,
+        published: None,
     }
 }
 
@@ -220,4 +221,95 @@ fn sides_files_are_checked() {
         s.compatible("SYR_GOV", "OPP"),
         "without sides, any attribution may be confused"
     );
+}
+
+#[test]
+fn public_ids_pass_to_the_cluster_with_most_of_the_reports() {
+    use std::collections::{HashMap, HashSet};
+    let linked = |id: i64, to: i64| {
+        let mut m = mention(
+            id,
+            id * 10,
+            id * 10,
+            day(18),
+            "كفرنبل",
+            KAFRANBEL,
+            "SYR_GOV",
+            None,
+        );
+        m.incident = Some(to);
+        m
+    };
+    let never_taken = |seed: i64, reserved: &HashSet<i64>| {
+        fresh_public_id(seed, |id| Ok::<_, ()>(reserved.contains(&id)))
+    };
+    // Incident 1 (public 100) had reports 1–3, incident 4 (public 200) report 4; a new
+    // report bridges them and they become one: it keeps 100, 200 is retired into it.
+    let mut ms: Vec<ClusterMention> = vec![linked(1, 1), linked(2, 1), linked(3, 1), linked(4, 4)];
+    ms.push(mention(
+        5,
+        50,
+        50,
+        day(18),
+        "كفرنبل",
+        KAFRANBEL,
+        "SYR_GOV",
+        None,
+    ));
+    let old: HashMap<i64, i64> = [(1, 100), (4, 200)].into_iter().collect();
+    let (ids, retired) =
+        successor_public_ids(&ms, &[vec![4, 0, 1, 2, 3]], &old, never_taken).unwrap();
+    assert_eq!(ids, vec![100]);
+    assert_eq!(retired, vec![(200, 100)]);
+
+    // Incident 1 splits: the part with two of its three reports keeps 100; the other
+    // gets its seed's id, unless that id was ever given (then one derived from it).
+    let ms = vec![linked(1, 1), linked(2, 1), linked(3, 1)];
+    let old: HashMap<i64, i64> = [(1, 100)].into_iter().collect();
+    let (ids, retired) =
+        successor_public_ids(&ms, &[vec![0], vec![1, 2]], &old, never_taken).unwrap();
+    assert_eq!(ids, vec![1, 100]);
+    assert!(retired.is_empty());
+    let old: HashMap<i64, i64> = [(1, 1)].into_iter().collect();
+    let (ids, _) = successor_public_ids(&ms, &[vec![0], vec![1, 2]], &old, never_taken).unwrap();
+    assert_eq!(ids[1], 1, "the larger part keeps the id");
+    assert_ne!(ids[0], 1, "an id is never given twice");
+    assert_eq!(
+        ids[0],
+        fresh_public_id(1, |id| Ok::<_, ()>(id == 1)).unwrap()
+    );
+}
+
+#[test]
+fn an_undated_incident_is_dated_by_its_earliest_report() {
+    let undated = |id: i64, published: u32| {
+        let mut m = mention(id, id, id, None, "كفرنبل", KAFRANBEL, "SYR_GOV", None);
+        m.published = day(published);
+        m
+    };
+    let ms = vec![undated(1, 20), undated(2, 19)];
+    let i = aggregate(&ms, &[0, 1], None);
+    assert_eq!(i.date, None);
+    assert_eq!(i.reported, day(19));
+    assert_eq!(i.date_precision, Some(hudna_store::DatePrecision::Reported));
+    // One source giving the day is enough: the day is known.
+    let mut ms = ms;
+    ms.push(mention(
+        3,
+        3,
+        3,
+        day(17),
+        "كفرنبل",
+        KAFRANBEL,
+        "SYR_GOV",
+        None,
+    ));
+    let i = aggregate(&ms, &[2, 0, 1], None);
+    assert_eq!((i.date, i.reported), (day(17), None));
+    assert_eq!(i.date_precision, Some(hudna_store::DatePrecision::Day));
+    // Nothing dates it at all.
+    let mut bare = undated(4, 1);
+    bare.published = None;
+    let i = aggregate(&[bare], &[0], None);
+    assert_eq!((i.date, i.reported, i.date_precision), (None, None, None));
 }
