@@ -774,10 +774,14 @@ impl Store for SqliteStore {
     }
 
     fn put_incident(&mut self, incident: &IncidentRecord) -> Result<(), StoreError> {
+        self.note_change("incident", incident.public_id, "create");
         self.write_incident(PUT_INCIDENT, incident)
     }
 
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError> {
+        if let Some(public) = self.one_i64("SELECT public_id FROM incidents WHERE id = ?1", [id])? {
+            self.note_change("incident", public, "update");
+        }
         self.exec("DELETE FROM incident_votes WHERE incident_id = ?1", [id])?;
         self.exec("DELETE FROM incidents WHERE id = ?1", [id])?;
         Ok(())

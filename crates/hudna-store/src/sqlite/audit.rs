@@ -40,6 +40,9 @@ pub struct AuditedKind {
     pub table: &'static str,
     /// Which rows of the table are records of this kind (an SQL condition).
     pub filter: &'static str,
+    /// The query reading one record's fields by its id (`?1`, text), when the generic
+    /// `SELECT … FROM table WHERE id = ?1` would not use an index.
+    pub one: Option<&'static str>,
     /// The SQL expression of its id (a column, or an expression of several for a composite
     /// key), compared as text with the log's `record_id`.
     pub id_column: &'static str,
@@ -59,6 +62,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "article",
         table: "articles",
         filter: "1 = 1",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -76,6 +80,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "mention",
         table: "mentions",
         filter: "article_id IS NULL",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -88,6 +93,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "organisation",
         table: "organisations",
         filter: "1 = 1",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -100,6 +106,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "user",
         table: "users",
         filter: "1 = 1",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -115,6 +122,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "api_token",
         table: "api_tokens",
         filter: "1 = 1",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -129,6 +137,7 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "notification",
         table: "notifications",
         filter: "1 = 1",
+        one: None,
         id_column: "id",
         columns: &[
             ("id", "id"),
@@ -146,6 +155,128 @@ pub const AUDITED: &[AuditedKind] = &[
             ("status", "status"),
             ("visibility", "visibility"),
             ("created_by", "created_by"),
+        ],
+    },
+    // A consolidated incident, by its public id (which never changes); internal labels
+    // (the seed mention's row id, the consolidation block) are left out.
+    AuditedKind {
+        kind: "incident",
+        table: "incidents",
+        filter: "1 = 1",
+        one: None,
+        id_column: "public_id",
+        columns: &[
+            ("public_id", "public_id"),
+            ("type", "type"),
+            ("date", "date"),
+            ("date_precision", "date_precision"),
+            ("reported", "reported"),
+            ("place", "place"),
+            ("admin1", "admin1"),
+            ("lat", "lat"),
+            ("lon", "lon"),
+            ("precision", "precision"),
+            ("perpetrator", "perpetrator"),
+            ("contested", "contested"),
+            ("grade", "grade"),
+            ("killed", "killed"),
+            ("injured", "injured"),
+            ("target", "target"),
+            ("target_actor", "target_actor"),
+            ("claimed", "claimed"),
+            ("investigation", "investigation"),
+            ("sources", "sources"),
+            ("reports", "reports"),
+            ("visibility", "visibility"),
+        ],
+    },
+    AuditedKind {
+        kind: "truce",
+        table: "truces",
+        filter: "1 = 1",
+        one: None,
+        id_column: "id",
+        columns: &[("id", "id"), ("current_version", "current_version")],
+    },
+    // A version of a truce with the geometry files it names.
+    AuditedKind {
+        kind: "truce_version",
+        table: "truce_versions",
+        filter: "1 = 1",
+        one: Some(
+            "SELECT truce_id, version, hex(content_hash), source, name_en, name_ar, changes, \
+             toml, (SELECT json_group_array(json_array(f.path, f.content)) FROM (SELECT path, \
+             content FROM truce_files f WHERE f.truce_id = v.truce_id AND f.version = v.version \
+             ORDER BY path) f) FROM truce_versions v WHERE v.truce_id = \
+             substr(?1, 1, instr(?1, '@') - 1) AND v.version = CAST(substr(?1, instr(?1, '@') + 1) \
+             AS INTEGER)",
+        ),
+        id_column: "truce_id || '@' || version",
+        columns: &[
+            ("truce_id", "truce_id"),
+            ("version", "version"),
+            ("content_hash", "hex(content_hash)"),
+            ("source", "source"),
+            ("name_en", "name_en"),
+            ("name_ar", "name_ar"),
+            ("changes", "changes"),
+            ("toml", "toml"),
+            (
+                "files",
+                "(SELECT json_group_array(json_array(f.path, f.content)) FROM (SELECT path, \
+                 content FROM truce_files f WHERE f.truce_id = truce_versions.truce_id AND \
+                 f.version = truce_versions.version ORDER BY path) f)",
+            ),
+        ],
+    },
+    // The findings of one incident under one truce, as the compliance engine last wrote
+    // them (run numbers left out: they are bookkeeping).
+    AuditedKind {
+        kind: "findings",
+        table: "(SELECT DISTINCT truce_id AS t, incident_id AS i FROM findings) g",
+        filter: "1 = 1",
+        one: Some(
+            "SELECT g.t, g.i, (SELECT json_group_array(json(x.f)) FROM (SELECT json_array(\
+             f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, f.severity, \
+             f.confidence, f.distance_km, f.explanation) AS f FROM findings f WHERE \
+             f.truce_id = g.t AND f.incident_id = g.i ORDER BY f.proposal_term, \
+             f.proposal_effect, f.rule, f.term) x) FROM (SELECT substr(?1, 1, instr(?1, '|') - 1) \
+             AS t, CAST(substr(?1, instr(?1, '|') + 1) AS INTEGER) AS i) g WHERE EXISTS (SELECT 1 \
+             FROM findings f WHERE f.truce_id = g.t AND f.incident_id = g.i)",
+        ),
+        id_column: "g.t || '|' || g.i",
+        columns: &[
+            ("truce_id", "g.t"),
+            ("incident_id", "g.i"),
+            (
+                "findings",
+                "(SELECT json_group_array(json(x.f)) FROM (SELECT json_array(f.proposal_term, \
+                 f.proposal_effect, f.rule, f.term, f.truce_version, f.severity, f.confidence, \
+                 f.distance_km, f.explanation) AS f FROM findings f WHERE f.truce_id = g.t AND \
+                 f.incident_id = g.i ORDER BY f.proposal_term, f.proposal_effect, f.rule, f.term) x)",
+            ),
+        ],
+    },
+    // One run of the compliance engine.
+    AuditedKind {
+        kind: "check_run",
+        table: "check_runs",
+        filter: "1 = 1",
+        one: None,
+        id_column: "id",
+        columns: &[
+            ("id", "id"),
+            ("truce_id", "truce_id"),
+            ("truce_version", "truce_version"),
+            ("previous_version", "previous_version"),
+            ("started_at", "started_at"),
+            ("incidents", "incidents"),
+            ("evaluated", "evaluated"),
+            ("findings", "findings"),
+            ("added", "added"),
+            ("removed", "removed"),
+            ("changed", "changed"),
+            ("term_changes", "term_changes"),
         ],
     },
 ];
@@ -185,6 +316,9 @@ impl AuditedKind {
     }
 
     fn select_one(&self) -> String {
+        if let Some(one) = self.one {
+            return one.to_string();
+        }
         format!(
             "SELECT {} FROM {} WHERE {} = ?1",
             self.exprs(),
@@ -373,7 +507,9 @@ pub(crate) fn log_touched(
         }
         let action = if after == tombstone() {
             "retire".to_string()
-        } else if before.is_some() && action == "create" {
+        } else if before.is_none() {
+            "create".to_string()
+        } else if action == "create" {
             "update".to_string()
         } else {
             action.clone()
