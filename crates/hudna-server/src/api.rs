@@ -35,7 +35,10 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/me", get(me))
         .route("/api/v1/incidents", get(list_incidents))
-        .route("/api/v1/incidents/{id}", get(get_incident))
+        .route(
+            "/api/v1/incidents/{id}",
+            get(get_incident).patch(update_incident),
+        )
         .route("/api/v1/articles/{id}", get(get_article))
         .route(
             "/api/v1/notifications",
@@ -198,7 +201,7 @@ fn incident_feature(i: &IncidentRecord, visibility: &str) -> Value {
         m.remove("lat");
         m.remove("lon");
     }
-    json!({ "type": "Feature", "id": i.id.to_string(), "geometry": geometry, "properties": props })
+    json!({ "type": "Feature", "id": i.public_id.to_string(), "geometry": geometry, "properties": props })
 }
 
 const LIST_PARAMS: &[&str] = &[
@@ -349,8 +352,8 @@ async fn get_incident(
             let Some((i, v)) = s.incident_visible(id, scope)? else {
                 return Err(ApiError::not_found("incident"));
             };
-            let sources = s.incident_sources(id, true)?;
-            let findings = crate::pages::incident_findings(s, id)?;
+            let sources = s.incident_sources(i.id, true)?;
+            let findings = crate::pages::incident_findings(s, i.public_id)?;
             Ok((i, v, sources, findings))
         })
         .await?;
@@ -415,6 +418,105 @@ async fn get_article(
         "segments": segs,
         "mentions": mentions,
     })))
+}
+
+/// The body of `PATCH /api/v1/incidents/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentPatch {
+    /// Who may see it: `public`, `members` or `orgs:1,4`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+    /// The reference of an investigation that established it: the incident becomes
+    /// `confirmed` (a regrade), and stays so as reports come in.
+    #[serde(default)]
+    pub investigation: Option<String>,
+}
+
+async fn update_incident(
+    State(app): State<App>,
+    who: Who,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    JsonBody(patch): JsonBody<IncidentPatch>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id, "incident")?;
+    if who.caller.principal().is_none() {
+        return Err(ApiError::denied(hudna_access::Denied::SignInRequired {
+            action: Action::EditIncident,
+        }));
+    }
+    check_csrf(&app, &who, csrf_header(&headers))?;
+    let visibility = patch
+        .visibility
+        .as_deref()
+        .map(|v| {
+            v.parse::<Visibility>()
+                .map_err(|e| ApiError::invalid("visibility", format!("visibility: {e}")))
+        })
+        .transpose()?;
+    if let Some(inv) = &patch.investigation {
+        if inv.trim().is_empty() || inv.chars().count() > 200 || inv.chars().any(char::is_control) {
+            return Err(ApiError::invalid(
+                "investigation",
+                "investigation must be a reference of 1 to 200 characters",
+            ));
+        }
+    }
+    if visibility.is_none() && patch.investigation.is_none() {
+        return Err(ApiError::invalid(
+            "body",
+            "nothing to change: give visibility or investigation",
+        ));
+    }
+    // The incident as it is, for the policy (a hidden one is a 404 before any role check).
+    let everything = hudna_access::ReadScope::All;
+    let (current, vis) = app
+        .db
+        .run(move |s| {
+            s.incident_visible(id, everything)?
+                .ok_or_else(|| ApiError::not_found("incident"))
+        })
+        .await?;
+    let vis: Visibility = vis
+        .parse()
+        .map_err(|e| ApiError::internal(format!("incident {id}: {e}")))?;
+    let meta = RecordMeta {
+        visibility: &vis,
+        owner: None,
+    };
+    if visibility.is_some() {
+        can(&who.caller, Action::EditIncident, Resource::Existing(meta))
+            .map_err(ApiError::denied)?;
+    }
+    if patch.investigation.is_some() {
+        can(&who.caller, Action::Regrade, Resource::Existing(meta)).map_err(ApiError::denied)?;
+    }
+    if let Some(v) = &visibility {
+        // The analyst must still see what they publish or restrict.
+        if !can_read(&who.caller, v) {
+            return Err(ApiError::denied(hudna_access::Denied::HiddenFromAuthor));
+        }
+    }
+    let actor = who
+        .actor()
+        .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let public_id = current.public_id;
+    let scope = who.caller.read_scope();
+    let (i, v) = app
+        .db
+        .run(move |s| {
+            s.edit_incident(
+                &actor,
+                public_id,
+                visibility.as_ref().map(|v| v.to_string()).as_deref(),
+                patch.investigation.as_deref(),
+            )?;
+            s.incident_visible(public_id, scope)?
+                .ok_or_else(|| ApiError::internal("the incident vanished"))
+        })
+        .await?;
+    Ok(Json(incident_json(&i, &v)))
 }
 
 // --- notifications --------------------------------------------------------------------

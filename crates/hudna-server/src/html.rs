@@ -151,6 +151,8 @@ pub fn page(
     s.push_str("</strong></a>\n<nav>");
     for (href, key) in [
         ("/", "nav.home"),
+        ("/findings", "nav.findings"),
+        ("/truces", "nav.truces"),
         ("/notifications", "nav.notifications"),
         ("/audit", "nav.audit_log"),
     ] {

@@ -30,6 +30,7 @@ pub mod html;
 pub mod openapi;
 pub mod pages;
 pub mod query;
+pub mod truces;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub struct Config {
     pub connections: usize,
     /// How long a sign-in lasts, in seconds.
     pub session_seconds: i64,
+    /// The theatre's actor codes, against which truces sent to the API are checked.
+    pub actors: hudna_truce::ActorCodes,
 }
 
 impl Config {
@@ -64,6 +67,7 @@ impl Config {
             body_limit: 64 * 1024,
             connections: 4,
             session_seconds: 12 * 3600,
+            actors: hudna_truce::ActorCodes::default(),
         }
     }
 }
@@ -133,6 +137,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(truces::routes())
         .layer(DefaultBodyLimit::max(limit))
         .with_state(app)
 }

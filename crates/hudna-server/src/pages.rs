@@ -25,7 +25,7 @@ use axum::Router;
 use hudna_access::{Caller, Role, SESSION_COOKIE};
 use hudna_i18n::{Labels, Lang};
 use hudna_map::{FindingClass, IncidentMarker, Layers, Projection, RenderOptions, Viewport};
-use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore};
+use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore, TruceStore};
 use serde_json::Value;
 
 use crate::auth::{check_csrf, cookie, Who};
@@ -192,8 +192,8 @@ impl Ctx {
 
 // --- findings (stored by the compliance engine, when present) --------------------------
 
-/// The SQL condition "has a finding of this rule", or `None` when no findings are stored
-/// in this database (then no incident has one).
+/// The SQL condition "has a finding of this rule under terms in force", or `None` when no
+/// findings are stored in this database (then no incident has one).
 pub fn rule_condition(
     s: &SqliteStore,
     rule: hudna_truce::Rule,
@@ -202,28 +202,85 @@ pub fn rule_condition(
         return Ok(None);
     }
     Ok(Some((
-        "EXISTS (SELECT 1 FROM findings f WHERE f.incident_id = i.id AND f.rule = ?)".into(),
+        "EXISTS (SELECT 1 FROM findings f WHERE f.incident_id = i.public_id AND f.rule = ? \
+         AND f.proposal_term = '')"
+            .into(),
         vec![rusqlite::types::Value::Text(rule.as_str().into())],
     )))
 }
 
-/// The findings of an incident as JSON objects, or none when no findings are stored.
-pub fn incident_findings(s: &SqliteStore, _id: i64) -> Result<Vec<Value>, ApiError> {
+/// The findings of an incident (by public id) as JSON objects: those under terms in force
+/// first, then what proposed terms would change.
+pub fn incident_findings(s: &SqliteStore, public_id: i64) -> Result<Vec<Value>, ApiError> {
     if !s.has_table("findings")? {
         return Ok(Vec::new());
     }
-    Ok(Vec::new())
+    let found = s.findings_visible(
+        hudna_access::ReadScope::All,
+        None,
+        None,
+        None,
+        Some(public_id),
+        false,
+        10_000,
+        0,
+    )?;
+    Ok(found.iter().map(crate::truces::finding_json).collect())
 }
 
-/// Each incident's most serious finding class.
+/// Each incident's most serious finding class, by public id.
 pub fn finding_classes(
     s: &SqliteStore,
     ids: &[i64],
 ) -> Result<HashMap<i64, FindingClass>, ApiError> {
-    if ids.is_empty() || !s.has_table("findings")? {
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(HashMap::new())
+    let worst = s.worst_severities()?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| {
+            let sev = worst.get(id)?;
+            Some((*id, FindingClass::parse(sev).unwrap_or_default()))
+        })
+        .collect())
+}
+
+/// The truces' zones and notified sites and movements, as map layers.
+pub fn truce_layers(truces: &[hudna_truce::Truce], lang: Lang, layers: &mut Layers) {
+    for t in truces {
+        for z in &t.zones {
+            let Some(kind) = hudna_map::ZoneKind::parse(z.kind.as_str()) else {
+                continue;
+            };
+            layers.zones.push(hudna_map::Zone {
+                id: z.id.clone(),
+                kind,
+                proposed: z.status == hudna_truce::Status::Proposed,
+                name: z.name.clone().unwrap_or_else(|| z.id.clone()),
+                area: z.geometry.clone(),
+            });
+        }
+        for n in &t.notifications {
+            match &n.kind {
+                hudna_truce::NotificationKind::Site(site) => layers.sites.push(hudna_map::Site {
+                    id: n.id.clone(),
+                    name: n.name.clone(),
+                    at: geo::Point::new(site.lon, site.lat),
+                    radius_km: site.radius_km,
+                }),
+                hudna_truce::NotificationKind::Movement(m) => {
+                    layers.routes.push(hudna_map::Route {
+                        id: n.id.clone(),
+                        name: n.name.clone(),
+                        line: m.route.clone(),
+                        corridor_km: m.corridor_km,
+                    })
+                }
+            }
+        }
+        let _ = lang;
+    }
 }
 
 // --- the overview --------------------------------------------------------------------
@@ -568,10 +625,12 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     list_q.after = after;
     let mut map_q = filters.to_query(scope, MAP_MARKERS);
     let rule = filters.rule;
-    let (page, markers, days, classes, notifications) = ctx
+    let app2 = ctx.app.clone();
+    let (page, markers, days, classes, notifications, truces) = ctx
         .app
         .db
         .run(move |s| {
+            let truces = crate::truces::all_truces(s, &app2)?;
             let mut empty = false;
             if let Some(rule) = rule {
                 match rule_condition(s, rule)? {
@@ -592,6 +651,7 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
                     vec![],
                     HashMap::new(),
                     s.notifications(scope)?,
+                    truces,
                 ));
             }
             let page = s.incident_page(&list_q)?;
@@ -599,21 +659,29 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
             located.bbox = located.bbox.or(Some([-180.0, -90.0, 180.0, 90.0]));
             let markers = s.incident_page(&located)?.items;
             let days = s.incidents_per_day(&map_q)?;
-            let ids: Vec<i64> = markers.iter().map(|(i, _)| i.id).collect();
+            let ids: Vec<i64> = markers.iter().map(|(i, _)| i.public_id).collect();
             let classes = finding_classes(s, &ids)?;
-            Ok((page, markers, days, classes, s.notifications(scope)?))
+            Ok((
+                page,
+                markers,
+                days,
+                classes,
+                s.notifications(scope)?,
+                truces,
+            ))
         })
         .await?;
     let l = ctx.labels();
     let lang = ctx.lang;
     let mut layers = Layers::default();
+    truce_layers(&truces, lang, &mut layers);
     site_layers(&notifications, &mut layers);
     for (i, _) in &markers {
         if let (Some(lat), Some(lon)) = (i.lat, i.lon) {
             layers.incidents.push(IncidentMarker {
-                id: i.id.to_string(),
+                id: i.public_id.to_string(),
                 at: geo::Point::new(lon, lat),
-                finding: classes.get(&i.id).copied().unwrap_or_default(),
+                finding: classes.get(&i.public_id).copied().unwrap_or_default(),
                 title: marker_title(l, lang, i),
             });
         }
@@ -741,7 +809,20 @@ fn finding_html(ctx: &Ctx, f: &Value) -> String {
     push_esc(&mut s, &ctx.t("field.term"));
     s.push_str(": ");
     push_esc(&mut s, f["term_id"].as_str().unwrap_or(""));
-    s.push_str("</span><p>");
+    s.push_str("</span>");
+    if let Some(term) = f["proposal"]["term"].as_str() {
+        s.push_str("<br><em class=\"proposal\">");
+        push_esc(
+            &mut s,
+            &l.format("finding.under_proposal", lang, &[("term", term)]),
+        );
+        if let Some(effect) = f["proposal"]["effect"].as_str() {
+            s.push_str(" · ");
+            push_esc(&mut s, l.vocabulary("effect", effect, lang));
+        }
+        s.push_str("</em>");
+    }
+    s.push_str("<p>");
     push_esc(&mut s, f["explanation"].as_str().unwrap_or(""));
     s.push_str("</p></div>");
     s
@@ -759,8 +840,8 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             let Some((i, v)) = s.incident_visible(id, scope)? else {
                 return Err(ApiError::not_found("incident"));
             };
-            let sources = s.incident_sources(id, true)?;
-            let findings = incident_findings(s, id)?;
+            let sources = s.incident_sources(i.id, true)?;
+            let findings = incident_findings(s, i.public_id)?;
             Ok((i, v, sources, findings))
         })
         .await?;
@@ -861,9 +942,14 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
     if let (Some(lat), Some(lon)) = (incident.lat, incident.lon) {
         let layers = Layers {
             incidents: vec![IncidentMarker {
-                id: incident.id.to_string(),
+                id: incident.public_id.to_string(),
                 at: geo::Point::new(lon, lat),
-                finding: FindingClass::None,
+                finding: findings
+                    .iter()
+                    .filter(|f| f["proposal"].is_null())
+                    .filter_map(|f| f["severity"].as_str().and_then(FindingClass::parse))
+                    .max()
+                    .unwrap_or_default(),
                 title: marker_title(l, lang, &incident),
             }],
             ..Layers::default()
@@ -1514,4 +1600,393 @@ async fn map_css() -> Response {
 
 async fn hudna_css() -> Response {
     asset("text/css; charset=utf-8", DASHBOARD_CSS)
+}
+
+// --- truces and findings -------------------------------------------------------------
+
+/// `/truces`: the stored truces.
+pub async fn truces_page(
+    State(app): State<App>,
+    who: Who,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let p = Params::parse(q.as_deref(), &["lang"]);
+    let params = p.clone().unwrap_or_default();
+    let ctx = Ctx::new(app, who, &headers, &params, "/truces".into()).await;
+    if let Err(e) = p {
+        return ctx.error(&e);
+    }
+    let list = match ctx
+        .app
+        .db
+        .run(|s| {
+            if !s.has_table("truces")? {
+                return Ok(Vec::new());
+            }
+            Ok(s.truce_list()?)
+        })
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return ctx.error(&e),
+    };
+    let mut b = String::from("<h1>");
+    push_esc(&mut b, &ctx.t("nav.truces"));
+    b.push_str("</h1><table id=\"truce-list\"><thead><tr>");
+    for k in ["field.name", "truce.version", "field.findings"] {
+        b.push_str("<th>");
+        push_esc(&mut b, &ctx.t(k));
+        b.push_str("</th>");
+    }
+    b.push_str("</tr></thead><tbody>");
+    for t in &list {
+        let name = if ctx.lang == Lang::Ar {
+            &t.name_ar
+        } else {
+            &t.name_en
+        };
+        b.push_str(&format!(
+            "<tr><td><a href=\"/truces/{}\">",
+            url_value(&t.id)
+        ));
+        push_esc(&mut b, name);
+        b.push_str(&format!(
+            "</a></td><td>{}</td><td><a href=\"/findings?truce={}\">{}</a></td></tr>",
+            t.current_version,
+            url_value(&t.id),
+            t.findings
+        ));
+    }
+    b.push_str("</tbody></table>");
+    ctx.render(StatusCode::OK, &ctx.t("nav.truces"), &b)
+}
+
+fn window_text(w: &hudna_truce::Window, ctx: &Ctx) -> String {
+    let f = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string())
+    };
+    match (f(w.from), f(w.until)) {
+        (None, None) => ctx.t("truce.open_ended"),
+        (a, b) => format!(
+            "{} – {}",
+            a.unwrap_or_default(),
+            b.unwrap_or_else(|| ctx.t("truce.open_ended"))
+        ),
+    }
+}
+
+/// `/truces/{id}`: a truce's terms and its map.
+pub async fn truce_page(
+    State(app): State<App>,
+    who: Who,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let p = Params::parse(q.as_deref(), &["lang"]);
+    let params = p.clone().unwrap_or_default();
+    let ctx = Ctx::new(
+        app.clone(),
+        who,
+        &headers,
+        &params,
+        format!("/truces/{}", url_value(&id)),
+    )
+    .await;
+    if let Err(e) = p {
+        return ctx.error(&e);
+    }
+    let app2 = app.clone();
+    let got = app
+        .db
+        .run(move |s| {
+            crate::truces::current_truce(s, &app2, &id)?.ok_or_else(|| ApiError::not_found("truce"))
+        })
+        .await;
+    let (v, t, _versions) = match got {
+        Ok(x) => x,
+        Err(e) => return ctx.error(&e),
+    };
+    let l = ctx.labels();
+    let lang = ctx.lang;
+    let title = if lang == Lang::Ar {
+        t.name.ar.clone()
+    } else {
+        t.name.en.clone()
+    };
+    let mut b = String::from("<h1 id=\"truce-heading\">");
+    push_esc(&mut b, &title);
+    b.push_str("</h1><p class=\"muted\">");
+    push_esc(
+        &mut b,
+        &format!(
+            "{} {} · {}: {}",
+            ctx.t("truce.version"),
+            v.version,
+            ctx.t("truce.source"),
+            t.source.title
+        ),
+    );
+    b.push_str("</p><div class=\"grid\"><div>");
+    // Periods.
+    b.push_str("<section class=\"card\"><h2>");
+    push_esc(&mut b, &ctx.t("truce.period"));
+    b.push_str("</h2><ul>");
+    for p in &t.periods {
+        b.push_str("<li>");
+        push_esc(
+            &mut b,
+            &format!("{}: {}", p.id, window_text(&p.window, &ctx)),
+        );
+        b.push_str("</li>");
+    }
+    b.push_str("</ul><h2>");
+    push_esc(&mut b, &ctx.t("truce.parties"));
+    b.push_str("</h2><ul>");
+    for p in &t.parties {
+        b.push_str("<li>");
+        push_esc(
+            &mut b,
+            &format!(
+                "{} · {} {}",
+                p.actor,
+                ctx.t("truce.accepted_on"),
+                p.accepted.format("%Y-%m-%d %H:%M %:z")
+            ),
+        );
+        b.push_str("</li>");
+    }
+    b.push_str("</ul></section>");
+    // Terms.
+    b.push_str("<section class=\"card\" id=\"terms\"><h2>");
+    push_esc(&mut b, &ctx.t("map.terms"));
+    b.push_str("</h2><table><thead><tr>");
+    for k in ["field.term", "field.kind", "field.status", "field.name"] {
+        b.push_str("<th>");
+        push_esc(&mut b, &ctx.t(k));
+        b.push_str("</th>");
+    }
+    b.push_str("</tr></thead><tbody>");
+    for d in &t.designations {
+        b.push_str(&format!("<tr data-term=\"{}\"><td>", esc(&d.id)));
+        push_esc(&mut b, &d.id);
+        b.push_str("</td><td>");
+        push_esc(&mut b, &ctx.t("truce.designations"));
+        b.push_str("</td><td>");
+        push_esc(&mut b, l.vocabulary("status", d.status.as_str(), lang));
+        b.push_str("</td><td>");
+        push_esc(
+            &mut b,
+            &format!(
+                "{}{} · {} {}",
+                d.actor,
+                d.group
+                    .as_deref()
+                    .map(|g| format!(" ({g})"))
+                    .unwrap_or_default(),
+                ctx.t("truce.listed_by"),
+                d.listed_by
+            ),
+        );
+        b.push_str("</td></tr>");
+    }
+    for z in &t.zones {
+        b.push_str(&format!("<tr data-term=\"{}\"><td>", esc(&z.id)));
+        push_esc(&mut b, &z.id);
+        b.push_str("</td><td>");
+        push_esc(&mut b, l.vocabulary("zone_kind", z.kind.as_str(), lang));
+        b.push_str("</td><td>");
+        push_esc(&mut b, l.vocabulary("status", z.status.as_str(), lang));
+        b.push_str("</td><td>");
+        push_esc(&mut b, z.name.as_deref().unwrap_or(""));
+        b.push_str("</td></tr>");
+    }
+    for n in &t.notifications {
+        let key = match n.kind {
+            hudna_truce::NotificationKind::Site(_) => "notification.site",
+            hudna_truce::NotificationKind::Movement(_) => "notification.movement",
+        };
+        b.push_str(&format!("<tr data-term=\"{}\"><td>", esc(&n.id)));
+        push_esc(&mut b, &n.id);
+        b.push_str("</td><td>");
+        push_esc(&mut b, &ctx.t(key));
+        b.push_str("</td><td>");
+        push_esc(&mut b, &window_text(&n.window, &ctx));
+        b.push_str("</td><td>");
+        let parties: Vec<String> = n
+            .notified
+            .iter()
+            .map(|x| format!("{} ({})", x.party, x.at.format("%Y-%m-%d")))
+            .collect();
+        push_esc(
+            &mut b,
+            &format!(
+                "{} · {} · {}: {}",
+                n.name,
+                n.organisation,
+                ctx.t("field.notified_parties"),
+                parties.join(", ")
+            ),
+        );
+        b.push_str("</td></tr>");
+    }
+    b.push_str("</tbody></table></section></div><section class=\"card map-wrap\"><h2>");
+    push_esc(&mut b, &ctx.t("nav.map"));
+    b.push_str("</h2>");
+    let mut layers = Layers::default();
+    truce_layers(std::slice::from_ref(&t), lang, &mut layers);
+    let bounds = layers.bounds().unwrap_or_else(|| ctx.app.basemap.bounds());
+    if let Ok(view) = Viewport::fit(bounds, 700.0, 600.0, Projection::WebMercator) {
+        let opts = RenderOptions {
+            id: "truce-map".into(),
+            embed_css: false,
+            ..RenderOptions::default()
+        };
+        b.push_str(&hudna_map::render(ctx.app.basemap, l, &layers, &view, lang, &opts).svg);
+    }
+    b.push_str("</section></div>");
+    ctx.render(StatusCode::OK, &title, &b)
+}
+
+/// `/findings`: findings of the incidents the caller may read, filtered like the API.
+pub async fn findings_page(
+    State(app): State<App>,
+    who: Who,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let p = Params::parse(
+        q.as_deref(),
+        &["lang", "truce", "rule", "severity", "proposals", "cursor"],
+    );
+    let params = p.clone().unwrap_or_default();
+    let ctx = Ctx::new(
+        app,
+        who,
+        &headers,
+        &params,
+        path_with_query("/findings", q.as_deref()),
+    )
+    .await;
+    let p = match p {
+        Ok(p) => p,
+        Err(e) => return ctx.error(&e),
+    };
+    let fq = match crate::truces::FindingQuery::from_params(&p) {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&e),
+    };
+    let offset = match crate::truces::offset(&p) {
+        Ok(o) => o,
+        Err(e) => return ctx.error(&e),
+    };
+    let scope = ctx.who.caller.read_scope();
+    let found = match ctx
+        .app
+        .db
+        .run(move |s| {
+            if !s.has_table("findings")? {
+                return Ok(Vec::new());
+            }
+            Ok(s.findings_visible(
+                scope,
+                fq.truce.as_deref(),
+                fq.rule.as_deref(),
+                fq.severity.as_deref(),
+                fq.incident,
+                !fq.proposals,
+                201,
+                offset,
+            )?)
+        })
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return ctx.error(&e),
+    };
+    let l = ctx.labels();
+    let lang = ctx.lang;
+    let mut b = String::from("<h1>");
+    push_esc(&mut b, &ctx.t("nav.findings"));
+    b.push_str(
+        "</h1><section class=\"card\"><form class=\"filters\" method=\"get\" action=\"/findings\">",
+    );
+    let rules: Vec<(String, String)> = hudna_truce::Rule::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                l.vocabulary("rule", r.as_str(), lang).to_string(),
+            )
+        })
+        .collect();
+    b.push_str(&select(&ctx, "rule", "filter.rule", &rules, p.get("rule")));
+    let sev: Vec<(String, String)> = ["grave", "serious", "review", "info"]
+        .iter()
+        .map(|s| (s.to_string(), l.vocabulary("severity", s, lang).to_string()))
+        .collect();
+    b.push_str(&select(
+        &ctx,
+        "severity",
+        "filter.severity",
+        &sev,
+        p.get("severity"),
+    ));
+    b.push_str("<button type=\"submit\">");
+    push_esc(&mut b, &ctx.t("filter.apply"));
+    b.push_str("</button></form></section><table id=\"finding-list\"><thead><tr>");
+    for k in [
+        "field.id",
+        "field.rule",
+        "field.severity",
+        "field.confidence",
+        "field.term",
+        "field.explanation",
+    ] {
+        b.push_str("<th>");
+        push_esc(&mut b, &ctx.t(k));
+        b.push_str("</th>");
+    }
+    b.push_str("</tr></thead><tbody>");
+    for f in found.iter().take(200) {
+        b.push_str(&format!(
+            "<tr data-rule=\"{}\"><td><a href=\"/incidents/{}\">{}</a></td><td>",
+            esc(&f.rule),
+            f.incident,
+            f.incident
+        ));
+        push_esc(&mut b, l.vocabulary("rule", &f.rule, lang));
+        b.push_str("</td><td>");
+        push_esc(&mut b, l.vocabulary("severity", &f.severity, lang));
+        b.push_str(&format!("</td><td>{:.0}%</td><td>", f.confidence * 100.0));
+        push_esc(&mut b, &f.term);
+        if let Some(pr) = &f.proposal {
+            b.push_str(" <em>");
+            push_esc(
+                &mut b,
+                &l.format("finding.under_proposal", lang, &[("term", &pr.term)]),
+            );
+            b.push_str("</em>");
+        }
+        b.push_str("</td><td>");
+        push_esc(&mut b, &f.explanation);
+        b.push_str("</td></tr>");
+    }
+    b.push_str("</tbody></table>");
+    if found.len() > 200 {
+        let mut link = String::from("/findings?");
+        for (k, v) in p.pairs() {
+            if k != "cursor" && !v.trim().is_empty() {
+                link.push_str(&format!("{}={}&", url_value(k), url_value(v)));
+            }
+        }
+        link.push_str(&format!("cursor=o{}", offset + 200));
+        b.push_str("<p><a rel=\"next\" href=\"");
+        push_esc(&mut b, &link);
+        b.push_str("\">");
+        push_esc(&mut b, &ctx.t("action.next"));
+        b.push_str("</a></p>");
+    }
+    ctx.render(StatusCode::OK, &ctx.t("nav.findings"), &b)
 }

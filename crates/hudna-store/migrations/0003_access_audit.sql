@@ -81,3 +81,24 @@ CREATE TABLE notifications (
     created_at  TEXT    NOT NULL
 );
 CREATE INDEX notifications_by_org ON notifications (org_id);
+
+-- What analysts decided about an incident, kept by its public id so that it survives
+-- consolidation giving the incident a new row (a new seed) or a new public id.
+CREATE TABLE incident_settings (
+    public_id  INTEGER PRIMARY KEY,
+    visibility TEXT    NOT NULL
+);
+CREATE TRIGGER incidents_keep_settings_insert AFTER INSERT ON incidents
+WHEN EXISTS (SELECT 1 FROM incident_settings s WHERE s.public_id = NEW.public_id)
+BEGIN
+    UPDATE incidents
+       SET visibility = (SELECT visibility FROM incident_settings s WHERE s.public_id = NEW.public_id)
+     WHERE id = NEW.id;
+END;
+CREATE TRIGGER incidents_keep_settings_update AFTER UPDATE OF public_id ON incidents
+WHEN EXISTS (SELECT 1 FROM incident_settings s WHERE s.public_id = NEW.public_id)
+BEGIN
+    UPDATE incidents
+       SET visibility = (SELECT visibility FROM incident_settings s WHERE s.public_id = NEW.public_id)
+     WHERE id = NEW.id;
+END;

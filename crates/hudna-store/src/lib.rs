@@ -22,16 +22,16 @@ pub use model::{
     ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
     IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
-pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
-pub use truce::{
-    CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,
-    StoredProposal, TermRow, TruceStore, TruceSummary, TruceVersion,
-};
 pub use sqlite::audit::{
     audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
 };
 pub use sqlite::notifications::NotificationRecord;
 pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
+pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
+pub use truce::{
+    CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,
+    StoredProposal, TermRow, TruceStore, TruceSummary, TruceVersion,
+};
 
 use chrono::NaiveDate;
 

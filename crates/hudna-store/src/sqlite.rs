@@ -42,6 +42,8 @@ pub struct SqliteStore {
     /// Records changed by the batch in progress, logged in the audit log when it commits
     /// (see [`audit`]).
     pending_audit: Vec<audit::Pending>,
+    /// Who the batch's changes are logged as (`None`: `system`).
+    batch_actor: Option<hudna_audit::Actor>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -64,6 +66,7 @@ impl SqliteStore {
             conn,
             path: name,
             pending_audit: Vec::new(),
+            batch_actor: None,
         };
         store.setup()?;
         Ok(store)
@@ -79,6 +82,7 @@ impl SqliteStore {
             conn,
             path: ":memory:".into(),
             pending_audit: Vec::new(),
+            batch_actor: None,
         };
         store.setup()?;
         Ok(store)

@@ -114,7 +114,7 @@ fn main() -> ExitCode {
         Command::Incidents(args) => incidents::run(&cli, args),
         Command::Dump(args) => incidents::dump(args),
         Command::Bench(args) => bench::run(&cli, args),
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(&cli, args),
         Command::Org(args) => admin::run_org(args),
         Command::User(args) => admin::run_user(args),
         Command::Token(args) => admin::run_token(args),

@@ -24,6 +24,7 @@ pub struct Args {
 
 /// Serves `db` at `addr` until interrupted, printing the URL once listening.
 pub fn serve_db(
+    cli: &crate::Cli,
     db: PathBuf,
     addr: SocketAddr,
     secure: bool,
@@ -32,14 +33,20 @@ pub fn serve_db(
     let mut config = hudna_server::Config::new(db);
     config.secure_cookies = secure;
     config.body_limit = body_limit;
+    config.actors = crate::truce::actor_codes(cli)?;
     hudna_server::serve(config, addr, |bound| {
-        println!("hudna serving on http://{bound}/ (API: http://{bound}/api/v1/openapi.json); Ctrl-C stops it");
+        println!(
+            "hudna serving on http://{bound}/ (API: http://{bound}/api/v1/openapi.json); Ctrl-C stops it"
+        );
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
     })?;
     Ok(())
 }
 
-pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(cli: &crate::Cli, args: &Args) -> anyhow::Result<ExitCode> {
     serve_db(
+        cli,
         args.db.db.clone(),
         args.addr,
         args.secure_cookies,
@@ -157,4 +164,19 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
         )?;
     }
     Ok(out)
+}
+
+/// The demo accounts as a table for the terminal.
+pub fn accounts_text(accounts: &[DemoAccount]) -> String {
+    let mut out = String::from("Demo accounts (passwords are shown only now):\n");
+    for a in accounts {
+        out.push_str(&format!(
+            "  {:<12} {:<22} {:<13} {}\n",
+            a.username,
+            a.password,
+            a.role.as_str(),
+            a.org
+        ));
+    }
+    out
 }

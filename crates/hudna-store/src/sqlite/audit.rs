@@ -576,8 +576,16 @@ impl SqliteStore {
             .into_iter()
             .map(|(k, id, action)| (k, id, action.to_string()))
             .collect();
-        log_touched(&self.conn, &Actor::System, &touched).map_err(StoreError::Audit)?;
+        let actor = self.batch_actor.clone().unwrap_or(Actor::System);
+        log_touched(&self.conn, &actor, &touched).map_err(StoreError::Audit)?;
         Ok(())
+    }
+
+    /// Logs the changes of the following batches as made by `actor` (`None`: by hudna
+    /// itself, `system`): for a batch run on someone's behalf, such as a truce version stored
+    /// through the API.
+    pub fn set_batch_actor(&mut self, actor: Option<Actor>) {
+        self.batch_actor = actor;
     }
 
     /// Makes a change with its audit entries, in one transaction: see the

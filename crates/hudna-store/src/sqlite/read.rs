@@ -339,12 +339,38 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// One incident and its visibility, if the scope allows it.
+    /// The public id an old public id now leads to (an incident merged into another keeps
+    /// leading to it), or `None` if no incident carries it.
+    pub fn current_public_id(&self, public_id: i64) -> Result<Option<i64>, StoreError> {
+        let mut at = public_id;
+        for _ in 0..64 {
+            if self
+                .one_i64("SELECT 1 FROM incidents WHERE public_id = ?1", [at])?
+                .is_some()
+            {
+                return Ok(Some(at));
+            }
+            match self.one_i64(
+                "SELECT into_public_id FROM incident_aliases WHERE public_id = ?1",
+                [at],
+            )? {
+                Some(next) => at = next,
+                None => return Ok(None),
+            }
+        }
+        Err(self.corrupt(format!("incident id {public_id}: the merges form a cycle")))
+    }
+
+    /// One incident (by its public id, following merges) and its visibility, if the scope
+    /// allows it.
     pub fn incident_visible(
         &self,
-        id: i64,
+        public_id: i64,
         scope: ReadScope,
     ) -> Result<Option<(IncidentRecord, String)>, StoreError> {
+        let Some(public_id) = self.current_public_id(public_id)? else {
+            return Ok(None);
+        };
         let cond = scope
             .sql_condition("i.visibility")
             .map_err(|e| StoreError::Invalid {
@@ -352,18 +378,58 @@ impl SqliteStore {
                 reason: e.to_string(),
             })?;
         let sql = format!(
-            "SELECT {INCIDENT_COLS}, i.visibility FROM incidents i WHERE i.id = ?1 AND {cond}"
+            "SELECT {INCIDENT_COLS}, i.visibility FROM incidents i WHERE i.public_id = ?1 \
+             AND {cond} ORDER BY i.id LIMIT 1"
         );
         let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let mut rows = st.query([id]).map_err(|e| self.err(e))?;
+        let mut rows = st.query([public_id]).map_err(|e| self.err(e))?;
         let Some(r) = rows.next().map_err(|e| self.err(e))? else {
             return Ok(None);
         };
         let inc = incident_from_row(r)
             .map_err(|e| self.err(e))?
-            .map_err(|e| self.corrupt(format!("incident {id}: {e}")))?;
+            .map_err(|e| self.corrupt(format!("incident {public_id}: {e}")))?;
         let vis: String = r.get(INCIDENT_NCOLS).map_err(|e| self.err(e))?;
         Ok(Some((inc, vis)))
+    }
+
+    /// Changes what an analyst may change of an incident, with its audit entry: who may see
+    /// it, and the investigation that established it (which makes it `confirmed`, and which
+    /// consolidation keeps). An investigation once recorded is not removed.
+    pub fn edit_incident(
+        &mut self,
+        actor: &hudna_audit::Actor,
+        public_id: i64,
+        visibility: Option<&str>,
+        investigation: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.write(actor, |c| {
+            c.expect_unchanged("incident", public_id)?;
+            let conn = c.conn();
+            let fail = |e: rusqlite::Error| StoreError::Audit(e.to_string());
+            if let Some(v) = visibility {
+                conn.execute(
+                    "UPDATE incidents SET visibility = ?2 WHERE public_id = ?1",
+                    rusqlite::params![public_id, v],
+                )
+                .map_err(fail)?;
+                conn.execute(
+                    "INSERT INTO incident_settings (public_id, visibility) VALUES (?1, ?2) \
+                     ON CONFLICT (public_id) DO UPDATE SET visibility = excluded.visibility",
+                    rusqlite::params![public_id, v],
+                )
+                .map_err(fail)?;
+            }
+            if let Some(inv) = investigation {
+                conn.execute(
+                    "UPDATE incidents SET investigation = ?2, grade = 'confirmed' \
+                     WHERE public_id = ?1",
+                    rusqlite::params![public_id, inv],
+                )
+                .map_err(fail)?;
+            }
+            c.touch("incident", public_id, "update")
+        })
     }
 
     /// The sources of an incident by mention id, each with its article's text when
@@ -494,6 +560,99 @@ impl SqliteStore {
             text,
             mentions,
         }))
+    }
+
+    /// Findings of incidents the scope may read, in (incident, truce, proposal, rule, term)
+    /// order, `limit` from `offset`. Empty filters do not filter; `in_force_only` leaves out
+    /// what proposed terms would change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn findings_visible(
+        &self,
+        scope: ReadScope,
+        truce: Option<&str>,
+        rule: Option<&str>,
+        severity: Option<&str>,
+        incident: Option<i64>,
+        in_force_only: bool,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<crate::StoredFinding>, StoreError> {
+        let mut clauses =
+            vec![scope
+                .sql_condition("i.visibility")
+                .map_err(|e| StoreError::Invalid {
+                    field: "visibility".into(),
+                    reason: e.to_string(),
+                })?];
+        let mut values: Vec<V> = Vec::new();
+        for (col, v) in [
+            ("f.truce_id", truce),
+            ("f.rule", rule),
+            ("f.severity", severity),
+        ] {
+            if let Some(v) = v {
+                clauses.push(format!("{col} = ?"));
+                values.push(V::Text(v.to_string()));
+            }
+        }
+        if let Some(i) = incident {
+            clauses.push("f.incident_id = ?".into());
+            values.push(V::Integer(i));
+        }
+        if in_force_only {
+            clauses.push("f.proposal_term = ''".into());
+        }
+        values.push(V::Integer(limit as i64));
+        values.push(V::Integer(offset as i64));
+        let cols: Vec<String> = super::truce::FINDING_COLS
+            .split(',')
+            .map(|c| format!("f.{}", c.trim()))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM findings f WHERE EXISTS (SELECT 1 FROM incidents i \
+             WHERE i.public_id = f.incident_id AND {}) ORDER BY f.incident_id, f.truce_id, \
+             f.proposal_term, f.proposal_effect, f.rule, f.term LIMIT ? OFFSET ?",
+            cols.join(", "),
+            clauses.join(" AND ")
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(
+                rusqlite::params_from_iter(values),
+                super::truce::finding_from_row,
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The most serious severity of each incident's findings under terms in force, by public
+    /// id (`grave`, `serious`, `review`, `info`).
+    pub fn worst_severities(&self) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let mut out: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        if !self.has_table("findings")? {
+            return Ok(out);
+        }
+        let rank = |s: &str| match s {
+            "grave" => 4,
+            "serious" => 3,
+            "review" => 2,
+            "info" => 1,
+            _ => 0,
+        };
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT incident_id, severity FROM findings WHERE proposal_term = ''")
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+            let sev: String = r.get(1).map_err(|e| self.err(e))?;
+            let better = out.get(&id).is_none_or(|cur| rank(&sev) > rank(cur));
+            if better {
+                out.insert(id, sev);
+            }
+        }
+        Ok(out)
     }
 
     /// Whether a table exists (for features that depend on a later migration).

@@ -44,10 +44,11 @@ pub fn peek_meta(path: &Path, key: &str) -> Result<Option<String>, StoreError> {
 }
 
 /// Columns of `findings` in the order [`finding_from_row`] reads them.
-const FINDING_COLS: &str = "incident_id, truce_id, truce_version, term, rule, severity, \
+pub(crate) const FINDING_COLS: &str =
+    "incident_id, truce_id, truce_version, term, rule, severity, \
      confidence, distance_km, explanation, proposal_term, proposal_effect, first_run, run";
 
-fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
+pub(crate) fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
     let proposal_term: String = r.get(9)?;
     let proposal_effect: String = r.get(10)?;
     Ok(StoredFinding {
@@ -252,7 +253,11 @@ impl TruceStore for SqliteStore {
             ],
         )?;
         self.note_change("truce", v.truce_id, "update");
-        self.note_change("truce_version", format!("{}@{version}", v.truce_id), "create");
+        self.note_change(
+            "truce_version",
+            format!("{}@{version}", v.truce_id),
+            "create",
+        );
         for (path, content) in v.files {
             self.exec(
                 "INSERT INTO truce_files (truce_id, version, path, content) \

@@ -21,22 +21,41 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `db` on a free port and waits until it listens.
     pub fn start(db: &Path) -> TestServer {
+        let db = db.to_str().unwrap().to_string();
+        TestServer::start_with(&["serve", "--addr", "127.0.0.1:0", "--db", &db]).0
+    }
+
+    /// Runs `hudna ARGS` (a command that ends by serving, like `serve` or `demo`) and waits
+    /// for the line naming its URL; returns the server and the lines printed before it.
+    pub fn start_with(args: &[&str]) -> (TestServer, Vec<String>) {
         let mut child = hudna()
-            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-            .arg(db)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("hudna serve starts");
+            .expect("hudna starts");
         let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("hudna serve prints its URL");
-        let start = line.find("http://").expect("a URL in the first line");
-        let url = line[start..].split_whitespace().next().unwrap();
-        let base = url.trim_end_matches('/').to_string();
-        TestServer { child, base }
+        let mut reader = BufReader::new(stdout);
+        let mut before = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).expect("hudna prints");
+            assert!(n > 0, "hudna {args:?} ended before serving: {before:?}");
+            if line.starts_with("hudna serving on http://") {
+                let start = line.find("http://").unwrap();
+                let url = line[start..].split_whitespace().next().unwrap();
+                let base = url.trim_end_matches('/').to_string();
+                // Keep draining stdout so the server never blocks on a full pipe.
+                std::thread::spawn(move || {
+                    let mut sink = String::new();
+                    while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                        sink.clear();
+                    }
+                });
+                return (TestServer { child, base }, before);
+            }
+            before.push(line.trim_end().to_string());
+        }
     }
 
     /// The full URL of a path.
