@@ -361,26 +361,78 @@ fn bad_input_gets_a_4xx_naming_the_field() {
     );
 }
 
+/// A demo database (`hudna demo --no-serve`) and the password of each demo account.
+pub fn demo_db(db: &Path) -> std::collections::HashMap<String, String> {
+    let o = run(
+        &["demo", "--no-serve", "--json", "--db", db.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["username"].as_str().unwrap().to_string(),
+                a["password"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// An API token for a user of a database.
+pub fn token_for(db: &Path, user: &str) -> String {
+    let o = run(
+        &["token", "create", user, "--db", db.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
 /// The document lists exactly the routes the server answers, and the query parameters each
-/// takes: documented ones are accepted, others refused.
+/// takes: documented ones are accepted, others refused; every answer's status is documented.
 #[test]
 fn the_openapi_document_matches_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.db");
-    let (member, _) = setup(&db);
+    let db = dir.path().join("demo.db");
+    demo_db(&db);
+    let member = token_for(&db, "member");
     let s = TestServer::start(&db);
     let tok = Some(member.as_str());
     let doc = get(&s.url("/api/v1/openapi.json"), None).json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let first = get(&s.url("/api/v1/incidents?limit=1"), tok).json();
     let id = first["items"][0]["id"].as_str().unwrap().to_string();
+    let one = get(&s.url(&format!("/api/v1/incidents/{id}")), tok).json();
+    let article = one["sources"][0]["article_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fill = |path: &str| -> String {
+        let id_for = if path.starts_with("/api/v1/truces") {
+            "issg-2016".to_string()
+        } else if path.starts_with("/api/v1/articles") {
+            article.clone()
+        } else {
+            id.clone()
+        };
+        let term = if path.contains("/designations/") {
+            "ahrar-al-sham"
+        } else {
+            "castello-dmz"
+        };
+        path.replace("{id}", &id_for).replace("{term}", term)
+    };
 
     let mut documented = BTreeSet::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
             let m = method.to_uppercase();
             documented.insert(format!("{m} {path}"));
-            let url = s.url(&path.replace("{id}", &id));
+            let url = s.url(&fill(path));
             let r = match m.as_str() {
                 "GET" => get(&url, tok),
                 _ => send_json(&m, &url, tok, &json!({})),
@@ -417,6 +469,9 @@ fn the_openapi_document_matches_the_server() {
                         ("admin1", _) => "Idlib".into(),
                         ("perpetrator", _) => "SYR_GOV".into(),
                         ("since", _) | ("until", _) => "2016-09-19".into(),
+                        ("incident", _) => id.clone(),
+                        ("truce", _) => "issg-2016".into(),
+                        ("cursor", _) if path.contains("findings") => "o0".into(),
                         ("cursor", _) => first["next_cursor"].as_str().unwrap_or("u1").to_string(),
                         (_, Some("integer")) => "5".into(),
                         _ => "x".into(),
@@ -440,7 +495,16 @@ fn the_openapi_document_matches_the_server() {
         "GET /api/v1/me",
         "GET /api/v1/incidents",
         "GET /api/v1/incidents/{id}",
+        "PATCH /api/v1/incidents/{id}",
         "GET /api/v1/articles/{id}",
+        "GET /api/v1/findings",
+        "GET /api/v1/truces",
+        "POST /api/v1/truces",
+        "GET /api/v1/truces/{id}",
+        "POST /api/v1/truces/{id}/zones",
+        "PATCH /api/v1/truces/{id}/zones/{term}",
+        "POST /api/v1/truces/{id}/designations",
+        "PATCH /api/v1/truces/{id}/designations/{term}",
         "GET /api/v1/notifications",
         "POST /api/v1/notifications",
         "GET /api/v1/notifications/{id}",

@@ -81,30 +81,40 @@ impl World {
         drop(store);
 
         // Three incidents stand for the shared fixtures: one public, one for members, one
-        // kept to State B.
+        // kept to State B (set below through the API, by an analyst of State B).
         let conn = rusqlite::Connection::open(&db).unwrap();
         let ids: Vec<i64> = conn
-            .prepare("SELECT id FROM incidents ORDER BY id LIMIT 3")
+            .prepare("SELECT public_id FROM incidents ORDER BY public_id LIMIT 3")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();
+        drop(conn);
         let mut records = Vec::new();
+        let mut visibilities = Vec::new();
         for (id, (fixture, vis)) in ids.iter().zip([
             (Fixture::PublicRecord, "public"),
             (Fixture::MembersRecord, "members"),
             (Fixture::StateBRecord, "orgs:2"),
         ]) {
-            conn.execute(
-                "UPDATE incidents SET visibility = ?1 WHERE id = ?2",
-                rusqlite::params![vis, id],
-            )
-            .unwrap();
             records.push((fixture, *id));
+            visibilities.push((*id, vis));
         }
-        drop(conn);
 
+        // The ISSG truce, for the truce endpoints.
+        let truce = super::repo().join("data/scenarios/issg-2016/truce.toml");
+        let o = super::run(
+            &[
+                "truce",
+                "load",
+                truce.to_str().unwrap(),
+                "--db",
+                db.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert!(o.status.success(), "{}", super::stderr(&o));
         let server = TestServer::start(&db);
         let mut world = World {
             server,
@@ -112,6 +122,15 @@ impl World {
             records,
             _dir: dir,
         };
+        for (id, vis) in visibilities {
+            let r = send_json(
+                "PATCH",
+                &world.server.url(&format!("/api/v1/incidents/{id}")),
+                Some(world.token(Role::Analyst, spec::STATE_B)),
+                &json!({ "visibility": vis }),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
         // The notifications, filed by their organisations' humanitarian accounts.
         for (fixture, filer, party, vis) in [
             (Fixture::ReliefNotification, spec::RELIEF, "RUS", None),
@@ -157,4 +176,37 @@ pub fn site_body(party: &str) -> serde_json::Value {
         "valid_from": "2016-09-01",
         "parties": [ { "party": party, "at": "2016-09-01T09:00:00+03:00" } ]
     })
+}
+
+/// A small valid truce file (the worked example of docs/truce-format.md, with its geometry
+/// inline), under the id `id`.
+pub fn small_truce(id: &str) -> String {
+    format!(
+        r#"id = "{id}"
+utc_offset = "+03:00"
+
+[name]
+en = "Example town truce"
+ar = "هدنة البلدة"
+
+[source]
+title = "Local agreement"
+date = 2020-03-05
+
+[[period]]
+id = "first-week"
+from = 2020-03-06T00:00:00
+until = 2020-03-12
+
+[[party]]
+actor = "SYR_GOV"
+accepted = 2020-03-05
+
+[[zone]]
+id = "town"
+kind = "covered_area"
+geometry = {{ type = "Polygon", coordinates = [[[36.60, 35.90], [36.70, 35.90], [36.70, 36.00], [36.60, 36.00], [36.60, 35.90]]] }}
+status = "in_force"
+"#
+    )
 }
