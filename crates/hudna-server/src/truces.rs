@@ -415,10 +415,16 @@ async fn store_text(
                 }
             }
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            // Stored, then the record judged again under the new terms (only what they
+            // reach), both logged as the caller's change.
             s.set_batch_actor(actor);
-            let stored = hudna_check::store_truce(s, &truce, &source, &app2.config.actors, &now);
+            let stored = hudna_check::store_truce(s, &truce, &source, &app2.config.actors, &now)
+                .and_then(|loaded| {
+                    hudna_check::check(s, &app2.config.actors, Some(&truce.id), &now)
+                        .map(|report| (loaded, report))
+                });
             s.set_batch_actor(None);
-            let loaded = stored.map_err(|e| ApiError::internal(e))?;
+            let (loaded, report) = stored.map_err(ApiError::internal)?;
             let versions = s.truce_versions(&truce.id)?;
             let v = s
                 .truce_version(&truce.id, None)?
@@ -432,6 +438,18 @@ async fn store_text(
                 m.insert(
                     "changes".into(),
                     serde_json::to_value(&loaded.changes).unwrap_or(Value::Null),
+                );
+                m.insert(
+                    "check".into(),
+                    json!(report
+                        .runs
+                        .iter()
+                        .map(
+                            |r| json!({ "evaluated": r.evaluated, "findings": r.findings,
+                                         "added": r.added, "removed": r.removed,
+                                         "changed": r.changed })
+                        )
+                        .collect::<Vec<_>>()),
                 );
             }
             Ok(out)

@@ -325,3 +325,79 @@ fn an_edit_outside_hudna_is_found_and_named() {
         .unwrap()
         .contains("changed outside hudna"));
 }
+
+/// Ingest, truce load and check are logged too, and an edit of an incident, a truce version
+/// or a finding with sqlite3 is named by `hudna audit verify`.
+#[test]
+fn the_record_truces_and_findings_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = run(
+        &["demo", "--no-serve", "--json", "--db", db.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let d = db.to_str().unwrap();
+    let kinds: Vec<String> = log(d)
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["action"].as_str().unwrap(),
+                e["record_kind"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in [
+        "create article",
+        "create incident",
+        "create truce",
+        "create truce_version",
+        "create findings",
+        "create check_run",
+        "create organisation",
+        "create user",
+        "create notification",
+    ] {
+        assert!(kinds.iter().any(|k| k == want), "no `{want}` entry");
+    }
+    assert_eq!(verify(d).0, 0);
+    // A second check that changes nothing leaves its run in the log all the same.
+    let before = log(d).len();
+    let o = run(&["check", "--db", d], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = log(d);
+    assert!(after.len() > before);
+    assert_eq!(after.last().unwrap()["record_kind"], "check_run");
+
+    for (name, sql, want) in [
+        (
+            "incident",
+            "UPDATE incidents SET killed = 3 WHERE public_id = (SELECT MIN(public_id) FROM incidents)",
+            "incident ",
+        ),
+        (
+            "truce",
+            "UPDATE truce_versions SET toml = replace(toml, 'in_force', 'proposed') WHERE version = 1",
+            "truce_version issg-2016@1 was changed outside hudna",
+        ),
+        (
+            "finding",
+            "UPDATE findings SET severity = 'info' WHERE rowid = (SELECT MIN(rowid) FROM findings)",
+            "findings issg-2016|",
+        ),
+        (
+            "file",
+            "UPDATE truce_files SET content = '{}' WHERE path = 'castello-dmz.geojson'",
+            "truce_version issg-2016@1 was changed outside hudna",
+        ),
+    ] {
+        let copy = dir.path().join(format!("{name}.db"));
+        std::fs::copy(&db, &copy).unwrap();
+        sqlite3(&copy, sql);
+        let (code, v) = verify(copy.to_str().unwrap());
+        assert_eq!(code, 1, "{name}: {v}");
+        let p = v["problem"].as_str().unwrap();
+        assert!(p.contains(want), "{name}: {p}");
+    }
+}

@@ -755,3 +755,176 @@ fn dashboard_pages_switch_language() {
     assert_eq!(r.status, 400);
     assert!(r.body.contains("admin1"));
 }
+
+/// The demo served: findings by rule, the rule filter on incidents, the truce and its terms,
+/// a co-chair putting a proposed designation in force (a new version, logged as theirs), a
+/// bad zone refused with the field named, and an analyst publishing an incident.
+#[test]
+fn findings_truces_and_changes_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo_db(&db);
+    let member = token_for(&db, "member");
+    let chair = token_for(&db, "us.cochair");
+    let analyst = token_for(&db, "analyst");
+    let s = TestServer::start(&db);
+    let m = Some(member.as_str());
+
+    // The convoy finding, and the incidents that have one.
+    let f = get(&s.url("/api/v1/findings?rule=notified_movement_hit"), m).json();
+    let items = f["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items
+        .iter()
+        .all(|x| x["rule"] == "notified_movement_hit" && x["proposal"].is_null()));
+    let convoy = items[0]["incident_id"].as_str().unwrap().to_string();
+    assert!(items[0]["explanation"].as_str().unwrap().len() > 20);
+    let with_rule = all_pages(&s, "rule=notified_movement_hit", m);
+    let ids: Vec<&str> = with_rule
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&convoy.as_str()));
+    for id in &ids {
+        let one = get(&s.url(&format!("/api/v1/incidents/{id}")), m).json();
+        assert!(one["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "notified_movement_hit" && f["proposal"].is_null()));
+    }
+    // What proposals would change only with proposals=true.
+    let all = get(&s.url("/api/v1/findings?limit=1000"), m).json();
+    let with = get(&s.url("/api/v1/findings?limit=1000&proposals=true"), m).json();
+    assert!(with["items"].as_array().unwrap().len() > all["items"].as_array().unwrap().len());
+    // Anonymous visitors see no finding of an incident they may not see.
+    assert_eq!(
+        get(&s.url("/api/v1/findings"), None).json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // The truce and its terms.
+    let list = get(&s.url("/api/v1/truces"), None).json();
+    assert_eq!(list["items"][0]["id"], "issg-2016");
+    let t = get(&s.url("/api/v1/truces/issg-2016"), None).json();
+    assert_eq!(t["version"], 1);
+    let zone = t["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["id"] == "castello-dmz")
+        .unwrap();
+    assert_eq!(zone["geometry"]["type"], "MultiPolygon");
+    assert!(t["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "movement"));
+    let ahrar = t["designations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "ahrar-al-sham")
+        .unwrap();
+    assert_eq!(ahrar["status"], "proposed");
+
+    // A co-chair adopts the proposed designation: a new version.
+    let r = send_json(
+        "PATCH",
+        &s.url("/api/v1/truces/issg-2016/designations/ahrar-al-sham"),
+        Some(&chair),
+        &json!({ "status": "in_force" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let t2 = r.json();
+    assert_eq!(t2["version"], 2);
+    let ahrar = t2["designations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "ahrar-al-sham")
+        .unwrap();
+    assert_eq!(ahrar["status"], "in_force");
+    assert!(!t2["changes"].as_array().unwrap().is_empty());
+    // The record was judged again under the new terms, and the audit log says by whom.
+    assert!(t2["check"][0]["evaluated"].as_u64().unwrap() > 0, "{t2}");
+    // A zone whose ring crosses itself is refused, the field named.
+    let r = send_json(
+        "POST",
+        &s.url("/api/v1/truces/issg-2016/zones"),
+        Some(&chair),
+        &json!({ "id": "bow-tie", "kind": "no_fly", "status": "proposed",
+                 "geometry": { "type": "Polygon", "coordinates": [[[37.0, 36.0], [37.2, 36.2], [37.2, 36.0], [37.0, 36.2], [37.0, 36.0]]] } }),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.json()["field"].as_str().unwrap().contains("geometry"),
+        "{}",
+        r.body
+    );
+    let r = send_json(
+        "POST",
+        &s.url("/api/v1/truces/issg-2016/zones"),
+        Some(&chair),
+        &json!({ "id": "castello-dmz", "kind": "no_fly", "status": "proposed",
+                 "geometry": { "type": "Polygon", "coordinates": [[[37.0, 36.0], [37.1, 36.0], [37.1, 36.1], [37.0, 36.0]]] } }),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(
+        get(&s.url("/api/v1/truces/issg-2016"), None).json()["version"],
+        2
+    );
+
+    // An analyst publishes the convoy incident: anonymous visitors now see it.
+    assert_eq!(
+        get(&s.url(&format!("/api/v1/incidents/{convoy}")), None).status,
+        404
+    );
+    let r = send_json(
+        "PATCH",
+        &s.url(&format!("/api/v1/incidents/{convoy}")),
+        Some(&analyst),
+        &json!({ "visibility": "public", "investigation": "UN Board of Inquiry, 2016" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["grade"], "confirmed");
+    let public = get(&s.url(&format!("/api/v1/incidents/{convoy}")), None);
+    assert_eq!(public.status, 200);
+    assert_eq!(public.json()["visibility"], "public");
+
+    // The changes are in the audit log, with who made them.
+    let log = run(
+        &["audit", "log", "--json", "--db", db.to_str().unwrap()],
+        b"",
+    );
+    let entries: Vec<Value> = String::from_utf8_lossy(&log.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let has = |actor_prefix: &str, action: &str, kind: &str| {
+        entries.iter().any(|e| {
+            e["actor"].as_str().unwrap().starts_with(actor_prefix)
+                && e["action"] == action
+                && e["record_kind"] == kind
+        })
+    };
+    assert!(has("user:", "create", "truce_version"));
+    assert!(has("user:", "update", "truce"));
+    assert!(has("user:", "update", "incident"));
+    assert!(has("system", "create", "check_run"));
+    assert!(has("user:", "create", "check_run"));
+    assert!(has("system", "create", "findings"));
+    let o = run(&["audit", "verify", "--db", db.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // The pages.
+    let page = get(&s.url("/truces/issg-2016"), None);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("data-term=\"castello-dmz\""));
+    assert!(page.body.contains("data-zone=\"castello-dmz\""));
+    let page = get(&s.url("/findings?rule=notified_movement_hit"), m);
+    assert!(page.body.contains("data-rule=\"notified_movement_hit\""));
+}
