@@ -69,55 +69,99 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// What a request presents to say who it is, read from its headers without touching the
+/// database: a bearer token, a session cookie, or nothing. A handler on a hot path resolves
+/// it with [`Credentials::resolve`] inside its own database task, saving a round trip to the
+/// blocking pool.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// `Authorization: Bearer …` (checked when resolved).
+    Token(String),
+    /// An `Authorization` header that is not a bearer token.
+    BadAuthorization,
+    /// A well-formed session cookie.
+    Session(SessionId),
+    /// Nothing (or a malformed cookie, which counts as nothing).
+    None,
+}
+
+impl Credentials {
+    /// Reads the request's credentials.
+    pub fn from_headers(headers: &HeaderMap) -> Credentials {
+        if let Some(auth) = headers.get(header::AUTHORIZATION) {
+            let text = auth.to_str().unwrap_or("");
+            return match text
+                .strip_prefix("Bearer ")
+                .or_else(|| text.strip_prefix("bearer "))
+            {
+                Some(t) => Credentials::Token(t.trim().to_string()),
+                None => Credentials::BadAuthorization,
+            };
+        }
+        match cookie(headers, SESSION_COOKIE).map(SessionId::parse) {
+            Some(Ok(s)) => Credentials::Session(s),
+            _ => Credentials::None,
+        }
+    }
+
+    /// The caller these credentials stand for. A bad or unknown token is refused (401);
+    /// an unknown or expired session is anonymous.
+    pub fn resolve(self, store: &hudna_store::SqliteStore) -> Result<Who, ApiError> {
+        match self {
+            Credentials::BadAuthorization => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "the Authorization header must be `Bearer <API token>`",
+                Some("Authorization"),
+            )),
+            Credentials::Token(token) => {
+                let user = store.token_user(&token)?;
+                match user.and_then(|u| u.principal().map(|p| (u, p))) {
+                    Some((user, p)) => Ok(Who {
+                        caller: Caller::User(p),
+                        user: Some(user),
+                        session: None,
+                        by_token: true,
+                    }),
+                    None => Err(ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "the API token is not valid (unknown, revoked, or its account is disabled)",
+                        Some("Authorization"),
+                    )),
+                }
+            }
+            Credentials::Session(session) => {
+                let user = store.session_user(&session)?;
+                Ok(match user.and_then(|u| u.principal().map(|p| (u, p))) {
+                    Some((user, p)) => Who {
+                        caller: Caller::User(p),
+                        user: Some(user),
+                        session: Some(session),
+                        by_token: false,
+                    },
+                    None => Who::anonymous(),
+                })
+            }
+            Credentials::None => Ok(Who::anonymous()),
+        }
+    }
+}
+
+impl FromRequestParts<App> for Credentials {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Credentials, Self::Rejection> {
+        Ok(Credentials::from_headers(&parts.headers))
+    }
+}
+
 impl FromRequestParts<App> for Who {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Who, ApiError> {
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let text = auth.to_str().unwrap_or("");
-            let Some(token) = text
-                .strip_prefix("Bearer ")
-                .or_else(|| text.strip_prefix("bearer "))
-            else {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "the Authorization header must be `Bearer <API token>`",
-                    Some("Authorization"),
-                ));
-            };
-            let token = token.trim().to_string();
-            let user = app.db.run(move |s| Ok(s.token_user(&token)?)).await?;
-            return match user.and_then(|u| u.principal().map(|p| (u, p))) {
-                Some((user, p)) => Ok(Who {
-                    caller: Caller::User(p),
-                    user: Some(user),
-                    session: None,
-                    by_token: true,
-                }),
-                None => Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "the API token is not valid (unknown, revoked, or its account is disabled)",
-                    Some("Authorization"),
-                )),
-            };
+        match Credentials::from_headers(&parts.headers) {
+            Credentials::None => Ok(Who::anonymous()),
+            creds => app.db.run(move |s| creds.resolve(s)).await,
         }
-        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Ok(Who::anonymous());
-        };
-        let Ok(session) = SessionId::parse(value) else {
-            return Ok(Who::anonymous());
-        };
-        let lookup = session.clone();
-        let user = app.db.run(move |s| Ok(s.session_user(&lookup)?)).await?;
-        Ok(match user.and_then(|u| u.principal().map(|p| (u, p))) {
-            Some((user, p)) => Who {
-                caller: Caller::User(p),
-                user: Some(user),
-                session: Some(session),
-                by_token: false,
-            },
-            None => Who::anonymous(),
-        })
     }
 }
 
