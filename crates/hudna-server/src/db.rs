@@ -1,9 +1,12 @@
 //! A small pool of SQLite connections used from tokio's blocking threads.
 //!
-//! rusqlite calls block, so a handler hands its query to [`Pool::run`], which takes a
-//! connection (opening another if all are busy), runs the closure on a blocking thread and
-//! puts the connection back. SQLite in WAL mode lets the readers run side by side while one
-//! writer commits; writers wait for each other through SQLite's own busy timeout.
+//! rusqlite calls block, so a handler hands its query to [`Pool::run`], which waits for one
+//! of the pool's connections to be free, runs the closure with it on a blocking thread and
+//! puts it back. The wait is asynchronous (a semaphore with one permit per connection), so
+//! under load requests queue on the event loop instead of piling up blocking threads that
+//! would each open a connection of their own — opening one (schema check, pragmas) costs far
+//! more than a query. SQLite in WAL mode lets the readers run side by side while one writer
+//! commits; writers wait for each other through SQLite's own busy timeout.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -18,6 +21,7 @@ pub struct Pool {
     path: PathBuf,
     idle: Mutex<Vec<SqliteStore>>,
     keep: usize,
+    permits: tokio::sync::Semaphore,
 }
 
 impl Pool {
@@ -32,6 +36,7 @@ impl Pool {
             path: path.to_path_buf(),
             idle: Mutex::new(idle),
             keep,
+            permits: tokio::sync::Semaphore::new(keep),
         })
     }
 
@@ -73,14 +78,21 @@ impl Pool {
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> Result<T, ApiError> + Send + 'static,
     {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(format!("the connection pool is closed: {e}")))?;
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let out = tokio::task::spawn_blocking(move || {
             let mut store = pool.take().map_err(ApiError::from)?;
             let out = f(&mut store);
             pool.give_back(store);
             out
         })
         .await
-        .map_err(|e| ApiError::internal(format!("a database task failed: {e}")))?
+        .map_err(|e| ApiError::internal(format!("a database task failed: {e}")))?;
+        drop(permit);
+        out
     }
 }
