@@ -1649,12 +1649,8 @@ impl<'l> Engine<'l> {
             // before it.
             let mut ftolls = Vec::new();
             let own = tolls.iter().filter(|t| t.at >= w0 && t.at < w1);
-            for t in carried_tolls
-                .drain(..)
-                .collect::<Vec<_>>()
-                .iter()
-                .chain(own)
-            {
+            let carried = std::mem::take(&mut carried_tolls);
+            for t in carried.iter().chain(own) {
                 // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
                 let tied = fplaces
                     .iter()
