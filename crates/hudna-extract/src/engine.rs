@@ -1261,7 +1261,18 @@ impl<'l> Engine<'l> {
                             )
                             && !within(&scope.agent, p.first)
                             && !(p.disc(Disc::Personnel) && p.first <= trig.end + 1)
-                    });
+                    }) || (win.tokens[it.first as usize].script == Script::Latin
+                        && it.first > trig.first
+                        // English: "struck Syrian army positions".
+                        && items.get(j + 1).is_some_and(|n| {
+                            n.first == it.end
+                                && matches!(
+                                    n.target(),
+                                    Some(TargetCue::Class(
+                                        Target::Armed | Target::Civilians | Target::Infrastructure
+                                    ))
+                                )
+                        }));
                     let actor = match kind {
                         ActorKind::Weak => {
                             let found = st
@@ -2132,7 +2143,19 @@ impl<'l> Engine<'l> {
             } else if after_container {
                 PlaceRole::Container
             } else if after_vicinity {
-                PlaceRole::Vicinity
+                // "on Jabal Tharda near Deir ez-Zor airport", "في قرية X قرب مدينة Y": the
+                // second place only says where the first is.
+                let locator = prev_adjacent.is_some_and(|p| {
+                    matches!(win.tok(p.first), "near" | "قرب" | "بالقرب")
+                        && last_place_end.is_some_and(|e| {
+                            e == p.first && !win.gap(e, e).contains([',', '.', ';'])
+                        })
+                });
+                if locator {
+                    PlaceRole::Container
+                } else {
+                    PlaceRole::Vicinity
+                }
             } else {
                 PlaceRole::Head
             };

@@ -416,3 +416,16 @@ fn gunmen_belonging_to_a_side_are_that_side() {
     assert_eq!(got[0].admin1.as_deref(), Some("Damascus"), "{got:#?}");
     assert_eq!(got[0].place.as_deref(), Some("جوبر"));
 }
+
+#[test]
+fn english_subjects_come_before_the_verb_and_near_places_locate() {
+    // The coalition strike on Syrian army positions at Deir ez-Zor, 17 September 2016.
+    let got = read(
+        "US-led coalition aircraft struck Syrian army positions on Jabal Tharda near Deir ez-Zor airport on Saturday, killing 62 soldiers.",
+        Some("2016-09-18"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "COAL");
+    assert_eq!(got[0].target_actor.as_deref(), Some("SYR_GOV"));
+    assert_eq!(got[0].killed, Some(62));
+}
