@@ -3097,7 +3097,9 @@ impl<'l> Engine<'l> {
                     (d.day == draft.day || d.day.is_none() || draft.day.is_none())
                         && (d.inc.perpetrator == draft.inc.perpetrator
                             || !d.actor_known
-                            || !draft.actor_known)
+                            || !draft.actor_known
+                            // A clash has two sides; each report may name either.
+                            || draft.inc.kind == IncidentType::ArmedClash)
                 });
                 if same.is_none() {
                     slot.push(drafts.len());
@@ -3142,6 +3144,18 @@ impl<'l> Engine<'l> {
         let mut drop = vec![false; n];
         for i in 0..n {
             let d = &drafts[i];
+            // "انفجار" after a strike on the same place is the strike's blast, not a bomb.
+            if d.inc.kind == IncidentType::Explosion
+                && drafts.iter().any(|e| {
+                    matches!(e.inc.kind, IncidentType::AirStrike | IncidentType::Shelling)
+                        && e.place_key == d.place_key
+                        && (e.day == d.day || e.day.is_none() || d.day.is_none())
+                        && (!d.actor_known || e.inc.perpetrator == d.inc.perpetrator)
+                })
+            {
+                drop[i] = true;
+                continue;
+            }
             let broad = match d.resolved.place {
                 Some(p) => !matches!(
                     g.place(p).kind,

@@ -429,3 +429,19 @@ fn english_subjects_come_before_the_verb_and_near_places_locate() {
     assert_eq!(got[0].target_actor.as_deref(), Some("SYR_GOV"));
     assert_eq!(got[0].killed, Some(62));
 }
+
+#[test]
+fn a_blast_of_a_strike_and_the_two_sides_of_a_clash_are_one_event() {
+    let got = read(
+        "شنت طائرات حربية روسية غارات على مدينة سراقب، وسمع دوي انفجارات عنيفة في المدينة.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::AirStrike);
+    let got = read(
+        "اندلعت اشتباكات بين قوات النظام وفصائل المعارضة في بلدة اللطامنة. وقالت فصائل المعارضة إنها تصدت لهجوم قوات النظام على اللطامنة.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::ArmedClash);
+}
