@@ -2410,7 +2410,13 @@ impl<'l> Engine<'l> {
                 end = next + 1;
                 words += 1;
             }
-        } else if end < t1 && !items.iter().any(|it| it.first == end) {
+        } else if end < t1
+            && items.iter().filter(|it| it.first == end).all(|it| {
+                // "وتل طويل": a name head takes the next word even when that word is a
+                // place of its own.
+                NAME_HEADS.contains(&bare) && it.roles().all(|r| matches!(r, Role::Place(_)))
+            })
+        {
             let next = &win.tokens[end as usize];
             let nw = next.text(win.folded);
             let glued = {

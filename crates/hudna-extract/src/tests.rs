@@ -445,3 +445,13 @@ fn a_blast_of_a_strike_and_the_two_sides_of_a_clash_are_one_event() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].kind, IncidentType::ArmedClash);
 }
+
+#[test]
+fn a_name_head_takes_the_next_word_even_when_it_is_a_place() {
+    // Turkish shelling of villages west of Tal Tamr, 2019.
+    let got = read(
+        "قصفت القوات التركية قريتي أم الخير وتل طويل غربي البلدة بقذائف المدفعية.",
+        Some("2019-11-24"),
+    );
+    assert!(places(&got).contains(&"تل طويل"), "{got:#?}");
+}
