@@ -1261,7 +1261,18 @@ impl<'l> Engine<'l> {
                             )
                             && !within(&scope.agent, p.first)
                             && !(p.disc(Disc::Personnel) && p.first <= trig.end + 1)
-                    });
+                    }) || (win.tokens[it.first as usize].script == Script::Latin
+                        && it.first > trig.first
+                        // English: "struck Syrian army positions".
+                        && items.get(j + 1).is_some_and(|n| {
+                            n.first == it.end
+                                && matches!(
+                                    n.target(),
+                                    Some(TargetCue::Class(
+                                        Target::Armed | Target::Civilians | Target::Infrastructure
+                                    ))
+                                )
+                        }));
                     let actor = match kind {
                         ActorKind::Weak => {
                             let found = st
@@ -1649,12 +1660,8 @@ impl<'l> Engine<'l> {
             // before it.
             let mut ftolls = Vec::new();
             let own = tolls.iter().filter(|t| t.at >= w0 && t.at < w1);
-            for t in carried_tolls
-                .drain(..)
-                .collect::<Vec<_>>()
-                .iter()
-                .chain(own)
-            {
+            let carried = std::mem::take(&mut carried_tolls);
+            for t in carried.iter().chain(own) {
                 // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
                 let tied = fplaces
                     .iter()
@@ -2136,7 +2143,19 @@ impl<'l> Engine<'l> {
             } else if after_container {
                 PlaceRole::Container
             } else if after_vicinity {
-                PlaceRole::Vicinity
+                // "on Jabal Tharda near Deir ez-Zor airport", "في قرية X قرب مدينة Y": the
+                // second place only says where the first is.
+                let locator = prev_adjacent.is_some_and(|p| {
+                    matches!(win.tok(p.first), "near" | "قرب" | "بالقرب")
+                        && last_place_end.is_some_and(|e| {
+                            e == p.first && !win.gap(e, e).contains([',', '.', ';'])
+                        })
+                });
+                if locator {
+                    PlaceRole::Container
+                } else {
+                    PlaceRole::Vicinity
+                }
             } else {
                 PlaceRole::Head
             };
@@ -2391,7 +2410,13 @@ impl<'l> Engine<'l> {
                 end = next + 1;
                 words += 1;
             }
-        } else if end < t1 && !items.iter().any(|it| it.first == end) {
+        } else if end < t1
+            && items.iter().filter(|it| it.first == end).all(|it| {
+                // "وتل طويل": a name head takes the next word even when that word is a
+                // place of its own.
+                NAME_HEADS.contains(&bare) && it.roles().all(|r| matches!(r, Role::Place(_)))
+            })
+        {
             let next = &win.tokens[end as usize];
             let nw = next.text(win.folded);
             let glued = {
@@ -3078,7 +3103,9 @@ impl<'l> Engine<'l> {
                     (d.day == draft.day || d.day.is_none() || draft.day.is_none())
                         && (d.inc.perpetrator == draft.inc.perpetrator
                             || !d.actor_known
-                            || !draft.actor_known)
+                            || !draft.actor_known
+                            // A clash has two sides; each report may name either.
+                            || draft.inc.kind == IncidentType::ArmedClash)
                 });
                 if same.is_none() {
                     slot.push(drafts.len());
@@ -3123,6 +3150,18 @@ impl<'l> Engine<'l> {
         let mut drop = vec![false; n];
         for i in 0..n {
             let d = &drafts[i];
+            // "انفجار" after a strike on the same place is the strike's blast, not a bomb.
+            if d.inc.kind == IncidentType::Explosion
+                && drafts.iter().any(|e| {
+                    matches!(e.inc.kind, IncidentType::AirStrike | IncidentType::Shelling)
+                        && e.place_key == d.place_key
+                        && (e.day == d.day || e.day.is_none() || d.day.is_none())
+                        && (!d.actor_known || e.inc.perpetrator == d.inc.perpetrator)
+                })
+            {
+                drop[i] = true;
+                continue;
+            }
             let broad = match d.resolved.place {
                 Some(p) => !matches!(
                     g.place(p).kind,

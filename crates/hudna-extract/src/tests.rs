@@ -416,3 +416,42 @@ fn gunmen_belonging_to_a_side_are_that_side() {
     assert_eq!(got[0].admin1.as_deref(), Some("Damascus"), "{got:#?}");
     assert_eq!(got[0].place.as_deref(), Some("جوبر"));
 }
+
+#[test]
+fn english_subjects_come_before_the_verb_and_near_places_locate() {
+    // The coalition strike on Syrian army positions at Deir ez-Zor, 17 September 2016.
+    let got = read(
+        "US-led coalition aircraft struck Syrian army positions on Jabal Tharda near Deir ez-Zor airport on Saturday, killing 62 soldiers.",
+        Some("2016-09-18"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "COAL");
+    assert_eq!(got[0].target_actor.as_deref(), Some("SYR_GOV"));
+    assert_eq!(got[0].killed, Some(62));
+}
+
+#[test]
+fn a_blast_of_a_strike_and_the_two_sides_of_a_clash_are_one_event() {
+    let got = read(
+        "شنت طائرات حربية روسية غارات على مدينة سراقب، وسمع دوي انفجارات عنيفة في المدينة.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::AirStrike);
+    let got = read(
+        "اندلعت اشتباكات بين قوات النظام وفصائل المعارضة في بلدة اللطامنة. وقالت فصائل المعارضة إنها تصدت لهجوم قوات النظام على اللطامنة.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::ArmedClash);
+}
+
+#[test]
+fn a_name_head_takes_the_next_word_even_when_it_is_a_place() {
+    // Turkish shelling of villages west of Tal Tamr, 2019.
+    let got = read(
+        "قصفت القوات التركية قريتي أم الخير وتل طويل غربي البلدة بقذائف المدفعية.",
+        Some("2019-11-24"),
+    );
+    assert!(places(&got).contains(&"تل طويل"), "{got:#?}");
+}
