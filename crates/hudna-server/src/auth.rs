@@ -149,7 +149,10 @@ impl Credentials {
 impl FromRequestParts<App> for Credentials {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Credentials, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _app: &App,
+    ) -> Result<Credentials, Self::Rejection> {
         Ok(Credentials::from_headers(&parts.headers))
     }
 }

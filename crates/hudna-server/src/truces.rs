@@ -702,7 +702,7 @@ async fn edit_terms(
             set_fields(t, &fields)?;
         }
     }
-    let text = toml::to_string(&doc).map_err(|e| ApiError::internal(e))?;
+    let text = toml::to_string(&doc).map_err(ApiError::internal)?;
     store_text(
         app,
         who,

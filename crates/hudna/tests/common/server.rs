@@ -28,13 +28,18 @@ impl TestServer {
     /// Runs `hudna ARGS` (a command that ends by serving, like `serve` or `demo`) and waits
     /// for the line naming its URL; returns the server and the lines printed before it.
     pub fn start_with(args: &[&str]) -> (TestServer, Vec<String>) {
-        let mut child = hudna()
+        let child = hudna()
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("hudna starts");
-        let stdout = child.stdout.take().expect("stdout");
+        // Owned by the handle from here on, so that it is stopped whatever happens below.
+        let mut server = TestServer {
+            child,
+            base: String::new(),
+        };
+        let stdout = server.child.stdout.take().expect("stdout");
         let mut reader = BufReader::new(stdout);
         let mut before = Vec::new();
         loop {
@@ -44,7 +49,7 @@ impl TestServer {
             if line.starts_with("hudna serving on http://") {
                 let start = line.find("http://").unwrap();
                 let url = line[start..].split_whitespace().next().unwrap();
-                let base = url.trim_end_matches('/').to_string();
+                server.base = url.trim_end_matches('/').to_string();
                 // Keep draining stdout so the server never blocks on a full pipe.
                 std::thread::spawn(move || {
                     let mut sink = String::new();
@@ -52,7 +57,7 @@ impl TestServer {
                         sink.clear();
                     }
                 });
-                return (TestServer { child, base }, before);
+                return (server, before);
             }
             before.push(line.trim_end().to_string());
         }
