@@ -22,7 +22,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use hudna_access::{Caller, Role, SESSION_COOKIE};
+use hudna_access::{Caller, Role};
 use hudna_i18n::{Labels, Lang};
 use hudna_map::{FindingClass, IncidentMarker, Layers, Projection, RenderOptions, Viewport};
 use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore, TruceStore};
@@ -1492,7 +1492,6 @@ async fn logout(State(app): State<App>, who: Who, headers: HeaderMap, body: Byte
     }
     res.headers_mut()
         .insert(header::LOCATION, HeaderValue::from_static("/"));
-    let _ = SESSION_COOKIE;
     res
 }
 

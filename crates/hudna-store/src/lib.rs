@@ -13,6 +13,15 @@
 //! The trait offers primitives, not policy: deciding what is a duplicate, which articles are
 //! syndicated copies and which mentions form one incident is the job of `hudna-record`, so
 //! that every backend gives the same record.
+//!
+//! Beside the trait, the SQLite backend keeps what the shared record's server needs: the
+//! organisations, users, API tokens and sessions of [hudna-access](../hudna_access/index.html)
+//! (`sqlite::access`), humanitarian notifications (`sqlite::notifications`), the server's
+//! read queries under a caller's visibility scope with cursor pagination (`sqlite::read`),
+//! and the audit log (`sqlite::audit`): every change to an audited table — by a batch
+//! ([`Store::begin`] … [`Store::commit`]) or by [`SqliteStore::write`] — is logged in the same
+//! transaction, and [`SqliteStore::audit_verify`] checks the log and the tables against each
+//! other.
 
 mod model;
 mod sqlite;

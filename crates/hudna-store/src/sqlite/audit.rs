@@ -588,8 +588,8 @@ impl SqliteStore {
         self.batch_actor = actor;
     }
 
-    /// Makes a change with its audit entries, in one transaction: see the
-    /// [module documentation](self). Inside a batch begun with [`crate::Store::begin`] the
+    /// Makes a change with its audit entries, in one transaction (the recipe is in the
+    /// `sqlite::audit` module's documentation). Inside a batch begun with [`crate::Store::begin`] the
     /// change joins that transaction and commits with it.
     pub fn write<T>(
         &mut self,
