@@ -13,6 +13,15 @@
 //! The trait offers primitives, not policy: deciding what is a duplicate, which articles are
 //! syndicated copies and which mentions form one incident is the job of `hudna-record`, so
 //! that every backend gives the same record.
+//!
+//! Beside the trait, the SQLite backend keeps what the shared record's server needs: the
+//! organisations, users, API tokens and sessions of [hudna-access](../hudna_access/index.html)
+//! (`sqlite::access`), humanitarian notifications (`sqlite::notifications`), the server's
+//! read queries under a caller's visibility scope with cursor pagination (`sqlite::read`),
+//! and the audit log (`sqlite::audit`): every change to an audited table — by a batch
+//! ([`Store::begin`] … [`Store::commit`]) or by [`SqliteStore::write`] — is logged in the same
+//! transaction, and [`SqliteStore::audit_verify`] checks the log and the tables against each
+//! other.
 
 mod model;
 mod sqlite;
@@ -22,6 +31,11 @@ pub use model::{
     ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
     IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
+pub use sqlite::audit::{
+    audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
+};
+pub use sqlite::notifications::NotificationRecord;
+pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
 pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
 pub use truce::{
     CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,
@@ -96,6 +110,25 @@ pub enum StoreError {
     /// The caller's visitor stopped the export with an error.
     #[error("{0}")]
     Visitor(String),
+    /// A value given for a field cannot be stored (named, with the reason).
+    #[error("{field}: {reason}")]
+    Invalid {
+        /// The field.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The change clashes with what is stored (a name already taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// The audit log could not be written or refused the change (a row changed outside
+    /// hudna since its last entry).
+    #[error("audit log: {0}")]
+    Audit(String),
+    /// A record's row no longer matches its last audit entry: it was changed outside hudna,
+    /// and hudna will not build on it.
+    #[error("{0}")]
+    OutOfBand(String),
 }
 
 /// Storage of the record. Object safe, so the binary can hold a `Box<dyn Store>` chosen at

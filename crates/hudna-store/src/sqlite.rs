@@ -22,12 +22,28 @@ pub use truce::peek_meta;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "record", include_str!("../migrations/0001_record.sql")),
     (2, "truces", include_str!("../migrations/0002_truces.sql")),
+    (
+        3,
+        "access_audit",
+        include_str!("../migrations/0003_access_audit.sql"),
+    ),
+    (4, "audit_log", hudna_audit::AUDIT_LOG_SQL),
 ];
+
+pub mod access;
+pub mod audit;
+pub mod notifications;
+pub mod read;
 
 /// The record in one SQLite file.
 pub struct SqliteStore {
     conn: Connection,
     path: String,
+    /// Records changed by the batch in progress, logged in the audit log when it commits
+    /// (see [`audit`]).
+    pending_audit: Vec<audit::Pending>,
+    /// Who the batch's changes are logged as (`None`: `system`).
+    batch_actor: Option<hudna_audit::Actor>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -46,7 +62,12 @@ impl SqliteStore {
             path: name.clone(),
             source,
         })?;
-        let mut store = SqliteStore { conn, path: name };
+        let mut store = SqliteStore {
+            conn,
+            path: name,
+            pending_audit: Vec::new(),
+            batch_actor: None,
+        };
         store.setup()?;
         Ok(store)
     }
@@ -60,6 +81,8 @@ impl SqliteStore {
         let mut store = SqliteStore {
             conn,
             path: ":memory:".into(),
+            pending_audit: Vec::new(),
+            batch_actor: None,
         };
         store.setup()?;
         Ok(store)
@@ -372,10 +395,12 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self) -> Result<(), StoreError> {
+        self.flush_audit()?;
         self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
     }
 
     fn rollback(&mut self) -> Result<(), StoreError> {
+        self.pending_audit.clear();
         if self.conn.is_autocommit() {
             return Ok(());
         }
@@ -390,6 +415,7 @@ impl Store for SqliteStore {
     }
 
     fn insert_article(&mut self, a: &NewArticle<'_>) -> Result<(), StoreError> {
+        self.note_change("article", a.id, "create");
         if let Some(existing) = self.one_i64("SELECT 1 FROM articles WHERE id = ?1", [a.id])? {
             let _ = existing;
             return Err(StoreError::IdCollision { id: a.id });
@@ -660,6 +686,10 @@ impl Store for SqliteStore {
     }
 
     fn insert_mention(&mut self, m: &NewMention<'_>) -> Result<(), StoreError> {
+        match m.article {
+            Some(a) => self.note_change("article", a, "create"),
+            None => self.note_change("mention", m.id, "create"),
+        }
         let i = m.incident;
         let evidence = serde_json::to_string(&i.evidence).unwrap_or_else(|_| "[]".into());
         self.exec(
@@ -748,10 +778,14 @@ impl Store for SqliteStore {
     }
 
     fn put_incident(&mut self, incident: &IncidentRecord) -> Result<(), StoreError> {
+        self.note_change("incident", incident.public_id, "create");
         self.write_incident(PUT_INCIDENT, incident)
     }
 
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError> {
+        if let Some(public) = self.one_i64("SELECT public_id FROM incidents WHERE id = ?1", [id])? {
+            self.note_change("incident", public, "update");
+        }
         self.exec("DELETE FROM incident_votes WHERE incident_id = ?1", [id])?;
         self.exec("DELETE FROM incidents WHERE id = ?1", [id])?;
         Ok(())
@@ -1087,6 +1121,8 @@ impl Store for SqliteStore {
             )?;
             self.link(i.id, i.id, &i.perpetrator)?;
         }
+        // Generated benchmark data is not part of any record: it is not audited.
+        self.pending_audit.clear();
         Ok(())
     }
 

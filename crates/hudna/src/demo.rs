@@ -48,10 +48,12 @@ pub struct Args {
     /// left alone unless `--force`.
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
-    /// Build and print the summary only. (Serving the result comes with the server; until
-    /// then the demo always stops after the summary.)
+    /// Build, create the demo accounts and print the summary, but do not serve.
     #[arg(long)]
     no_serve: bool,
+    /// Where to serve the demo (port 0 picks a free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
     /// Replace FILE even when it is not a database `hudna demo` built.
     #[arg(long)]
     force: bool,
@@ -401,16 +403,35 @@ pub fn summary_text(s: &DemoSummary) -> String {
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let db = args.db.clone().unwrap_or_else(default_db);
     let summary = build_demo(cli, &db, args.force)?;
+    let accounts = crate::serve::demo_accounts(&db)?;
     if args.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        let mut v = serde_json::to_value(&summary)?;
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert(
+                "accounts".into(),
+                serde_json::json!(accounts
+                    .iter()
+                    .map(|a| serde_json::json!({
+                        "username": a.username, "password": a.password,
+                        "role": a.role.as_str(), "organisation": a.org,
+                    }))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        println!("{}", serde_json::to_string(&v)?);
     } else {
         println!("{}", summary_text(&summary));
+        println!("\n{}", crate::serve::accounts_text(&accounts));
     }
-    let _ = args.no_serve; // the server (issue 5) will serve unless --no-serve
     let missing = summary.headlines.iter().any(|h| h.findings.is_empty());
-    Ok(if missing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if missing {
+        return Ok(ExitCode::from(1));
+    }
+    if !args.no_serve {
+        // Flush what was printed before the server takes over the terminal.
+        use std::io::Write;
+        std::io::stdout().flush()?;
+        crate::serve::serve_db(cli, db, args.addr, false, 64 * 1024)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! The `hudna` command: thin glue between the library crates and the terminal.
 
+mod admin;
 mod bench;
 mod bench_ingest;
 mod corpus;
@@ -9,6 +10,7 @@ mod findings;
 mod incidents;
 mod ingest;
 mod map;
+mod serve;
 mod truce;
 
 use std::path::PathBuf;
@@ -63,6 +65,16 @@ enum Command {
     Dump(incidents::DumpArgs),
     /// Measure throughput of hudna's hot paths.
     Bench(bench::Args),
+    /// Serve the API (/api/v1) and the dashboard over the record.
+    Serve(serve::Args),
+    /// Add and list organisations.
+    Org(admin::OrgArgs),
+    /// Add and list users.
+    User(admin::UserArgs),
+    /// Create and revoke API tokens.
+    Token(admin::TokenArgs),
+    /// Verify the audit log against the record, and list its entries.
+    Audit(admin::AuditArgs),
 }
 
 /// Where the record is kept.
@@ -102,6 +114,11 @@ fn main() -> ExitCode {
         Command::Incidents(args) => incidents::run(&cli, args),
         Command::Dump(args) => incidents::dump(args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
+        Command::Org(args) => admin::run_org(args),
+        Command::User(args) => admin::run_user(args),
+        Command::Token(args) => admin::run_token(args),
+        Command::Audit(args) => admin::run_audit(args),
     };
     match result {
         Ok(code) => code,

@@ -481,7 +481,7 @@ fn the_demo_shows_the_convoy_and_the_deir_ez_zor_strike() {
         .any(|h| h["incident"]["target_actor"] == "SYR_GOV"));
 
     // The text names the same, and the database can be rebuilt in place.
-    let text = stdout(&ok(run(&["demo", "--db", s(&db)], b"")));
+    let text = stdout(&ok(run(&["demo", "--db", s(&db), "--no-serve"], b"")));
     assert!(text.contains(&format!("database: {}", s(&db))), "{text}");
     assert!(text.contains("notified_movement_hit grave"), "{text}");
     assert!(
@@ -529,7 +529,7 @@ fn the_demo_never_replaces_a_database_it_did_not_build() {
         std::fs::read_to_string(&notes).unwrap(),
         "not a database at all, but somebody's notes"
     );
-    ok(run(&["demo", "--db", s(&db), "--force"], b""));
+    ok(run(&["demo", "--db", s(&db), "--force", "--no-serve"], b""));
 }
 
 #[test]

@@ -2,10 +2,14 @@
 //!
 //! All modules live in one test binary so it is linked once.
 
+mod access;
+mod audit;
 mod bench_audit;
+mod browser;
 mod check;
 mod common;
 mod extract;
 mod map;
 mod record;
+mod serve;
 mod truce;

@@ -26,10 +26,10 @@ fn migrations_apply_once_and_reopen_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.db");
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.last().unwrap().0);
     drop(s);
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(s.schema_version().unwrap(), MIGRATIONS.last().unwrap().0);
     let mode: String = s
         .conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))

@@ -44,10 +44,11 @@ pub fn peek_meta(path: &Path, key: &str) -> Result<Option<String>, StoreError> {
 }
 
 /// Columns of `findings` in the order [`finding_from_row`] reads them.
-const FINDING_COLS: &str = "incident_id, truce_id, truce_version, term, rule, severity, \
+pub(crate) const FINDING_COLS: &str =
+    "incident_id, truce_id, truce_version, term, rule, severity, \
      confidence, distance_km, explanation, proposal_term, proposal_effect, first_run, run";
 
-fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
+pub(crate) fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
     let proposal_term: String = r.get(9)?;
     let proposal_effect: String = r.get(10)?;
     Ok(StoredFinding {
@@ -251,6 +252,12 @@ impl TruceStore for SqliteStore {
                 v.toml
             ],
         )?;
+        self.note_change("truce", v.truce_id, "update");
+        self.note_change(
+            "truce_version",
+            format!("{}@{version}", v.truce_id),
+            "create",
+        );
         for (path, content) in v.files {
             self.exec(
                 "INSERT INTO truce_files (truce_id, version, path, content) \
@@ -305,6 +312,7 @@ impl TruceStore for SqliteStore {
 
     fn forget_incidents(&mut self, truce: &str, incidents: &[i64]) -> Result<(), StoreError> {
         for id in incidents {
+            self.note_change("findings", format!("{truce}|{id}"), "update");
             self.exec(
                 "DELETE FROM check_state WHERE truce_id = ?1 AND incident_id = ?2",
                 params![truce, id],
@@ -318,6 +326,14 @@ impl TruceStore for SqliteStore {
     }
 
     fn set_checked_version(&mut self, truce: &str, version: u32) -> Result<(), StoreError> {
+        let touched: Vec<i64> = self.rows(
+            "SELECT DISTINCT incident_id FROM findings WHERE truce_id = ?1 AND truce_version != ?2",
+            params![truce, version],
+            |r| r.get(0),
+        )?;
+        for id in touched {
+            self.note_change("findings", format!("{truce}|{id}"), "update");
+        }
         self.exec(
             "UPDATE check_state SET truce_version = ?2 WHERE truce_id = ?1 AND truce_version != ?2",
             params![truce, version],
@@ -346,6 +362,7 @@ impl TruceStore for SqliteStore {
         incident: i64,
         findings: &[StoredFinding],
     ) -> Result<(), StoreError> {
+        self.note_change("findings", format!("{truce}|{incident}"), "update");
         self.exec(
             "DELETE FROM findings WHERE truce_id = ?1 AND incident_id = ?2",
             params![truce, incident],
@@ -447,7 +464,9 @@ impl TruceStore for SqliteStore {
                 run.term_changes
             ],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        let id = self.conn.last_insert_rowid();
+        self.note_change("check_run", id, "create");
+        Ok(id)
     }
 
     fn log_finding_changes(

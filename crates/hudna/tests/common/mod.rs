@@ -61,3 +61,7 @@ pub fn json_lines(o: &Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
 }
+
+pub mod server;
+pub mod webdriver;
+pub mod world;
