@@ -134,7 +134,7 @@ impl PhraseSetBuilder {
             } else if is_latin(bare) {
                 // Short rough keys collide with common words; a one-word name needs a
                 // longer one than the words of a longer name.
-                let min = if single_word { 4 } else { 3 };
+                let min = if single_word { 5 } else { 3 };
                 if kind == 0 && options.latin_skeleton && skeleton(bare).chars().count() >= min {
                     format!("\u{1}{}", skeleton(bare))
                 } else {
