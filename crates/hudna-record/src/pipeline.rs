@@ -619,6 +619,12 @@ impl<'a> Ingester<'a> {
         if new.is_empty() {
             return Ok(true);
         }
+        // A dataset's rows share one source key, and two rows of one source never share an
+        // incident; the stored incidents' earlier rows are not in `arts` below, so only the
+        // full pass can keep that rule.
+        if new.iter().any(|m| m.article.is_none()) {
+            return Ok(false);
+        }
         let mut seeds = self.store.block_incidents(block)?;
         if seeds.is_empty() {
             return Ok(false);

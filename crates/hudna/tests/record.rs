@@ -286,6 +286,49 @@ fn the_order_of_the_input_does_not_change_the_incidents() {
     }
 }
 
+/// Rows of one dataset are one source and already one event each: they never merge with each
+/// other, whatever the order of the rows and wherever batches end.
+#[test]
+fn dataset_rows_stay_apart_in_any_order_and_any_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = GED.lines().next().unwrap();
+    // Kafr Nabl shelled on two days in a row, and a strike nearby on the second day.
+    let rows = [
+        "920001,1,Government of Syria,Syrian insurgents,SOHR,Shelling of Kafr Nabl,1,Kafr Nabl town,Idlib Governorate,35.6138,36.5615,2016-09-18,2016-09-18,2,Idlib",
+        "920002,1,Government of Syria,Syrian insurgents,SOHR,Shelling of Kafr Nabl,1,Kafr Nabl town,Idlib Governorate,35.6138,36.5615,2016-09-19,2016-09-19,1,Idlib",
+        "920003,1,Government of Syria,Syrian insurgents,SOHR,Shelling near Kafr Nabl,1,Kafr Nabl town,Idlib Governorate,35.6200,36.5600,2016-09-19,2016-09-19,0,Idlib",
+    ];
+    let mut runs = Vec::new();
+    for (n, (order, batch)) in [([0, 1, 2], "5000"), ([2, 1, 0], "1"), ([1, 0, 2], "2")]
+        .into_iter()
+        .enumerate()
+    {
+        let csv = dir.path().join(format!("rows{n}.csv"));
+        let body: Vec<&str> = order.iter().map(|&i| rows[i]).collect();
+        std::fs::write(&csv, format!("{header}\n{}\n", body.join("\n"))).unwrap();
+        let db = dir.path().join(format!("r{n}.db"));
+        let (out, _) = ingest(&db, &[&csv], &["--format", "ged", "--batch", batch]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let found: Vec<_> = incidents(&db, &[])
+            .into_iter()
+            .map(|mut v| {
+                v.as_object_mut().map(|o| o.remove("id"));
+                v
+            })
+            .collect();
+        runs.push(found);
+    }
+    assert_eq!(runs[0].len(), 3, "each row is an incident: {:?}", runs[0]);
+    assert_eq!(
+        runs[0], runs[1],
+        "row order and batch size changed the incidents"
+    );
+    assert_eq!(
+        runs[0], runs[2],
+        "row order and batch size changed the incidents"
+    );
+}
+
 // --- bad input, every format -------------------------------------------------------------
 
 /// A page about the shelling of Kafr Nabl in September 2016, complete.
