@@ -57,6 +57,18 @@ pub fn open(location: &str) -> Result<Box<dyn Store + Send>, StoreError> {
     Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
 }
 
+/// Opens the record at `location`, which must already exist, with its schema brought up to
+/// date: what the commands that only read the record use, so that a mistyped location is
+/// an error ([`StoreError::NoDatabase`]) and not a new, empty record.
+pub fn open_existing(location: &str) -> Result<Box<dyn Store + Send>, StoreError> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return open(location);
+    }
+    Ok(Box::new(SqliteStore::open_existing(std::path::Path::new(
+        location,
+    ))?))
+}
+
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -67,6 +79,16 @@ pub enum StoreError {
         path: String,
         /// The engine's error.
         source: rusqlite::Error,
+    },
+    /// There is no database where one was expected (a command that reads the record was
+    /// given a file that does not exist).
+    #[error(
+        "database {path} does not exist; check --db (or HUDNA_DB), or build a record first \
+         with `hudna ingest` or `hudna demo`"
+    )]
+    NoDatabase {
+        /// The location given.
+        path: String,
     },
     /// The database was written by a newer hudna.
     #[error(
@@ -143,6 +165,10 @@ pub trait Store: TruceStore {
     fn commit(&mut self) -> Result<(), StoreError>;
     /// Abandons the batch.
     fn rollback(&mut self) -> Result<(), StoreError>;
+    /// Who the following batches' changes are logged as in the audit log (`None`: hudna
+    /// itself, `system`). A command run by someone (`cli:<user>`) or a request made by an
+    /// account (`user:<id>`) sets it, so that the log says who ingested, loaded or checked.
+    fn set_batch_actor(&mut self, actor: Option<hudna_audit::Actor>);
 
     // --- articles -------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use hudna_core::{GeoPrecision, Grade, IncidentType, Target};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::model::{
     ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_access_audit.sql"),
     ),
     (4, "audit_log", hudna_audit::AUDIT_LOG_SQL),
+    (
+        5,
+        "audit_links",
+        include_str!("../migrations/0005_audit_links.sql"),
+    ),
 ];
 
 pub mod access;
@@ -57,11 +62,30 @@ impl std::fmt::Debug for SqliteStore {
 impl SqliteStore {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with(path, OpenFlags::default())
+    }
+
+    /// Opens the database at `path` and brings its schema up to date, refusing
+    /// ([`StoreError::NoDatabase`]) when there is no file there: for commands that read the
+    /// record, where a mistyped `--db` must be an error rather than a new, empty record that
+    /// says everything is fine.
+    pub fn open_existing(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::NoDatabase {
+                path: path.display().to_string(),
+            });
+        }
+        // Without CREATE, so that a file removed since the check is not made again.
+        SqliteStore::open_with(path, OpenFlags::default() - OpenFlags::SQLITE_OPEN_CREATE)
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags) -> Result<SqliteStore, StoreError> {
         let name = path.display().to_string();
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
-            path: name.clone(),
-            source,
-        })?;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| StoreError::Sqlite {
+                path: name.clone(),
+                source,
+            })?;
         let mut store = SqliteStore {
             conn,
             path: name,
@@ -161,19 +185,27 @@ impl SqliteStore {
                     params![version, name, now],
                 )
             });
-            match step {
-                Ok(_) => tx.commit().map_err(|e| StoreError::Sqlite {
-                    path: self.path.clone(),
+            if let Err(e) = step {
+                return Err(StoreError::Sqlite {
+                    path: format!("{} (migration {version:04} {name})", self.path),
                     source: e,
-                })?,
-                Err(e) => {
-                    return Err(StoreError::Sqlite {
-                        path: format!("{} (migration {version:04} {name})", self.path),
-                        source: e,
-                    })
-                }
+                });
             }
+            // A step that changes what an audited kind covers logs the new hashes with it.
+            if *version == 5 {
+                audit::rehash_after_step_5(&tx).map_err(|e| {
+                    StoreError::Audit(format!(
+                        "{} (migration {version:04} {name}): {e}",
+                        self.path
+                    ))
+                })?;
+            }
+            tx.commit().map_err(|e| StoreError::Sqlite {
+                path: self.path.clone(),
+                source: e,
+            })?;
         }
+        audit::install_change_notes(&self.conn).map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -397,6 +429,10 @@ impl Store for SqliteStore {
     fn commit(&mut self) -> Result<(), StoreError> {
         self.flush_audit()?;
         self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    fn set_batch_actor(&mut self, actor: Option<hudna_audit::Actor>) {
+        self.batch_actor = actor;
     }
 
     fn rollback(&mut self) -> Result<(), StoreError> {
@@ -777,15 +813,14 @@ impl Store for SqliteStore {
             .map_err(|e| self.corrupt(format!("incident {id}: {e}")))
     }
 
+    // Incidents, their links and their settings are noted for the audit log by the
+    // connection's triggers (`sqlite::audit`), including a public id that moves to another
+    // row or goes with a deleted one.
     fn put_incident(&mut self, incident: &IncidentRecord) -> Result<(), StoreError> {
-        self.note_change("incident", incident.public_id, "create");
         self.write_incident(PUT_INCIDENT, incident)
     }
 
     fn delete_incident(&mut self, id: i64) -> Result<(), StoreError> {
-        if let Some(public) = self.one_i64("SELECT public_id FROM incidents WHERE id = ?1", [id])? {
-            self.note_change("incident", public, "update");
-        }
         self.exec("DELETE FROM incident_votes WHERE incident_id = ?1", [id])?;
         self.exec("DELETE FROM incidents WHERE id = ?1", [id])?;
         Ok(())
@@ -1123,6 +1158,7 @@ impl Store for SqliteStore {
         }
         // Generated benchmark data is not part of any record: it is not audited.
         self.pending_audit.clear();
+        audit::forget_noted(&self.conn).map_err(|e| self.err(e))?;
         Ok(())
     }
 

@@ -225,6 +225,9 @@ impl TruceStore for SqliteStore {
     }
 
     fn insert_truce_version(&mut self, v: &NewTruceVersion<'_>) -> Result<u32, StoreError> {
+        // A new version says what changed since the current one: never build it on terms
+        // edited outside hudna.
+        self.expect_truce_unchanged(v.truce_id)?;
         let last = self
             .one_i64(
                 "SELECT COALESCE(MAX(version), 0) FROM truce_versions WHERE truce_id = ?1",

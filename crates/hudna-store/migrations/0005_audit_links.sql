@@ -1,0 +1,9 @@
+-- 0005: the audited version of a record covers what hangs off it in other tables.
+--
+-- An article's audited hash now covers its syndication link (`syndication`), and an
+-- incident's its links to its reports (`incident_sources`) and what analysts set on it
+-- (`incident_settings`): a source deleted or a copy linked with sqlite3 is then found by
+-- `hudna audit verify` like any changed field. The tables do not change. Because every such
+-- record hashes differently now, the store logs its new hash (action `rehash`, by `system`)
+-- in this step's transaction, for each record whose row still matched its last logged
+-- version (`rehash_after_step_5` in crates/hudna-store/src/sqlite/audit.rs).
