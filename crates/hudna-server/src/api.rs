@@ -1117,7 +1117,7 @@ async fn audit_log(
     who: Who,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let p = Params::parse(q.as_deref(), &["since", "limit"])?;
+    let p = Params::parse(q.as_deref(), &["since", "after", "limit"])?;
     if who.caller.principal().is_none() {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -1137,11 +1137,31 @@ async fn audit_log(
                 })
         })
         .transpose()?;
+    // Pages go by sequence number: a whole ingest batch shares one `at`, so a page that
+    // ends inside it could not be continued by time.
+    let after = p
+        .get("after")
+        .map(|v| {
+            v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                ApiError::bad_field(
+                    "after",
+                    format!("after `{v}` is not an entry's sequence number (a whole number, 0 or more)"),
+                )
+            })
+        })
+        .transpose()?;
     let limit = limit(&p, 100, 1000)?;
-    let rows = app
+    let mut rows = app
         .db
-        .run(move |s| Ok(s.audit_entries(since, limit)?))
+        .run(move |s| Ok(s.audit_page(since, after, limit + 1)?))
         .await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more {
+        rows.last().map(|r| r.seq)
+    } else {
+        None
+    };
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -1159,5 +1179,5 @@ async fn audit_log(
             Value::Object(m)
         })
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(json!({ "items": items, "next": next })))
 }

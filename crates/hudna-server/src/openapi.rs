@@ -172,6 +172,15 @@ pub fn document() -> Value {
                     "rule": { "type": "string" }, "severity": { "type": "string" },
                     "confidence": { "type": "number" }, "distance_km": { "type": "number", "nullable": true },
                     "explanation": { "type": "string" }, "proposal": { "type": "object", "nullable": true } } },
+                "AuditEntry": { "type": "object", "required": ["seq", "at", "actor", "action", "record_kind", "record_id", "before_hash", "after_hash", "prev_hash", "hash"], "properties": {
+                    "seq": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
+                    "actor": { "type": "string", "description": "user:<id>, cli:<operating-system user> or system" },
+                    "action": { "type": "string" }, "record_kind": { "type": "string" }, "record_id": { "type": "string" },
+                    "before_hash": { "type": "string", "nullable": true }, "after_hash": { "type": "string" },
+                    "prev_hash": { "type": "string" }, "hash": { "type": "string" } } },
+                "AuditPage": { "type": "object", "required": ["items", "next"], "properties": {
+                    "items": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } },
+                    "next": { "type": "integer", "nullable": true, "description": "Pass as `after` for the next page; null on the last page." } } },
                 "NewTruce": { "type": "object", "additionalProperties": false, "required": ["toml"], "properties": {
                     "toml": { "type": "string", "description": "The truce file (docs/truce-format.md)." },
                     "files": { "type": "object", "additionalProperties": { "type": "string" },
@@ -230,9 +239,13 @@ pub fn document() -> Value {
                 "responses": merge(json!({ "200": { "description": "A page of findings." } }), errors(&["400", "401"])) } },
             "/api/v1/truces": {
                 "get": { "summary": "The stored truces.", "responses": merge(json!({ "200": { "description": "The truces." } }), errors(&["400", "401"])) },
-                "post": { "summary": "Co-chairs: store a truce (a new version if it exists), validated as `hudna truce load` validates.",
+                "post": { "summary": "Co-chairs: store a truce (a new version if it exists), validated as `hudna truce load` validates, and judge the record again under it.",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewTruce" } } } },
-                    "responses": merge(json!({ "201": { "description": "Stored." } }), errors(&["400", "401", "403", "413", "415", "422"])) } },
+                    "responses": merge(json!({ "201": { "description": "Stored: a new truce, or a new version of a stored one (`outcome` new or changed)." },
+                                               "200": { "description": "The text is the current version's: nothing stored or judged, the current version returned (`outcome` unchanged)." },
+                                               "409": { "description": "The truce's current version was changed outside hudna since its last audit entry (run `hudna audit verify`); nothing stored.",
+                                                        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }),
+                        errors(&["400", "401", "403", "413", "415", "422"])) } },
             "/api/v1/truces/{id}": { "get": { "summary": "A truce's current version: periods, parties, designations, zones (GeoJSON), notified sites and movements.",
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
                 "responses": merge(json!({ "200": { "description": "The truce." } }), errors(&["400", "401", "404"])) } },
@@ -244,7 +257,10 @@ pub fn document() -> Value {
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
                                 { "name": "term", "in": "path", "required": true, "schema": { "type": "string" } } ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ZonePatch" } } } },
-                "responses": merge(json!({ "200": { "description": "The truce's new version." } }), errors(&["400", "401", "403", "404", "413", "415", "422"])) } },
+                "responses": merge(json!({ "200": { "description": "The truce's new version." },
+                    "409": { "description": "The truce's current version was changed outside hudna since its last audit entry (run `hudna audit verify`); nothing stored.",
+                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }),
+                    errors(&["400", "401", "403", "404", "413", "415", "422"])) } },
             "/api/v1/truces/{id}/designations": { "post": { "summary": "Co-chairs: add a designation (a new version of the truce).",
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Designation" } } } },
@@ -253,7 +269,10 @@ pub fn document() -> Value {
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
                                 { "name": "term", "in": "path", "required": true, "schema": { "type": "string" } } ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DesignationPatch" } } } },
-                "responses": merge(json!({ "200": { "description": "The truce's new version." } }), errors(&["400", "401", "403", "404", "413", "415", "422"])) } },
+                "responses": merge(json!({ "200": { "description": "The truce's new version." },
+                    "409": { "description": "The truce's current version was changed outside hudna since its last audit entry (run `hudna audit verify`); nothing stored.",
+                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }),
+                    errors(&["400", "401", "403", "404", "413", "415", "422"])) } },
             "/api/v1/articles/{id}": { "get": { "summary": "One article, its text in segments with the evidence marked, and the incidents read from it.",
                 "parameters": [ id_param("article") ],
                 "responses": merge(json!({ "200": { "description": "The article." } }), errors(&["400", "401", "404"])) } },
@@ -273,10 +292,12 @@ pub fn document() -> Value {
             "/api/v1/tokens": { "post": { "summary": "Create an API token for one's own account (shown once).",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewToken" } } } },
                 "responses": merge(json!({ "201": { "description": "The token." } }), errors(&["400", "401", "403", "413", "415", "422"])) } },
-            "/api/v1/audit": { "get": { "summary": "Audit log entries (signed-in accounts).",
+            "/api/v1/audit": { "get": { "summary": "Audit log entries (signed-in accounts), oldest first, one page at a time.",
                 "parameters": [ param("since", "Entries at or after this time (RFC 3339 or YYYY-MM-DD).", json!({ "type": "string" })),
+                                param("after", "Entries after this sequence number: `next` of the previous page (entries of one ingest batch share one time, so pages go by sequence number).", json!({ "type": "integer", "minimum": 0 })),
                                 param("limit", "At most this many (1 to 1000, default 100).", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })) ],
-                "responses": merge(json!({ "200": { "description": "Entries, oldest first." } }), errors(&["400", "401"])) } }
+                "responses": merge(json!({ "200": { "description": "A page of entries, and `next`: the `after` of the next page, or null on the last page.",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditPage" } } } } }), errors(&["400", "401"])) } }
         }
     })
 }

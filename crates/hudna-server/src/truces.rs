@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
 use hudna_access::{can, Action, RecordMeta, Resource, Visibility};
-use hudna_store::{SqliteStore, StoredFinding, TruceStore};
+use hudna_store::{SqliteStore, Store, StoredFinding, TruceStore};
 use hudna_truce::{NotificationKind, Truce};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -369,7 +369,29 @@ fn co_chair_may(who: &Who, action: Action, existing: bool) -> Result<(), ApiErro
     can(&who.caller, action, resource).map_err(ApiError::denied)
 }
 
-/// Validates and stores a truce text as a new version, logged as the caller's change.
+/// Refuses (409) when a stored truce or its current version no longer matches its last
+/// audit entry: a change through the API is built on the current text, and must not be built
+/// on terms edited in the database file behind the log's back. Nothing when the truce is not
+/// stored.
+fn expect_current_unchanged(s: &SqliteStore, id: &str, version: Option<u32>) -> Result<(), ApiError> {
+    if let Some(version) = version {
+        s.expect_unchanged("truce", id)?;
+        s.expect_unchanged("truce_version", &format!("{id}@{version}"))?;
+    }
+    Ok(())
+}
+
+/// What storing a truce text did.
+struct Stored {
+    /// The current version as the API writes it, with the outcome, the changes and the check.
+    body: Value,
+    /// Whether a new version was stored (`false`: the text was the current version's).
+    new_version: bool,
+}
+
+/// Validates and stores a truce text as a new version, logged as the caller's change, and
+/// judges the record again under it. A text identical to the current version's stores
+/// nothing and judges nothing.
 async fn store_text(
     app: &App,
     who: &Who,
@@ -377,7 +399,7 @@ async fn store_text(
     toml: String,
     files: BTreeMap<String, String>,
     expect_id: Option<String>,
-) -> Result<Value, ApiError> {
+) -> Result<Stored, ApiError> {
     let actor = who.actor();
     let app2 = app.clone();
     app.db
@@ -414,17 +436,27 @@ async fn store_text(
                     return Err(ApiError::invalid("id", "a truce's id cannot change"));
                 }
             }
+            let current = s.truce_version(&truce.id, None)?.map(|v| v.version);
+            expect_current_unchanged(s, &truce.id, current)?;
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             // Stored, then the record judged again under the new terms (only what they
             // reach), both logged as the caller's change.
             s.set_batch_actor(actor);
             let stored = hudna_check::store_truce(s, &truce, &source, &app2.config.actors, &now)
                 .and_then(|loaded| {
+                    if loaded.outcome == hudna_check::LoadOutcome::Unchanged {
+                        return Ok((loaded, None));
+                    }
                     hudna_check::check(s, &app2.config.actors, Some(&truce.id), &now)
-                        .map(|report| (loaded, report))
+                        .map(|report| (loaded, Some(report)))
                 });
             s.set_batch_actor(None);
-            let (loaded, report) = stored.map_err(ApiError::internal)?;
+            let (loaded, report) = stored.map_err(|e| match e {
+                // A version edited outside hudna since (409), or another store refusal.
+                hudna_check::CheckError::Store(e) => ApiError::from(e),
+                other => ApiError::internal(other),
+            })?;
+            let new_version = loaded.outcome != hudna_check::LoadOutcome::Unchanged;
             let versions = s.truce_versions(&truce.id)?;
             let v = s
                 .truce_version(&truce.id, None)?
@@ -442,8 +474,8 @@ async fn store_text(
                 m.insert(
                     "check".into(),
                     json!(report
-                        .runs
                         .iter()
+                        .flat_map(|r| &r.runs)
                         .map(
                             |r| json!({ "evaluated": r.evaluated, "findings": r.findings,
                                          "added": r.added, "removed": r.removed,
@@ -452,7 +484,10 @@ async fn store_text(
                         .collect::<Vec<_>>()),
                 );
             }
-            Ok(out)
+            Ok(Stored {
+                body: out,
+                new_version,
+            })
         })
         .await
 }
@@ -465,7 +500,7 @@ async fn create_truce(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     co_chair_may(&who, Action::CreateTruce, false)?;
     check_csrf(&app, &who, csrf_header(&headers))?;
-    let out = store_text(
+    let stored = store_text(
         &app,
         &who,
         "request body".into(),
@@ -474,7 +509,13 @@ async fn create_truce(
         None,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(out)))
+    // The same text again stores nothing: the current version, 200.
+    let status = if stored.new_version {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(stored.body)))
 }
 
 /// The current TOML of a truce as a table, with its files.
@@ -489,8 +530,12 @@ async fn current_text(
             if !s.has_table("truces")? {
                 return Err(ApiError::not_found("truce"));
             }
-            s.truce_version(&id, None)?
-                .ok_or_else(|| ApiError::not_found("truce"))
+            let v = s
+                .truce_version(&id, None)?
+                .ok_or_else(|| ApiError::not_found("truce"))?;
+            // The text about to be edited must be the one the audit log last recorded.
+            expect_current_unchanged(s, &id, Some(v.version))?;
+            Ok(v)
         })
         .await?;
     let table: toml::Table = v
@@ -703,7 +748,7 @@ async fn edit_terms(
         }
     }
     let text = toml::to_string(&doc).map_err(ApiError::internal)?;
-    store_text(
+    Ok(store_text(
         app,
         who,
         format!("truce {truce} as changed"),
@@ -711,7 +756,8 @@ async fn edit_terms(
         files,
         Some(truce),
     )
-    .await
+    .await?
+    .body)
 }
 
 fn object(v: impl serde::Serialize) -> serde_json::Map<String, Value> {

@@ -36,8 +36,14 @@ pub fn cli_actor() -> Actor {
     })
 }
 
+/// The record, created if missing (`org add`, `user add`: setting up a new record).
 fn open(db: &DbArg) -> anyhow::Result<SqliteStore> {
     Ok(SqliteStore::open(&db.db)?)
+}
+
+/// The record, which must exist (listing, tokens, the audit log).
+fn open_existing(db: &DbArg) -> anyhow::Result<SqliteStore> {
+    Ok(SqliteStore::open_existing(&db.db)?)
 }
 
 #[derive(clap::Args, Debug)]
@@ -146,14 +152,19 @@ pub enum AuditCommand {
         #[command(flatten)]
         db: DbArg,
     },
-    /// List entries, oldest first.
+    /// List entries, oldest first. When more entries follow than --limit shows, says on
+    /// standard error which --after continues the listing.
     Log {
         /// Only entries at or after this time (RFC 3339, or YYYY-MM-DD).
         #[arg(long)]
         since: Option<String>,
+        /// Only entries after this sequence number (the last one of the previous listing:
+        /// one ingest batch shares one time, so --since cannot split it).
+        #[arg(long, value_name = "SEQ")]
+        after: Option<i64>,
         /// At most this many.
-        #[arg(long, default_value_t = 1000)]
-        limit: usize,
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+        limit: u64,
         /// One JSON object a line.
         #[arg(long)]
         json: bool,
@@ -181,7 +192,7 @@ pub fn run_org(args: &OrgArgs) -> anyhow::Result<ExitCode> {
             println!("organisation {id} {name:?} ({kind})");
         }
         OrgCommand::List { db } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             for o in store.organisations()? {
                 println!(
                     "{}\t{}\t{}\t{}",
@@ -283,7 +294,7 @@ pub fn run_user(args: &UserArgs) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::List { db } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             for u in store.users()? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}{}",
@@ -307,7 +318,7 @@ pub fn run_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
             label,
             db,
         } => {
-            let mut store = open(db)?;
+            let mut store = open_existing(db)?;
             let Some((user, _)) = store.user_by_username(username)? else {
                 bail!("no user named {username:?} (see `hudna user list`)");
             };
@@ -319,7 +330,7 @@ pub fn run_token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
             );
         }
         TokenCommand::Revoke { prefix, db } => {
-            let mut store = open(db)?;
+            let mut store = open_existing(db)?;
             if !store.revoke_token(&cli_actor(), prefix)? {
                 bail!("no live token with prefix {prefix:?}");
             }
@@ -343,7 +354,7 @@ fn parse_since(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
 pub fn run_audit(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         AuditCommand::Verify { json, db } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let report = store.audit_verify()?;
             let head = report.head.map(|h| (h.seq, h.hash.to_string()));
             if *json {
@@ -385,13 +396,24 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
         AuditCommand::Log {
             since,
+            after,
             limit,
             json,
             db,
         } => {
-            let store = open(db)?;
+            if let Some(a) = after {
+                if *a < 0 {
+                    bail!("--after {a}: a sequence number is 0 or more");
+                }
+            }
             let since = since.as_deref().map(parse_since).transpose()?;
-            for r in store.audit_entries(since, *limit)? {
+            let store = open_existing(db)?;
+            let limit = usize::try_from(*limit).unwrap_or(usize::MAX);
+            let mut rows = store.audit_page(since, *after, limit.saturating_add(1))?;
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            let last = rows.last().map(|r| r.seq);
+            for r in rows {
                 if *json {
                     println!(
                         "{}",
@@ -414,6 +436,9 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<ExitCode> {
                         &r.hash[..16.min(r.hash.len())]
                     );
                 }
+            }
+            if let (true, Some(seq)) = (more, last) {
+                eprintln!("hudna audit log: more entries follow; continue with --after {seq}");
             }
             Ok(ExitCode::SUCCESS)
         }

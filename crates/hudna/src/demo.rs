@@ -184,6 +184,8 @@ pub fn build_demo(cli: &Cli, db: &Path, force: bool) -> anyhow::Result<DemoSumma
         .to_str()
         .with_context(|| format!("{}: not a UTF-8 path", db.display()))?;
     let mut store = hudna_store::open(location)?;
+    // Built by whoever runs `hudna demo`: the log says so.
+    store.set_batch_actor(Some(crate::admin::cli_actor()));
     store.begin()?;
     store.set_meta(DEMO_KEY, SCENARIO)?;
     store.commit()?;

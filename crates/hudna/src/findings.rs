@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let mut store = args.db.open()?;
+    let mut store = args.db.open_existing()?;
     let filter = FindingFilter {
         truce: args.truce.clone(),
         rule: args.rule.clone(),

@@ -59,12 +59,7 @@ pub struct DumpArgs {
 }
 
 pub fn dump(args: &DumpArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        args.db.db.exists(),
-        "{}: no such database",
-        args.db.db.display()
-    );
-    let mut store = args.db.open()?;
+    let mut store = args.db.open_existing()?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let counts = store.dump(&mut out)?;
@@ -164,12 +159,7 @@ fn admin1_names(lex: &hudna_extract::Lexicon) -> Vec<String> {
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let filter = filter(cli, args)?;
-    anyhow::ensure!(
-        args.db.db.exists(),
-        "{}: no such database (ingest something first, or pass --db)",
-        args.db.db.display()
-    );
-    let mut store = args.db.open()?;
+    let mut store = args.db.open_existing()?;
     let out: Box<dyn Write> = match &args.output {
         None => Box::new(io::stdout().lock()),
         Some(p) if p.as_os_str() == "-" => Box::new(io::stdout().lock()),

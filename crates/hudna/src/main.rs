@@ -80,7 +80,8 @@ enum Command {
 /// Where the record is kept.
 #[derive(clap::Args, Debug, Clone)]
 struct DbArg {
-    /// The record's database file (created if missing).
+    /// The record's database file. Commands that write the record (ingest, truce load, demo,
+    /// org/user add) create it if missing; the others refuse a file that does not exist.
     #[arg(
         long,
         env = "HUDNA_DB",
@@ -92,12 +93,39 @@ struct DbArg {
 
 impl DbArg {
     /// The record, through the `Store` trait: the backend is chosen by `hudna_store::open`.
+    /// Created if missing. Its changes are logged as made by the operating-system user
+    /// (`cli:<user>`).
     fn open(&self) -> anyhow::Result<Box<dyn hudna_store::Store + Send>> {
         let location = self
             .db
             .to_str()
             .ok_or_else(|| anyhow::anyhow!("{}: not a UTF-8 path", self.db.display()))?;
-        Ok(hudna_store::open(location)?)
+        let mut store = hudna_store::open(location)?;
+        store.set_batch_actor(Some(admin::cli_actor()));
+        Ok(store)
+    }
+
+    /// The record, which must exist: for commands that only read it (and `check`, which
+    /// judges what is there), so that a mistyped `--db` is an error, not a new empty record.
+    fn open_existing(&self) -> anyhow::Result<Box<dyn hudna_store::Store + Send>> {
+        let location = self
+            .db
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("{}: not a UTF-8 path", self.db.display()))?;
+        let mut store = hudna_store::open_existing(location)?;
+        store.set_batch_actor(Some(admin::cli_actor()));
+        Ok(store)
+    }
+
+    /// Refuses a database file that does not exist (for `serve`, which opens it itself).
+    fn require_existing(&self) -> anyhow::Result<()> {
+        if self.db.is_file() {
+            return Ok(());
+        }
+        Err(hudna_store::StoreError::NoDatabase {
+            path: self.db.display().to_string(),
+        }
+        .into())
     }
 }
 

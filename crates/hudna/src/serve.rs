@@ -45,6 +45,7 @@ pub fn serve_db(
 }
 
 pub fn run(cli: &crate::Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    args.db.require_existing()?;
     serve_db(
         cli,
         args.db.db.clone(),

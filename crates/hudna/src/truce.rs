@@ -156,7 +156,7 @@ pub fn run_truce(cli: &Cli, args: &TruceArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TruceCommand::List { db, json } => {
-            let mut store = db.open()?;
+            let mut store = db.open_existing()?;
             let list = store.truce_list()?;
             let mut out = BufWriter::new(io::stdout().lock());
             for t in &list {
@@ -194,7 +194,7 @@ pub fn run_truce(cli: &Cli, args: &TruceArgs) -> anyhow::Result<ExitCode> {
             raw,
             json,
         } => {
-            let mut store = db.open()?;
+            let mut store = db.open_existing()?;
             let Some(v) = store.truce_version(id, *version)? else {
                 let versions = store.truce_versions(id)?;
                 return Err(match (version, versions.is_empty()) {
@@ -436,7 +436,7 @@ fn text_line(f: &Finding) -> String {
 /// `hudna check` over the record.
 fn check_record(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let actors = actor_codes(cli)?;
-    let mut store = args.db.open()?;
+    let mut store = args.db.open_existing()?;
     let report = hudna_check::check(store.as_mut(), &actors, args.truce.as_deref(), &now())?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
