@@ -1145,7 +1145,9 @@ async fn audit_log(
             v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
                 ApiError::bad_field(
                     "after",
-                    format!("after `{v}` is not an entry's sequence number (a whole number, 0 or more)"),
+                    format!(
+                        "after `{v}` is not an entry's sequence number (a whole number, 0 or more)"
+                    ),
                 )
             })
         })

@@ -373,7 +373,11 @@ fn co_chair_may(who: &Who, action: Action, existing: bool) -> Result<(), ApiErro
 /// audit entry: a change through the API is built on the current text, and must not be built
 /// on terms edited in the database file behind the log's back. Nothing when the truce is not
 /// stored.
-fn expect_current_unchanged(s: &SqliteStore, id: &str, version: Option<u32>) -> Result<(), ApiError> {
+fn expect_current_unchanged(
+    s: &SqliteStore,
+    id: &str,
+    version: Option<u32>,
+) -> Result<(), ApiError> {
     if let Some(version) = version {
         s.expect_unchanged("truce", id)?;
         s.expect_unchanged("truce_version", &format!("{id}@{version}"))?;

@@ -8,9 +8,9 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::common::server::{ingest_issg, send_json, TestServer};
-use crate::common::world::site_body;
-use crate::common::{run, stderr};
+use crate::common::server::{get, ingest_issg, send_json, TestServer};
+use crate::common::world::{site_body, small_truce};
+use crate::common::{hudna, repo, run, stderr};
 
 fn hudna_ok(args: &[&str], stdin: &[u8]) -> String {
     let o = run(args, stdin);
@@ -133,7 +133,7 @@ fn every_kind_of_change_leaves_an_entry() {
         })
         .collect();
     for want in [
-        ("system", "create", "article"),
+        ("cli", "create", "article"),
         ("cli", "create", "organisation"),
         ("cli", "create", "user"),
         ("cli", "create", "api_token"),
@@ -400,4 +400,405 @@ fn the_record_truces_and_findings_are_audited() {
         let p = v["problem"].as_str().unwrap();
         assert!(p.contains(want), "{name}: {p}");
     }
+}
+
+/// What `sqlite3` prints for a query (one value).
+fn sqlite3_value(db: &Path, sql: &str) -> String {
+    let o = Command::new("sqlite3").arg(db).arg(sql).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// A copy of a database that is not in use (its write-ahead log too, if any).
+fn copy_db(from: &Path, to: &Path) {
+    for suffix in ["", "-wal"] {
+        let f = format!("{}{suffix}", from.display());
+        if Path::new(&f).exists() {
+            std::fs::copy(&f, format!("{}{suffix}", to.display())).unwrap();
+        }
+    }
+}
+
+/// Deleting an incident's source, linking an article as a copy of another, or setting an
+/// incident's visibility beside it, all with sqlite3, are found and named: the links and
+/// settings are part of the audited records they belong to.
+#[test]
+fn links_syndication_and_settings_edited_with_sqlite3_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, token) = build(dir.path());
+    let d = db.to_str().unwrap();
+    assert_eq!(verify(d).0, 0);
+    let incident = sqlite3_value(
+        &db,
+        "SELECT public_id FROM incidents WHERE reports >= 1 ORDER BY public_id LIMIT 1",
+    );
+    let row = sqlite3_value(
+        &db,
+        &format!("SELECT id FROM incidents WHERE public_id = {incident}"),
+    );
+    let article = sqlite3_value(
+        &db,
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM syndication) \
+         ORDER BY id DESC LIMIT 1",
+    );
+    let other = sqlite3_value(
+        &db,
+        &format!("SELECT MIN(id) FROM articles WHERE id <> {article}"),
+    );
+    for (name, sql, want) in [
+        (
+            "sources",
+            format!("DELETE FROM incident_sources WHERE incident_id = {row}"),
+            format!("incident {incident} was changed outside hudna"),
+        ),
+        (
+            "syndication",
+            format!("INSERT INTO syndication (article_id, canonical_id) VALUES ({article}, {other})"),
+            format!("article {article} was changed outside hudna"),
+        ),
+        (
+            "settings",
+            format!(
+                "INSERT INTO incident_settings (public_id, visibility) VALUES ({incident}, 'public')"
+            ),
+            format!("incident {incident} was changed outside hudna"),
+        ),
+    ] {
+        let copy = dir.path().join(format!("{name}.db"));
+        copy_db(&db, &copy);
+        sqlite3(&copy, &sql);
+        let (code, v) = verify(copy.to_str().unwrap());
+        assert_eq!(code, 1, "{name}: {v}");
+        let p = v["problem"].as_str().unwrap();
+        assert!(p.contains(&want), "{name}: {p}");
+    }
+
+    // The API refuses to change an incident whose sources were removed behind its back.
+    let copy = dir.path().join("api.db");
+    copy_db(&db, &copy);
+    sqlite3(
+        &copy,
+        &format!("DELETE FROM incident_sources WHERE incident_id = {row}"),
+    );
+    let c = copy.to_str().unwrap();
+    hudna_ok(
+        &[
+            "user",
+            "add",
+            "ana",
+            "--org",
+            "SARC",
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--db",
+            c,
+        ],
+        b"a long enough pass phrase 43",
+    );
+    let analyst = hudna_ok(&["token", "create", "ana", "--db", c], b"")
+        .trim()
+        .to_string();
+    let s = TestServer::start(&copy);
+    let r = send_json(
+        "PATCH",
+        &s.url(&format!("/api/v1/incidents/{incident}")),
+        Some(&analyst),
+        &json!({ "visibility": "public" }),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    drop(s);
+    let _ = token;
+}
+
+/// A co-chair's edit of a truce's terms is refused (409) when the stored current version was
+/// changed with sqlite3, instead of building the next version on the altered text; the same
+/// truce sent again is answered 200 with the version already stored.
+#[test]
+fn truce_terms_are_not_edited_on_top_of_a_tampered_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = build(dir.path());
+    let d = db.to_str().unwrap();
+    hudna_ok(
+        &[
+            "user",
+            "add",
+            "chair",
+            "--org",
+            "Delegation of State A",
+            "--role",
+            "co_chair",
+            "--password-stdin",
+            "--db",
+            d,
+        ],
+        b"a long enough pass phrase 44",
+    );
+    let chair = hudna_ok(&["token", "create", "chair", "--db", d], b"")
+        .trim()
+        .to_string();
+    let body = json!({ "toml": small_truce("town-truce") });
+    {
+        let s = TestServer::start(&db);
+        let r = send_json("POST", &s.url("/api/v1/truces"), Some(&chair), &body);
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.json()["outcome"], "new");
+        let entries = log(d).len();
+        // The same text again: nothing stored, nothing judged, nothing logged.
+        let r = send_json("POST", &s.url("/api/v1/truces"), Some(&chair), &body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["outcome"], "unchanged");
+        assert_eq!(r.json()["version"], 1);
+        assert_eq!(r.json()["versions"], json!([1]));
+        assert_eq!(log(d).len(), entries);
+    }
+    assert_eq!(verify(d).0, 0);
+
+    let copy = dir.path().join("tampered.db");
+    copy_db(&db, &copy);
+    sqlite3(
+        &copy,
+        "UPDATE truce_versions SET toml = replace(toml, 'Example town truce', 'Another truce') \
+         WHERE truce_id = 'town-truce' AND version = 1",
+    );
+    let s = TestServer::start(&copy);
+    let r = send_json(
+        "PATCH",
+        &s.url("/api/v1/truces/town-truce/zones/town"),
+        Some(&chair),
+        &json!({ "status": "proposed" }),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let error = r.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("truce_version town-truce@1 was changed outside hudna"),
+        "{error}"
+    );
+    // Nor through a new text, a new zone, or the same text again.
+    let r = send_json("POST", &s.url("/api/v1/truces"), Some(&chair), &body);
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = send_json(
+        "POST",
+        &s.url("/api/v1/truces/town-truce/zones"),
+        Some(&chair),
+        &json!({ "id": "square", "kind": "no_fly", "status": "proposed",
+                 "geometry": { "type": "Polygon", "coordinates": [[[36.61, 35.91], [36.62, 35.91], [36.62, 35.92], [36.61, 35.91]]] } }),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let t = get(&s.url("/api/v1/truces/town-truce"), None).json();
+    assert_eq!(t["versions"], json!([1]));
+    // The document says so.
+    let doc = get(&s.url("/api/v1/openapi.json"), None).json();
+    for path in [
+        "/api/v1/truces/{id}/zones/{term}",
+        "/api/v1/truces/{id}/designations/{term}",
+    ] {
+        assert!(
+            doc["paths"][path]["patch"]["responses"]["409"].is_object(),
+            "{path}"
+        );
+    }
+    let post = &doc["paths"]["/api/v1/truces"]["post"]["responses"];
+    assert!(post["200"].is_object() && post["201"].is_object() && post["409"].is_object());
+    drop(s);
+
+    // The untouched record takes the same change.
+    let s = TestServer::start(&db);
+    let r = send_json(
+        "PATCH",
+        &s.url("/api/v1/truces/town-truce/zones/town"),
+        Some(&chair),
+        &json!({ "status": "proposed" }),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["version"], 2);
+}
+
+/// Commands that only read the record refuse a database file that does not exist, and
+/// create nothing.
+#[test]
+fn reading_commands_refuse_a_missing_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo.db");
+    let t = typo.to_str().unwrap();
+    for args in [
+        &["audit", "verify", "--db", t][..],
+        &["audit", "verify", "--json", "--db", t],
+        &["audit", "log", "--db", t],
+        &["incidents", "--db", t],
+        &["findings", "--db", t],
+        &["dump", "--db", t],
+        &["truce", "list", "--db", t],
+        &["truce", "show", "issg-2016", "--db", t],
+        &["check", "--db", t],
+        &["serve", "--addr", "127.0.0.1:0", "--db", t],
+        &["org", "list", "--db", t],
+        &["user", "list", "--db", t],
+        &["token", "create", "sami", "--db", t],
+        &["token", "revoke", "0123456789ab", "--db", t],
+    ] {
+        let o = run(args, b"");
+        assert!(!o.status.success(), "{args:?} succeeded");
+        assert!(
+            stderr(&o).contains("typo.db does not exist"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!typo.exists(), "{args:?} created the database");
+    }
+    // The environment's HUDNA_DB is checked the same way.
+    let o = hudna()
+        .args(["audit", "verify"])
+        .env("HUDNA_DB", &typo)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(!typo.exists());
+    // Commands that write the record create it.
+    hudna_ok(&["org", "add", "SARC", "--kind", "ngo", "--db", t], b"");
+    assert!(typo.exists());
+    assert_eq!(verify(t).0, 0);
+}
+
+/// More entries than a page share one instant (one ingest batch): the log pages by sequence
+/// number, on the command line (`--after`) and in the API (`after`, `next`).
+#[test]
+fn the_log_pages_through_one_instant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, token) = build(dir.path());
+    let d = db.to_str().unwrap();
+    let all = log(d);
+    let first_at = all[0]["at"].clone();
+    let same = all.iter().filter(|e| e["at"] == first_at).count();
+    assert!(same > 7, "the ingest batch shares one time: {same}");
+    let seqs: Vec<i64> = all.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+
+    // The command line.
+    let mut got: Vec<i64> = Vec::new();
+    let mut after: Option<i64> = None;
+    loop {
+        let mut args = vec!["audit", "log", "--json", "--limit", "7", "--db", d];
+        let a = after.map(|a| a.to_string());
+        if let Some(a) = &a {
+            args.extend(["--after", a.as_str()]);
+        }
+        let o = run(&args, b"");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let page: Vec<i64> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["seq"]
+                    .as_i64()
+                    .unwrap()
+            })
+            .collect();
+        assert!(page.len() <= 7);
+        got.extend(&page);
+        if !stderr(&o).contains("continue with --after") {
+            break;
+        }
+        let next = *page.last().unwrap();
+        assert!(
+            stderr(&o).contains(&format!("--after {next}")),
+            "{}",
+            stderr(&o)
+        );
+        after = Some(next);
+    }
+    assert_eq!(got, seqs);
+    // --since still works, and combines with --after.
+    let since = first_at.as_str().unwrap();
+    let o = run(
+        &[
+            "audit", "log", "--json", "--since", since, "--after", "3", "--db", d,
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().count(),
+        all.len() - 3
+    );
+    let o = run(&["audit", "log", "--after", "-1", "--db", d], b"");
+    assert!(!o.status.success());
+
+    // The API.
+    let s = TestServer::start(&db);
+    let mut got = Vec::new();
+    let mut url = s.url("/api/v1/audit?limit=7");
+    loop {
+        let r = get(&url, Some(&token));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        let items = v["items"].as_array().unwrap();
+        assert!(items.len() <= 7);
+        got.extend(items.iter().map(|e| e["seq"].as_i64().unwrap()));
+        match v["next"].as_i64() {
+            Some(next) => {
+                assert_eq!(next, *got.last().unwrap());
+                url = s.url(&format!("/api/v1/audit?limit=7&after={next}"));
+            }
+            None => break,
+        }
+    }
+    assert_eq!(got, seqs);
+    let r = get(
+        &s.url(&format!(
+            "/api/v1/audit?since={}&after=3&limit=1000",
+            urlenc(since)
+        )),
+        Some(&token),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), all.len() - 3);
+    let r = get(&s.url("/api/v1/audit?after=x"), Some(&token));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["field"], "after");
+}
+
+fn urlenc(v: &str) -> String {
+    crate::common::server::urlencode(v)
+}
+
+/// Ingest, truce load and check name the operating-system user who ran them.
+#[test]
+fn commands_log_who_ran_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("who.db");
+    let as_amal = |args: &[&str]| {
+        let o = hudna()
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .env("USER", "amal")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    let reports = repo().join("data/scenarios/issg-2016/reports.jsonl");
+    let truce = repo().join("data/scenarios/issg-2016/truce.toml");
+    as_amal(&["ingest", reports.to_str().unwrap()]);
+    as_amal(&["truce", "load", truce.to_str().unwrap()]);
+    as_amal(&["check"]);
+    let entries = log(db.to_str().unwrap());
+    for kind in [
+        "article",
+        "incident",
+        "truce",
+        "truce_version",
+        "check_run",
+        "findings",
+    ] {
+        let of_kind: Vec<&Value> = entries
+            .iter()
+            .filter(|e| e["record_kind"] == kind)
+            .collect();
+        assert!(!of_kind.is_empty(), "no {kind} entry");
+        assert!(
+            of_kind.iter().all(|e| e["actor"] == "cli:amal"),
+            "{kind}: {:?}",
+            of_kind.iter().map(|e| &e["actor"]).collect::<Vec<_>>()
+        );
+    }
+    assert!(entries.iter().all(|e| e["actor"] != "system"));
 }

@@ -914,9 +914,9 @@ fn findings_truces_and_changes_through_the_api() {
     assert!(has("user:", "create", "truce_version"));
     assert!(has("user:", "update", "truce"));
     assert!(has("user:", "update", "incident"));
-    assert!(has("system", "create", "check_run"));
+    assert!(has("cli:", "create", "check_run"));
     assert!(has("user:", "create", "check_run"));
-    assert!(has("system", "create", "findings"));
+    assert!(has("cli:", "create", "findings"));
     let o = run(&["audit", "verify", "--db", db.to_str().unwrap()], b"");
     assert!(o.status.success(), "{}", stderr(&o));
 

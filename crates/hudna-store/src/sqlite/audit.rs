@@ -425,7 +425,8 @@ fn drain_noted(conn: &Connection) -> Result<Vec<(&'static AuditedKind, String)>,
 /// Forgets what the triggers noted (changes that are not logged, such as generated benchmark
 /// data).
 pub(crate) fn forget_noted(conn: &Connection) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM temp.audit_noted")?.execute([])?;
+    conn.prepare_cached("DELETE FROM temp.audit_noted")?
+        .execute([])?;
     Ok(())
 }
 
@@ -975,7 +976,11 @@ pub(crate) fn rehash_after_step_5(conn: &Connection) -> Result<u64, String> {
             while let Some(r) = rows.next().map_err(|e| e.to_string())? {
                 let id: String = r.get(0).map_err(|e| e.to_string())?;
                 let hash: String = r.get(1).map_err(|e| e.to_string())?;
-                logged.insert(id, hash.parse().map_err(|e: hudna_audit::BadHash| e.to_string())?);
+                logged.insert(
+                    id,
+                    hash.parse()
+                        .map_err(|e: hudna_audit::BadHash| e.to_string())?,
+                );
             }
         }
         let mut changed: Vec<(String, Hash, Hash)> = Vec::new();

@@ -321,7 +321,9 @@ fn a_new_truce_version_is_not_built_on_terms_edited_outside_hudna() {
         Err(StoreError::OutOfBand(_))
     ));
     s.begin().unwrap();
-    let err = s.insert_truce_version(&version("id = \"t\"\n")).unwrap_err();
+    let err = s
+        .insert_truce_version(&version("id = \"t\"\n"))
+        .unwrap_err();
     s.rollback().unwrap();
     assert!(
         matches!(&err, StoreError::OutOfBand(m) if m.contains("truce_version t@1")),
@@ -392,10 +394,8 @@ fn step_5_carries_the_old_hashes_over() {
     assert_eq!(rehashed, vec!["article 1", "incident 11"]);
     let report = s.audit_verify().unwrap();
     assert_eq!(report.bad_rows, 1);
-    assert!(
-        report
-            .problem
-            .unwrap()
-            .contains("article 2 was changed outside hudna"),
-    );
+    assert!(report
+        .problem
+        .unwrap()
+        .contains("article 2 was changed outside hudna"),);
 }
