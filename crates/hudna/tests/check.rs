@@ -277,7 +277,13 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
 
     let unknown = run(&["check", "--db", s(&db), "--truce", "nope"], b"");
     assert!(stderr(&unknown).contains("no truce `nope` in the record (stored: issg-2016)"));
+    // No record there: refused, and none is made.
     let empty = dir.path().join("empty.db");
+    let none = run(&["check", "--db", s(&empty)], b"");
+    assert!(stderr(&none).contains("empty.db does not exist"));
+    assert!(!empty.exists());
+    // A record without a truce: what to do.
+    std::fs::File::create(&empty).unwrap();
     let none = run(&["check", "--db", s(&empty)], b"");
     assert!(stderr(&none).contains("load one with `hudna truce load FILE`"));
 }
