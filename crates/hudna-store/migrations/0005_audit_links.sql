@@ -7,3 +7,8 @@
 -- record hashes differently now, the store logs its new hash (action `rehash`, by `system`)
 -- in this step's transaction, for each record whose row still matched its last logged
 -- version (`rehash_after_step_5` in crates/hudna-store/src/sqlite/audit.rs).
+--
+-- Logging an incident now reads its links, in every batch that touches it: the index by
+-- incident carries the attribution too, so that reading them never visits the table.
+DROP INDEX incident_sources_by_incident;
+CREATE INDEX incident_sources_by_incident ON incident_sources (incident_id, mention_id, attribution);

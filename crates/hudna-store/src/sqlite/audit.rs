@@ -530,9 +530,11 @@ fn head(conn: &Connection) -> Result<Option<Head>, String> {
         .transpose()
 }
 
-/// Appends one entry after the current head.
-fn append(conn: &Connection, new: NewEntry) -> Result<Entry, String> {
-    let entry = Entry::next(head(conn)?, new).map_err(|e| e.to_string())?;
+/// Appends one entry after `prev`, which must be the head (a caller appending several
+/// entries in one transaction keeps it instead of reading it back each time; the table's
+/// trigger refuses an entry that does not follow the last one).
+fn append_after(conn: &Connection, prev: Option<Head>, new: NewEntry) -> Result<Entry, String> {
+    let entry = Entry::next(prev, new).map_err(|e| e.to_string())?;
     let row = AuditRow::from(&entry);
     conn.prepare_cached(AuditRow::INSERT_SQL)
         .and_then(|mut st| {
@@ -621,6 +623,7 @@ pub(crate) fn log_touched(
     let at = Utc::now();
     let mut seen = std::collections::HashSet::new();
     let mut n = 0;
+    let mut prev: Option<Option<Head>> = None;
     for (kind, id, action) in touched {
         if !seen.insert((kind.kind, id.as_str())) {
             continue;
@@ -643,8 +646,13 @@ pub(crate) fn log_touched(
         } else {
             action.clone()
         };
-        append(
+        let head_now = match prev {
+            Some(h) => h,
+            None => head(conn)?,
+        };
+        let entry = append_after(
             conn,
+            head_now,
             NewEntry {
                 at,
                 actor: actor.clone(),
@@ -655,6 +663,10 @@ pub(crate) fn log_touched(
                 after,
             },
         )?;
+        prev = Some(Some(Head {
+            seq: entry.seq,
+            hash: entry.hash,
+        }));
         n += 1;
     }
     Ok(n)
@@ -956,7 +968,8 @@ const INCIDENT_V4: AuditedKind = AuditedKind {
 /// upgrade) is left as it is, so that `hudna audit verify` still names it. Returns how many
 /// entries were written. Runs inside the migration's transaction.
 pub(crate) fn rehash_after_step_5(conn: &Connection) -> Result<u64, String> {
-    if head(conn)?.is_none() {
+    let mut prev = head(conn)?;
+    if prev.is_none() {
         return Ok(0);
     }
     let at = Utc::now();
@@ -1015,8 +1028,9 @@ pub(crate) fn rehash_after_step_5(conn: &Connection) -> Result<u64, String> {
             }
         }
         for (id, before, after) in changed {
-            append(
+            let entry = append_after(
                 conn,
+                prev,
                 NewEntry {
                     at,
                     actor: Actor::System,
@@ -1027,6 +1041,10 @@ pub(crate) fn rehash_after_step_5(conn: &Connection) -> Result<u64, String> {
                     after,
                 },
             )?;
+            prev = Some(Head {
+                seq: entry.seq,
+                hash: entry.hash,
+            });
             n += 1;
         }
     }

@@ -364,8 +364,9 @@ fn step_5_carries_the_old_hashes_over() {
         for (old, id) in [(&ARTICLE_V4, "1"), (&ARTICLE_V4, "2"), (&INCIDENT_V4, "11")] {
             let h = current_hash(&conn, old, id).unwrap().unwrap();
             let before = last_logged(&conn, old.kind, id).unwrap();
-            append(
+            append_after(
                 &conn,
+                head(&conn).unwrap(),
                 NewEntry {
                     at,
                     actor: Actor::System,
