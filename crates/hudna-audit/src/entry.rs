@@ -126,7 +126,7 @@ pub enum Actor {
     /// Someone at the machine running a `hudna` command, by operating-system user name:
     /// `cli:amal`.
     Cli(String),
-    /// hudna itself (ingestion, the compliance engine, migrations): `system`.
+    /// hudna itself, with no one behind the change (a schema step re-logging records): `system`.
     System,
 }
 

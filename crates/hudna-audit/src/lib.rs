@@ -52,9 +52,10 @@
 //!    all.
 //!
 //! An operation that changes several records (a merge) logs one entry per record, all in the
-//! same transaction. The actor is [`Actor::User`] for the API and the dashboard,
-//! [`Actor::Cli`] with the operating-system user for `hudna` commands, and [`Actor::System`]
-//! for what hudna does by itself (ingestion, the compliance engine, migrations).
+//! same transaction. The actor is [`Actor::User`] for the API and the dashboard (including
+//! the checks a change made there triggers), [`Actor::Cli`] with the operating-system user
+//! for `hudna` commands (ingestion and checks included: someone ran them), and
+//! [`Actor::System`] for what hudna does with no one behind it (schema migrations).
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -18,6 +18,15 @@
 //! A record whose row is gone after a change (consolidation retires an incident whose reports
 //! moved to another) is logged with the hash of JSON `null` as its `after`: a tombstone, which
 //! `hudna audit verify` accepts as the record's absence.
+//!
+//! # Parts of a record kept in other tables
+//!
+//! A record is more than its row: an incident is also the reports linked to it and what
+//! analysts set on it, an article also its mentions and its syndication link. Their columns
+//! read those tables (correlated subqueries), so an edit of a link is an edit of the record.
+//! Writers need not know which records a link touches: temporary triggers on the link
+//! tables, and on incidents whose public id moves to another row or goes with a deleted one,
+//! note the records concerned, and step 3 logs them with the rest (see `NOTE_CHANGES_SQL`).
 
 use chrono::{DateTime, Utc};
 use hudna_audit::{
