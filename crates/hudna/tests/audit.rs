@@ -601,6 +601,29 @@ fn truce_terms_are_not_edited_on_top_of_a_tampered_version() {
     let post = &doc["paths"]["/api/v1/truces"]["post"]["responses"];
     assert!(post["200"].is_object() && post["201"].is_object() && post["409"].is_object());
     drop(s);
+    // `hudna truce load` refuses too, naming the version.
+    let file = dir.path().join("town.toml");
+    std::fs::write(
+        &file,
+        small_truce("town-truce").replace("Example town truce", "Town truce, amended"),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "truce",
+            "load",
+            file.to_str().unwrap(),
+            "--db",
+            copy.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("truce_version town-truce@1 was changed outside hudna"),
+        "{}",
+        stderr(&o)
+    );
 
     // The untouched record takes the same change.
     let s = TestServer::start(&db);
