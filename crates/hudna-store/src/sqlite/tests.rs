@@ -93,6 +93,7 @@ fn spots_are_found_by_box_and_by_name() {
         id: 11,
         kind: IncidentType::Shelling,
         date: NaiveDate::from_ymd_opt(2016, 9, 18),
+        reported: None,
         place_key: "كفرنبل".into(),
         admin1: Some("Idlib".into()),
         lat: Some(35.61),
@@ -102,13 +103,19 @@ fn spots_are_found_by_box_and_by_name() {
         block: 11,
     };
     s.insert_spot(&spot).unwrap();
-    let day = |d| NaiveDate::from_ymd_opt(2016, 9, d);
+    let day = |d| NaiveDate::from_ymd_opt(2016, 9, d).unwrap();
+    // Dated spots of the day before to the day after; spots dated by publication from the
+    // day before to three days after (as consolidation asks for a report of the 19th).
+    let around = |d: u32| DayWindow {
+        dated: (day(d - 1), day(d + 1)),
+        reported: (day(d - 1), day(d + 4)),
+    };
     let near = s
-        .spots_in_box("shelling", day(19), (35.5, 35.7), (36.5, 36.6))
+        .spots_in_box("shelling", Some(&around(19)), (35.5, 35.7), (36.5, 36.6))
         .unwrap();
     assert_eq!(near, vec![spot.clone()]);
     assert!(s
-        .spots_in_box("shelling", day(20), (35.5, 35.7), (36.5, 36.6))
+        .spots_in_box("shelling", Some(&around(20)), (35.5, 35.7), (36.5, 36.6))
         .unwrap()
         .is_empty());
     assert_eq!(
@@ -118,17 +125,20 @@ fn spots_are_found_by_box_and_by_name() {
         1
     );
     assert!(s
-        .spots_in_box("air_strike", day(18), (35.5, 35.7), (36.5, 36.6))
+        .spots_in_box("air_strike", Some(&around(18)), (35.5, 35.7), (36.5, 36.6))
         .unwrap()
         .is_empty());
     assert_eq!(
-        s.spots_named("shelling", "كفرنبل", day(17)).unwrap().len(),
+        s.spots_named("shelling", "كفرنبل", Some(&around(17)))
+            .unwrap()
+            .len(),
         1
     );
     assert!(s
-        .spots_named("shelling", "كفرنبل", day(16))
+        .spots_named("shelling", "كفرنبل", Some(&around(16)))
         .unwrap()
         .is_empty());
+    // Without a day or a publication day, a spot may be any day.
     let undated = Spot {
         id: 12,
         date: None,
@@ -137,8 +147,40 @@ fn spots_are_found_by_box_and_by_name() {
     };
     s.insert_spot(&undated).unwrap();
     assert_eq!(
-        s.spots_named("shelling", "كفرنبل", day(1)).unwrap().len(),
+        s.spots_named("shelling", "كفرنبل", Some(&around(2)))
+            .unwrap()
+            .len(),
         1
+    );
+    // Dated by publication on the 22nd: found for the 19th (it may have happened then), not
+    // for the 12th, and read back with its publication day.
+    let reported = Spot {
+        id: 13,
+        date: None,
+        reported: Some(day(22)),
+        block: 13,
+        ..spot.clone()
+    };
+    s.insert_spot(&reported).unwrap();
+    let ids = |v: Vec<Spot>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(s
+            .spots_in_box("shelling", Some(&around(19)), (35.5, 35.7), (36.5, 36.6))
+            .unwrap()),
+        vec![11, 12, 13]
+    );
+    assert_eq!(
+        ids(s
+            .spots_named("shelling", "كفرنبل", Some(&around(12)))
+            .unwrap()),
+        vec![12]
+    );
+    assert_eq!(
+        s.spots_named("shelling", "كفرنبل", Some(&around(21)))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.id == 13),
+        Some(reported)
     );
     s.relabel_block(11, 4).unwrap();
     assert_eq!(s.spot_block(11).unwrap(), Some(4));
