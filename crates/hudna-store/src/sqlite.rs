@@ -1235,21 +1235,16 @@ impl Store for SqliteStore {
     }
 }
 
-/// The WHERE clauses of a filtered listing, one per pass: dated incidents first, then (when
-/// no day bound excludes them) the undated ones. Two passes let each follow an index's order
-/// instead of sorting NULLs last.
+/// The WHERE clauses of a filtered listing, one per pass: dated incidents first, then the
+/// undated ones. Two passes let each follow an index's order instead of sorting NULLs last.
+///
+/// Day bounds apply to an incident's day, or for one no source gives a day, to the
+/// publication day it is dated by (`reported`); an incident with neither is left out by a
+/// bound. The server's listing applies the same rule (`read::IncidentQuery`).
 fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value as V;
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<V> = Vec::new();
-    if let Some(d) = filter.since {
-        clauses.push("i.date >= ?");
-        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-    }
-    if let Some(d) = filter.until {
-        clauses.push("i.date <= ?");
-        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-    }
     if let Some(a) = &filter.admin1 {
         clauses.push("i.admin1 = ?");
         values.push(V::Text(a.clone()));
@@ -1266,16 +1261,24 @@ fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::V
         clauses.push("i.grade = ?");
         values.push(V::Text(g.as_str().into()));
     }
-    let with = |extra: &str| {
-        let mut all = clauses.clone();
-        all.push(extra);
-        all.join(" AND ")
-    };
-    let mut passes = vec![(with("i.date IS NOT NULL"), values.clone())];
-    if filter.since.is_none() && filter.until.is_none() {
-        passes.push((with("i.date IS NULL"), values));
-    }
-    passes
+    [
+        ("i.date IS NOT NULL", "i.date"),
+        ("i.date IS NULL", "i.reported"),
+    ]
+    .into_iter()
+    .map(|(pass, day)| {
+        let mut all: Vec<String> = clauses.iter().map(|c| c.to_string()).collect();
+        let mut vals = values.clone();
+        all.push(pass.to_string());
+        for (bound, op) in [(filter.since, ">="), (filter.until, "<=")] {
+            if let Some(d) = bound {
+                all.push(format!("{day} {op} ?"));
+                vals.push(V::Text(d.format("%Y-%m-%d").to_string()));
+            }
+        }
+        (all.join(" AND "), vals)
+    })
+    .collect()
 }
 
 impl SqliteStore {

@@ -197,7 +197,22 @@ fn evidence(text: &str) -> Result<Vec<[usize; 2]>, String> {
     serde_json::from_str(text).map_err(|e| format!("mention evidence `{text}`: {e}"))
 }
 
+/// The query's day bounds on the column `day` (an incident's `i.date`, or for an undated one
+/// the publication day `i.reported` it is dated by).
+fn day_bounds(q: &IncidentQuery, day: &str) -> (Vec<String>, Vec<V>) {
+    let mut conds = Vec::new();
+    let mut vals = Vec::new();
+    for (bound, op) in [(q.since, ">="), (q.until, "<=")] {
+        if let Some(d) = bound {
+            conds.push(format!("{day} {op} ?"));
+            vals.push(V::Text(d.format("%Y-%m-%d").to_string()));
+        }
+    }
+    (conds, vals)
+}
+
 impl SqliteStore {
+    /// The query's conditions but its day bounds (see [`day_bounds`]).
     fn base_clauses(&self, q: &IncidentQuery) -> Result<(Vec<String>, Vec<V>), StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<V> = Vec::new();
@@ -213,12 +228,6 @@ impl SqliteStore {
             clauses.push(c.to_string());
             values.push(v);
         };
-        if let Some(d) = q.since {
-            push("i.date >= ?", V::Text(d.format("%Y-%m-%d").to_string()));
-        }
-        if let Some(d) = q.until {
-            push("i.date <= ?", V::Text(d.format("%Y-%m-%d").to_string()));
-        }
         if let Some(a) = &q.admin1 {
             push("i.admin1 = ?", V::Text(a.clone()));
         }
@@ -243,34 +252,42 @@ impl SqliteStore {
     }
 
     /// One page of incidents that pass the query, in (date, id) order with undated ones last.
+    /// Day bounds apply to an undated incident's publication day (`reported`), as in
+    /// `hudna incidents`.
     pub fn incident_page(&self, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         let (clauses, values) = self.base_clauses(q)?;
-        let dated_bound = q.since.is_some() || q.until.is_some();
         let want = q.limit + 1;
         let mut items: Vec<(IncidentRecord, String)> = Vec::new();
-        // Pass 1: dated incidents after the cursor.
+        let with_bounds = |cond: String, mut vals: Vec<V>, day: &str| {
+            let (bounds, bound_vals) = day_bounds(q, day);
+            let mut all = vec![cond];
+            all.extend(bounds);
+            vals.extend(bound_vals);
+            (all.join(" AND "), vals)
+        };
+        let undated = || with_bounds("i.date IS NULL".into(), vec![], "i.reported");
+        // Pass 1: dated incidents after the cursor; pass 2: undated ones.
         let mut passes: Vec<(String, Vec<V>)> = Vec::new();
         match q.after {
             None => {
-                passes.push(("i.date IS NOT NULL".into(), vec![]));
-                if !dated_bound {
-                    passes.push(("i.date IS NULL".into(), vec![]));
-                }
+                passes.push(with_bounds("i.date IS NOT NULL".into(), vec![], "i.date"));
+                passes.push(undated());
             }
             Some(Cursor { date: Some(d), id }) => {
                 let d = d.format("%Y-%m-%d").to_string();
-                passes.push((
+                passes.push(with_bounds(
                     "i.date IS NOT NULL AND (i.date > ? OR (i.date = ? AND i.id > ?))".into(),
                     vec![V::Text(d.clone()), V::Text(d), V::Integer(id)],
+                    "i.date",
                 ));
-                if !dated_bound {
-                    passes.push(("i.date IS NULL".into(), vec![]));
-                }
+                passes.push(undated());
             }
             Some(Cursor { date: None, id }) => {
-                if !dated_bound {
-                    passes.push(("i.date IS NULL AND i.id > ?".into(), vec![V::Integer(id)]));
-                }
+                passes.push(with_bounds(
+                    "i.date IS NULL AND i.id > ?".into(),
+                    vec![V::Integer(id)],
+                    "i.reported",
+                ));
             }
         }
         for (cond, extra) in passes {
@@ -312,16 +329,22 @@ impl SqliteStore {
         Ok(IncidentPage { items, next })
     }
 
-    /// How many incidents that pass the query fall on each day (undated ones are not
-    /// counted), in day order. The cursor and limit are ignored.
+    /// How many incidents that pass the query fall on each day — an undated incident on the
+    /// publication day it is dated by, so that a day's count is what a listing bounded to that
+    /// day gives — in day order. Incidents with neither are not counted. The cursor and limit
+    /// are ignored.
     pub fn incidents_per_day(
         &self,
         q: &IncidentQuery,
     ) -> Result<Vec<(NaiveDate, u64)>, StoreError> {
-        let (mut clauses, values) = self.base_clauses(q)?;
-        clauses.push("i.date IS NOT NULL".into());
+        let (mut clauses, mut values) = self.base_clauses(q)?;
+        let day = "COALESCE(i.date, i.reported)";
+        clauses.push(format!("{day} IS NOT NULL"));
+        let (bounds, bound_vals) = day_bounds(q, day);
+        clauses.extend(bounds);
+        values.extend(bound_vals);
         let sql = format!(
-            "SELECT i.date, COUNT(*) FROM incidents i WHERE {} GROUP BY i.date ORDER BY i.date",
+            "SELECT {day} AS day, COUNT(*) FROM incidents i WHERE {} GROUP BY day ORDER BY day",
             clauses.join(" AND ")
         );
         let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;

@@ -186,3 +186,109 @@ fn spots_are_found_by_box_and_by_name() {
     assert_eq!(s.spot_block(11).unwrap(), Some(4));
     assert_eq!(s.block_size(4).unwrap(), 1);
 }
+
+/// An incident on `date`, or when that is `None` dated by the publication day `reported`.
+fn dated(id: i64, date: Option<NaiveDate>, reported: Option<NaiveDate>) -> IncidentRecord {
+    IncidentRecord {
+        public_id: id,
+        id,
+        kind: IncidentType::Shelling,
+        date,
+        date_precision: match (date, reported) {
+            (Some(_), _) => Some(DatePrecision::Day),
+            (None, Some(_)) => Some(DatePrecision::Reported),
+            (None, None) => None,
+        },
+        reported,
+        place: Some("Kafr Nabl".into()),
+        admin1: Some("Idlib".into()),
+        lat: Some(35.61),
+        lon: Some(36.56),
+        geo_precision: Some(GeoPrecision::Locality),
+        perpetrator: "SYR_GOV".into(),
+        contested: false,
+        grade: Grade::Weak,
+        killed: None,
+        injured: None,
+        target: Target::Civilians,
+        target_actor: None,
+        claimed: false,
+        investigation: None,
+        sources: 1,
+        reports: 1,
+        block: id,
+        place_mention: id,
+    }
+}
+
+#[test]
+fn day_bounds_take_an_undated_incident_by_its_publication_day() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let day = |d| NaiveDate::from_ymd_opt(2019, 1, d);
+    s.insert_synthetic(&[
+        dated(1, day(5), None),
+        dated(2, None, day(6)),
+        dated(3, day(20), None),
+        dated(4, None, day(21)),
+        dated(5, None, None),
+    ])
+    .unwrap();
+    let listed = |s: &mut SqliteStore, since, until| {
+        let filter = IncidentFilter {
+            since,
+            until,
+            ..IncidentFilter::default()
+        };
+        let mut ids = Vec::new();
+        s.incidents(&filter, &mut |i| {
+            ids.push(i.id);
+            Ok(())
+        })
+        .unwrap();
+        let mut exported = Vec::new();
+        s.export(&filter, &mut |i| {
+            exported.push(i.incident.id);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ids, exported, "export and listing disagree");
+        // The server's paged listing, one incident a page, says the same.
+        let mut q = read::IncidentQuery::new(hudna_access::ReadScope::All, 1);
+        q.since = since;
+        q.until = until;
+        let mut paged = Vec::new();
+        loop {
+            let page = s.incident_page(&q).unwrap();
+            paged.extend(page.items.iter().map(|(i, _)| i.id));
+            match page.next {
+                Some(c) => q.after = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(ids, paged, "the server's listing disagrees");
+        ids
+    };
+    // Dated ones first, then undated ones.
+    assert_eq!(listed(&mut s, None, None), vec![1, 3, 2, 4, 5]);
+    assert_eq!(listed(&mut s, day(6), None), vec![3, 2, 4]);
+    assert_eq!(listed(&mut s, None, day(20)), vec![1, 3, 2]);
+    assert_eq!(listed(&mut s, day(6), day(20)), vec![3, 2]);
+    assert_eq!(listed(&mut s, day(21), day(21)), vec![4]);
+    // The dashboard's bars count each on the day a bounded listing finds it.
+    let mut q = read::IncidentQuery::new(hudna_access::ReadScope::All, 10);
+    assert_eq!(
+        s.incidents_per_day(&q).unwrap(),
+        vec![
+            (day(5).unwrap(), 1),
+            (day(6).unwrap(), 1),
+            (day(20).unwrap(), 1),
+            (day(21).unwrap(), 1)
+        ]
+    );
+    q.since = day(6);
+    q.until = day(20);
+    assert_eq!(
+        s.incidents_per_day(&q).unwrap(),
+        vec![(day(6).unwrap(), 1), (day(20).unwrap(), 1)]
+    );
+}
