@@ -48,12 +48,12 @@ pub fn filter_parameters() -> Vec<Value> {
     vec![
         param(
             "since",
-            "From this day on (YYYY-MM-DD).",
+            "From this day on (YYYY-MM-DD); an incident no source gives a day counts on its publication day (`reported`).",
             json!({ "type": "string", "format": "date" }),
         ),
         param(
             "until",
-            "Up to this day (YYYY-MM-DD).",
+            "Up to this day (YYYY-MM-DD); an incident no source gives a day counts on its publication day (`reported`).",
             json!({ "type": "string", "format": "date" }),
         ),
         param(
