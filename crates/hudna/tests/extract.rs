@@ -69,6 +69,7 @@ fn bad_lines_are_reported_with_their_number_and_skipped() {
     input.extend_from_slice(b"{\"text\":\"no id here\"}\n");
     input.extend_from_slice(b"{\"id\":\"x\"}\n");
     input.extend_from_slice(b"{\"id\":\"y\",\"text\":\"\xff\xfe broken\"}\n");
+    input.extend_from_slice(b"{\"id\":\"z\",\"text\":\"  \\n  \"}\n");
     input.extend_from_slice(GOOD.replace("g1", "g2").as_bytes());
     input.push(b'\n');
     let out = run(&["extract", "-"], &input);
@@ -85,6 +86,7 @@ fn bad_lines_are_reported_with_their_number_and_skipped() {
         "{err}"
     );
     assert!(err.contains("<stdin>:line 5: not UTF-8"), "{err}");
+    assert!(err.contains("<stdin>:line 6: field `text`: empty"), "{err}");
     let incidents = json_lines(&out);
     let ids: Vec<&str> = incidents
         .iter()

@@ -467,6 +467,34 @@ const CUT_PAGE: &str = r#"<!DOCTYPE html>
 <p>شنت طائرات حربية غارات على مدينة معرة النعمان
 "#;
 
+/// A complete page followed by more than 512 bytes of trackers after `</html>`: the air
+/// strikes on the market of Maarat al-Numan, 19 April 2016.
+fn tracked_page() -> String {
+    let mut page = r#"<!DOCTYPE html>
+<html><head><title>Market struck in Maarat al-Numan</title>
+<meta property="article:published_time" content="2016-04-19T18:00:00Z">
+</head><body><article>
+<p>Air strikes hit the vegetable market in the town of Maarat al-Numan in Idlib province on Tuesday, killing dozens of civilians, rescuers said.</p>
+</article></body></html>
+"#
+    .to_string();
+    for n in 0..10 {
+        page.push_str(&format!(
+            "<!-- edge cache {n} --><script>window.stats = window.stats || []; stats.push({n});</script>\n"
+        ));
+    }
+    page
+}
+
+/// A valid HTML5 page that leaves out the end tags HTML lets it omit: the air strike that
+/// destroyed al-Quds hospital in Aleppo, 27 April 2016.
+const SHORT_PAGE: &str = "<!DOCTYPE html>
+<meta charset=utf-8>
+<title>Hospital destroyed in Aleppo</title>
+<p>An air strike destroyed al-Quds hospital in the Sukkari district of Aleppo late on Wednesday, killing patients, doctors and nurses, medical workers said.
+<p>The hospital was supported by Doctors Without Borders.
+";
+
 /// A feed whose second item has an unclosed tag.
 const FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>
@@ -504,7 +532,7 @@ const GED: &str = "id,type_of_violence,side_a,side_b,source_office,source_headli
 910004,1,IS,SDF,SOHR,Clashes in Manbij,1,Manbij town,Aleppo Governorate,36.52,east,2016-07-01,2016-07-01,4,Aleppo
 ";
 
-const JSONL: &str = "{\"id\":\"t1\",\"published\":\"2017-04-05\",\"text\":\"Air strikes hit the town of Khan Shaykhun in the southern countryside of Idlib yesterday, killing dozens of civilians.\"}\n{\"id\":\"t2\",\"text\":\n{\"text\":\"no id here\"}\n";
+const JSONL: &str = "{\"id\":\"t1\",\"published\":\"2017-04-05\",\"text\":\"Air strikes hit the town of Khan Shaykhun in the southern countryside of Idlib yesterday, killing dozens of civilians.\"}\n{\"id\":\"t2\",\"text\":\n{\"text\":\"no id here\"}\n{\"id\":\"t3\",\"text\":\" \\n \"}\n";
 
 #[test]
 fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingested() {
@@ -514,6 +542,8 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
     std::fs::create_dir_all(input.join("feeds/deeper")).unwrap();
     std::fs::write(input.join("pages/good.html"), GOOD_PAGE).unwrap();
     std::fs::write(input.join("pages/cut.html"), CUT_PAGE).unwrap();
+    std::fs::write(input.join("pages/tracked.html"), tracked_page()).unwrap();
+    std::fs::write(input.join("pages/short.html"), SHORT_PAGE).unwrap();
     std::fs::write(input.join("feeds/deeper/wire.xml"), FEED).unwrap();
     std::fs::write(input.join("events.csv"), GED).unwrap();
     std::fs::write(input.join("articles.jsonl"), JSONL).unwrap();
@@ -535,6 +565,7 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
         (name("events.csv"), "line 5", "longitude"),
         (name("articles.jsonl"), "line 2", "not JSON"),
         (name("articles.jsonl"), "line 3", "missing field `id`"),
+        (name("articles.jsonl"), "line 4", "field `text`: empty"),
     ];
     for (file, at, why) in &expected {
         let prefix = format!("hudna: {file}:{at}");
@@ -551,9 +582,9 @@ fn bad_input_in_every_format_is_rejected_by_place_and_reason_and_the_rest_ingest
     );
     let listed = summary["rejections"].as_array().expect("rejections listed");
     assert_eq!(listed.len(), expected.len());
-    // Good page, two feed items, one GED row, one JSON line.
-    assert_eq!(count(&summary, "articles_read"), 5, "{summary}");
-    assert_eq!(count(&summary, "new"), 5, "{summary}");
+    // Three good pages, two feed items, one GED row, one JSON line.
+    assert_eq!(count(&summary, "articles_read"), 7, "{summary}");
+    assert_eq!(count(&summary, "new"), 7, "{summary}");
     assert!(count(&summary, "mentions") >= 4, "{summary}");
 
     let record = incidents(&db, &[]);
