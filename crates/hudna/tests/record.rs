@@ -333,9 +333,11 @@ fn dataset_rows_stay_apart_in_any_order_and_any_batch_size() {
 
 /// Two reports of the attack on the UN–SARC aid convoy at Urum al-Kubra on 19 September 2016:
 /// activists blamed Russian jets; the Russian Defence Ministry pointed at a US drone it said
-/// was over the convoy (both as reported at the time). hudna's own wording.
+/// was over the convoy (both as reported at the time); the UN named no one. hudna's own
+/// wording.
 const CONVOY: &str = "{\"id\":\"convoy-a\",\"published\":\"2016-09-20\",\"outlet\":\"test monitor\",\"text\":\"Russian warplanes struck a UN and Syrian Arab Red Crescent aid convoy in the town of Urum al-Kubra, west of Aleppo, on Monday 19 September, killing about 20 civilians and aid workers, activists said.\"}
 {\"id\":\"convoy-b\",\"published\":\"2016-09-21\",\"outlet\":\"test wire\",\"text\":\"The Russian Defence Ministry said on Wednesday that a US Predator drone was flying over the aid convoy in the town of Urum al-Kubra, west of Aleppo, when it was struck on Monday 19 September, and suggested that the American drone carried out the air strike. Washington rejected the claim.\"}
+{\"id\":\"convoy-c\",\"published\":\"2016-09-20\",\"outlet\":\"test digest\",\"text\":\"The United Nations suspended aid convoys across Syria on Tuesday after an air strike hit a UN and Red Crescent convoy in the town of Urum al-Kubra, west of Aleppo, on Monday 19 September.\"}
 ";
 
 #[test]
@@ -348,7 +350,7 @@ fn reports_blaming_opposing_sides_for_one_attack_are_one_contested_incident() {
     lines.reverse();
     std::fs::write(&backward, lines.join("\n") + "\n").unwrap();
     let mut runs = Vec::new();
-    for (n, (input, batch)) in [(&forward, "5000"), (&backward, "1")]
+    for (n, (input, batch)) in [(&forward, "5000"), (&forward, "1"), (&backward, "1")]
         .into_iter()
         .enumerate()
     {
@@ -364,8 +366,9 @@ fn reports_blaming_opposing_sides_for_one_attack_are_one_contested_incident() {
             .collect();
         runs.push(found);
     }
+    assert_eq!(runs[0], runs[1], "batch size changed the incidents");
     assert_eq!(
-        runs[0], runs[1],
+        runs[0], runs[2],
         "order and batch size changed the incidents"
     );
     let convoy: Vec<&serde_json::Value> = runs[0]
@@ -382,7 +385,7 @@ fn reports_blaming_opposing_sides_for_one_attack_are_one_contested_incident() {
         .iter()
         .map(|s| s["perpetrator"].as_str().unwrap())
         .collect();
-    assert_eq!(blamed, BTreeSet::from(["RUS", "USA"]), "{i:#}");
+    assert_eq!(blamed, BTreeSet::from(["RUS", "UNKNOWN", "USA"]), "{i:#}");
 }
 
 /// The demo's reports (hudna's own, `data/scenarios/issg-2016/`).
