@@ -1,8 +1,12 @@
 //! Consolidation: which mentions report the same event, and what the record says of it.
 //!
 //! Two mentions can be the same event when they have the same type, the same place (same
-//! name, or points within [`NEAR_KM`]), days at most one apart when both are known, and
-//! perpetrators that could be confused (the same, one unknown, or actors of the same side).
+//! name, or points within [`NEAR_KM`]), days that meet, and perpetrators that could be
+//! confused (the same, one unknown, or actors that share a side). Days meet when two known
+//! days are at most one apart; a mention that gives no day is dated by its article's
+//! publication day and the [`REPORTED_BEFORE`] days before it, so it only meets the days
+//! around that (see [`days_of`]). Reports blaming opposing sides are one event only when that
+//! is very likely — and the incident is then `contested` — see [`same_event_across_sides`].
 //!
 //! The record must not depend on the order reports arrive in, nor on where a crashed run
 //! stopped. So the incidents are a function of the *set* of mentions:
