@@ -179,7 +179,7 @@ fn days_compatible(a: &Spot, b: &Spot) -> bool {
 }
 
 /// The days a neighbour search for `s` must cover: every spot whose days are compatible with
-/// `s`'s (see [`days_compatible`]). `None`: `s` can be any day, so can its neighbours.
+/// `s`'s (days that meet). `None`: `s` can be any day, so can its neighbours.
 pub fn day_window(s: &Spot) -> Option<DayWindow> {
     let (lo, hi) = days_of(s)?;
     let (lo, hi) = (minus(lo, DAY_SLACK), plus(hi, DAY_SLACK));
