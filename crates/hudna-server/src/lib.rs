@@ -31,6 +31,7 @@ pub mod openapi;
 pub mod pages;
 pub mod query;
 pub mod truces;
+pub mod visible;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -192,26 +192,48 @@ impl Ctx {
 
 // --- findings (stored by the compliance engine, when present) --------------------------
 
-/// The SQL condition "has a finding of this rule under terms in force", or `None` when no
+/// The SQL condition "has a finding of this rule under terms in force" (leaving out the
+/// notification findings on `hidden` terms, see [`crate::visible`]), or `None` when no
 /// findings are stored in this database (then no incident has one).
 pub fn rule_condition(
     s: &SqliteStore,
     rule: hudna_truce::Rule,
+    hidden: &[(String, String)],
 ) -> Result<Option<(String, Vec<rusqlite::types::Value>)>, ApiError> {
+    use rusqlite::types::Value as V;
     if !s.has_table("findings")? {
         return Ok(None);
     }
-    Ok(Some((
+    let mut sql = String::from(
         "EXISTS (SELECT 1 FROM findings f WHERE f.incident_id = i.public_id AND f.rule = ? \
-         AND f.proposal_term = '')"
-            .into(),
-        vec![rusqlite::types::Value::Text(rule.as_str().into())],
-    )))
+         AND f.proposal_term = ''",
+    );
+    let mut values = vec![V::Text(rule.as_str().into())];
+    let notified = hudna_store::NOTIFICATION_RULES.contains(&rule.as_str());
+    if notified && !hidden.is_empty() {
+        sql.push_str(" AND NOT (");
+        for (k, (truce, term)) in hidden.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(" OR ");
+            }
+            sql.push_str("(f.truce_id = ? AND f.term = ?)");
+            values.push(V::Text(truce.clone()));
+            values.push(V::Text(term.clone()));
+        }
+        sql.push(')');
+    }
+    sql.push(')');
+    Ok(Some((sql, values)))
 }
 
 /// The findings of an incident (by public id) as JSON objects: those under terms in force
-/// first, then what proposed terms would change.
-pub fn incident_findings(s: &SqliteStore, public_id: i64) -> Result<Vec<Value>, ApiError> {
+/// first, then what proposed terms would change; without the notification findings on
+/// `hidden` terms.
+pub fn incident_findings(
+    s: &SqliteStore,
+    public_id: i64,
+    hidden: &[(String, String)],
+) -> Result<Vec<Value>, ApiError> {
     if !s.has_table("findings")? {
         return Ok(Vec::new());
     }
@@ -222,21 +244,24 @@ pub fn incident_findings(s: &SqliteStore, public_id: i64) -> Result<Vec<Value>, 
         None,
         Some(public_id),
         false,
+        hidden,
         10_000,
         0,
     )?;
     Ok(found.iter().map(crate::truces::finding_json).collect())
 }
 
-/// Each incident's most serious finding class, by public id.
+/// Each incident's most serious finding class, by public id (the notification findings on
+/// `hidden` terms left out).
 pub fn finding_classes(
     s: &SqliteStore,
     ids: &[i64],
+    hidden: &[(String, String)],
 ) -> Result<HashMap<i64, FindingClass>, ApiError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let worst = s.worst_severities()?;
+    let worst = s.worst_severities(hidden)?;
     Ok(ids
         .iter()
         .filter_map(|id| {
@@ -611,7 +636,7 @@ fn path_with_query(path: &str, q: Option<&str>) -> String {
 }
 
 async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
-    let filters = IncidentFilters::from_params(p, ctx.app.basemap)?;
+    let filters = IncidentFilters::from_params(p, ctx.app.basemap, &ctx.app.config.actors)?;
     let after = p
         .get("cursor")
         .map(|c| {
@@ -626,14 +651,16 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     let mut map_q = filters.to_query(scope, MAP_MARKERS);
     let rule = filters.rule;
     let app2 = ctx.app.clone();
+    let caller = ctx.who.caller.clone();
     let (page, markers, days, classes, notifications, truces) = ctx
         .app
         .db
         .run(move |s| {
-            let truces = crate::truces::all_truces(s, &app2)?;
+            let truces = crate::visible::truces_for(s, &app2, &caller)?;
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
             let mut empty = false;
             if let Some(rule) = rule {
-                match rule_condition(s, rule)? {
+                match rule_condition(s, rule, &hidden)? {
                     Some(extra) => {
                         list_q.extra = Some(extra.clone());
                         map_q.extra = Some(extra);
@@ -660,7 +687,7 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
             let markers = s.incident_page(&located)?.items;
             let days = s.incidents_per_day(&map_q)?;
             let ids: Vec<i64> = markers.iter().map(|(i, _)| i.public_id).collect();
-            let classes = finding_classes(s, &ids)?;
+            let classes = finding_classes(s, &ids, &hidden)?;
             Ok((
                 page,
                 markers,
@@ -833,6 +860,8 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
         .parse()
         .map_err(|_| ApiError::not_found("incident"))?;
     let scope = ctx.who.caller.read_scope();
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller.clone();
     let (incident, vis, sources, findings) = ctx
         .app
         .db
@@ -841,7 +870,8 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
                 return Err(ApiError::not_found("incident"));
             };
             let sources = s.incident_sources(i.id, true)?;
-            let findings = incident_findings(s, i.public_id)?;
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
+            let findings = incident_findings(s, i.public_id, &hidden)?;
             Ok((i, v, sources, findings))
         })
         .await?;
@@ -1534,13 +1564,23 @@ async fn audit_page(
     if ctx.who.user.is_none() {
         return ctx.error(&ApiError::new(StatusCode::UNAUTHORIZED, "sign in", None));
     }
+    let caller = ctx.who.caller.clone();
     let rows = match ctx
         .app
         .db
-        .run(|s| {
+        .run(move |s| {
+            // The newest 200 the caller may see, newest first.
             let total = s.audit_entries(None, usize::MAX)?;
-            let skip = total.len().saturating_sub(200);
-            Ok(total.into_iter().skip(skip).rev().collect::<Vec<_>>())
+            let mut newest = Vec::with_capacity(200);
+            for chunk in total.rchunks(500) {
+                let visible = crate::visible::audit_visible(s, &caller, chunk.to_vec())?;
+                newest.extend(visible.into_iter().rev());
+                if newest.len() >= 200 {
+                    break;
+                }
+            }
+            newest.truncate(200);
+            Ok(newest)
         })
         .await
     {
@@ -1697,10 +1737,12 @@ pub async fn truce_page(
         return ctx.error(&e);
     }
     let app2 = app.clone();
+    let caller = ctx.who.caller.clone();
     let got = app
         .db
         .run(move |s| {
-            crate::truces::current_truce(s, &app2, &id)?.ok_or_else(|| ApiError::not_found("truce"))
+            crate::visible::truce_for(s, &app2, &id, &caller)?
+                .ok_or_else(|| ApiError::not_found("truce"))
         })
         .await;
     let (v, t, _versions) = match got {
@@ -1881,13 +1923,17 @@ pub async fn findings_page(
         Err(e) => return ctx.error(&e),
     };
     let scope = ctx.who.caller.read_scope();
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller.clone();
     let found = match ctx
         .app
         .db
         .run(move |s| {
+            crate::visible::known_truce(s, fq.truce.as_deref())?;
             if !s.has_table("findings")? {
                 return Ok(Vec::new());
             }
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
             Ok(s.findings_visible(
                 scope,
                 fq.truce.as_deref(),
@@ -1895,6 +1941,7 @@ pub async fn findings_page(
                 fq.severity.as_deref(),
                 fq.incident,
                 !fq.proposals,
+                &hidden,
                 201,
                 offset,
             )?)
