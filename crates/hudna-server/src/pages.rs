@@ -1401,7 +1401,62 @@ async fn notifications_form(
 
 // --- signing in and out --------------------------------------------------------------
 
-fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
+/// The cookie that binds the sign-in form to the browser that asked for it.
+const LOGIN_COOKIE: &str = "hudna_login";
+
+/// A fresh pre-session for the sign-in form: the `Set-Cookie` value of its cookie and the
+/// form's token bound to it.
+///
+/// Signing in is a state change too: a forged cross-site `POST /login` would sign the
+/// victim's browser in as the attacker, and whatever the victim then files (a notified
+/// site, a token) would land in the attacker's account. There is no session yet to bind a
+/// token to, so the form gets a pre-session of its own: a random id in a short-lived,
+/// `HttpOnly`, `SameSite=Strict` cookie scoped to `/login`, and a hidden token that is the
+/// server's HMAC of that id (the same construction as the session's tokens). Another site can
+/// neither read the cookie nor forge a token for it; on top of that, [`same_origin`] refuses a
+/// `POST` whose `Origin` (or `Referer`) names another site.
+fn login_binding(app: &App) -> Option<(String, String)> {
+    let pre = hudna_access::NewSession::generate().ok()?;
+    let token = app.csrf.token(&pre.id).ok()?;
+    let mut cookie = format!(
+        "{LOGIN_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600",
+        pre.id.as_str()
+    );
+    if app.config.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    Some((cookie, token))
+}
+
+/// Whether the request's `Origin` (or, without one, its `Referer`) is this server, as the
+/// `Host` header names it. A request with neither (not sent by a current browser's form) is
+/// left to the token.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
+    let Some(source) = text(header::ORIGIN).or_else(|| text(header::REFERER)) else {
+        return true;
+    };
+    let authority = source
+        .strip_prefix("http://")
+        .or_else(|| source.strip_prefix("https://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match (authority, text(header::HOST)) {
+        (Some(a), Some(host)) => !a.is_empty() && a.eq_ignore_ascii_case(host.trim()),
+        _ => false,
+    }
+}
+
+/// Whether a sign-in `POST` comes from this server's own form, in the browser it was given
+/// to.
+fn login_request_ok(app: &App, headers: &HeaderMap, token: Option<&str>) -> bool {
+    let bound = cookie(headers, LOGIN_COOKIE)
+        .and_then(|c| hudna_access::SessionId::parse(c).ok())
+        .zip(token)
+        .is_some_and(|(pre, t)| app.csrf.verify(&pre, t));
+    bound && same_origin(headers)
+}
+
+fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str, token: &str) -> String {
     let mut b = String::from("<h1>");
     push_esc(&mut b, &ctx.t("nav.login"));
     b.push_str("</h1>");
@@ -1410,7 +1465,9 @@ fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
         push_esc(&mut b, p);
         b.push_str("</div>");
     }
-    b.push_str("<form class=\"card\" method=\"post\" action=\"/login\" id=\"login-form\"><input type=\"hidden\" name=\"next\" value=\"");
+    b.push_str("<form class=\"card\" method=\"post\" action=\"/login\" id=\"login-form\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    push_esc(&mut b, token);
+    b.push_str("\"><input type=\"hidden\" name=\"next\" value=\"");
     push_esc(&mut b, next);
     b.push_str("\"><p><label>");
     push_esc(&mut b, &ctx.t("auth.username"));
@@ -1420,6 +1477,24 @@ fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
     push_esc(&mut b, &ctx.t("auth.submit"));
     b.push_str("</button></p></form>");
     b
+}
+
+/// The sign-in page with a fresh pre-session (see [`login_binding`]).
+fn login_response(ctx: &Ctx, status: StatusCode, problem: Option<&str>, next: &str) -> Response {
+    let Some((cookie, token)) = login_binding(&ctx.app) else {
+        return ctx.error(&ApiError::internal("no randomness for the sign-in form"));
+    };
+    let mut res = ctx.render(
+        status,
+        &ctx.t("nav.login"),
+        &login_form(ctx, problem, next, &token),
+    );
+    if let Ok(c) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 fn local_path(next: Option<&str>) -> String {
@@ -1442,11 +1517,7 @@ async fn login_page(
         return ctx.error(&e);
     }
     let next = local_path(params.get("next"));
-    ctx.render(
-        StatusCode::OK,
-        &ctx.t("nav.login"),
-        &login_form(&ctx, None, &next),
-    )
+    login_response(&ctx, StatusCode::OK, None, &next)
 }
 
 async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
@@ -1460,9 +1531,17 @@ async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -
         "/login".into(),
     )
     .await;
+    let next = local_path(f.get("next").map(String::as_str));
+    if !login_request_ok(&app, &headers, f.get("csrf").map(String::as_str)) {
+        return login_response(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            Some(&ctx.t("error.login_csrf")),
+            &next,
+        );
+    }
     let username = f.get("username").cloned().unwrap_or_default();
     let password = f.get("password").cloned().unwrap_or_default();
-    let next = local_path(f.get("next").map(String::as_str));
     let ttl = app.config.session_seconds;
     let app2 = app.clone();
     let result = app
@@ -1490,16 +1569,24 @@ async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -
                 ttl.max(0) as u64,
                 app.config.secure_cookies,
             );
-            if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
-                res.headers_mut().insert(header::SET_COOKIE, c);
+            let done =
+                format!("{LOGIN_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0");
+            if let (Ok(c), Ok(d), Ok(l)) = (
+                HeaderValue::from_str(&cookie),
+                HeaderValue::from_str(&done),
+                HeaderValue::from_str(&next),
+            ) {
+                res.headers_mut().append(header::SET_COOKIE, c);
+                res.headers_mut().append(header::SET_COOKIE, d);
                 res.headers_mut().insert(header::LOCATION, l);
             }
             res
         }
-        Ok(None) => ctx.render(
+        Ok(None) => login_response(
+            &ctx,
             StatusCode::UNAUTHORIZED,
-            &ctx.t("nav.login"),
-            &login_form(&ctx, Some(&ctx.t("error.login_failed")), &next),
+            Some(&ctx.t("error.login_failed")),
+            &next,
         ),
         Err(e) => ctx.error(&e),
     }

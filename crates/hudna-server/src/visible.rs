@@ -113,11 +113,7 @@ pub fn truce_for(
 }
 
 /// Every stored truce's current terms as the caller may see them (for the map).
-pub fn truces_for(
-    s: &mut SqliteStore,
-    app: &App,
-    caller: &Caller,
-) -> Result<Vec<Truce>, ApiError> {
+pub fn truces_for(s: &mut SqliteStore, app: &App, caller: &Caller) -> Result<Vec<Truce>, ApiError> {
     let mut truces = crate::truces::all_truces(s, app)?;
     if caller.read_scope() != ReadScope::All {
         let orgs = s.organisations()?;

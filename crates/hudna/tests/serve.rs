@@ -225,10 +225,59 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         ("format=xml", "format"),
         ("admin_1=Idlib", "admin_1"),
         ("limit=5&limit=6", "limit"),
+        ("perpetrator=XYZ", "perpetrator"),
     ] {
         let r = get(&s.url(&format!("/api/v1/incidents?{q}")), tok);
         assert_error(&r, 400, Some(field));
     }
+    // A perpetrator that is not an actor of the theatre can match nothing: say so, with the
+    // codes that exist, as `hudna incidents --perpetrator` does.
+    let r = get(&s.url("/api/v1/incidents?perpetrator=XYZ"), tok).json();
+    assert!(r["error"].as_str().unwrap().contains("SYR_GOV"), "{r}");
+    // Codes are matched as the CLI matches them, without regard to case.
+    let upper = get(
+        &s.url("/api/v1/incidents?perpetrator=SYR_GOV&limit=1000"),
+        tok,
+    )
+    .json();
+    let lower = get(
+        &s.url("/api/v1/incidents?perpetrator=syr_gov&limit=1000"),
+        tok,
+    )
+    .json();
+    assert!(!upper["items"].as_array().unwrap().is_empty());
+    assert_eq!(upper, lower);
+    // The same check on the dashboard's filters.
+    let page = get(&s.url("/?perpetrator=XYZ"), tok);
+    assert_eq!(page.status, 400);
+    // An unknown truce in the findings filter.
+    assert_error(
+        &get(&s.url("/api/v1/findings?truce=nope"), tok),
+        400,
+        Some("truce"),
+    );
+    assert_eq!(get(&s.url("/findings?truce=nope"), tok).status, 400);
+    // An unknown parameter names what the endpoint takes, or that it takes none.
+    let r = get(&s.url("/api/v1/audit?sinse=2016-09-01"), tok);
+    assert_error(&r, 400, Some("sinse"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("takes since, limit"),
+        "{}",
+        r.body
+    );
+    let r = get(&s.url("/api/v1/me?verbose=1"), tok);
+    assert_error(&r, 400, Some("verbose"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("takes no query parameters"),
+        "{}",
+        r.body
+    );
     assert_error(&get(&s.url("/api/v1/incidents/abc"), tok), 400, Some("id"));
     assert_error(&get(&s.url("/api/v1/incidents/123"), tok), 404, None);
     assert_error(&get(&s.url("/api/v1/nowhere"), tok), 404, None);
@@ -240,7 +289,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
     assert_error(
         &post(b"{\"kind\": \"site\",", "application/json"),
         400,
-        None,
+        Some("body"),
     );
     assert_error(
         &post(b"kind=site", "application/x-www-form-urlencoded"),
@@ -248,7 +297,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         Some("Content-Type"),
     );
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(200 * 1024));
-    assert_error(&post(big.as_bytes(), "application/json"), 413, None);
+    assert_error(&post(big.as_bytes(), "application/json"), 413, Some("body"));
 
     let base = json!({
         "kind": "site", "name": "Clinic", "facility": "hospital",
@@ -299,6 +348,20 @@ fn bad_input_gets_a_4xx_naming_the_field() {
                 json!([{ "party": "rus", "at": "2016-09-01" }]),
             ),
             "parties[0].party",
+        ),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "ZZZ", "at": "2016-09-01" }]),
+            ),
+            "parties[0].party",
+        ),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "RUS", "at": "2016-09-01" }, { "party": "NOBODY", "at": "2016-09-01" }]),
+            ),
+            "parties[1].party",
         ),
         (
             with(&["parties"], json!([{ "party": "RUS", "at": "soon" }])),
@@ -598,17 +661,34 @@ fn sign_in_sessions_and_csrf() {
             Some(("application/x-www-form-urlencoded", body.as_bytes())),
         )
     };
+    // The sign-in form comes with a token bound to a short-lived cookie of its own.
+    let login_form = || {
+        let page = request("GET", &s.url("/login"), None, &[], None);
+        assert_eq!(page.status, 200);
+        let set = page.header("set-cookie").unwrap().to_string();
+        assert!(set.starts_with("hudna_login="), "{set}");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        let cookie = set.split(';').next().unwrap().to_string();
+        (cookie, form_value(&page.body, "csrf"))
+    };
+    let sign_in = |fields: &str| {
+        let (cookie, token) = login_form();
+        form(
+            "/login",
+            Some(&cookie),
+            &format!("{fields}&csrf={}", crate::common::server::urlencode(&token)),
+        )
+    };
     // A wrong password.
-    let r = form("/login", None, "username=sami&password=wrong");
+    let r = sign_in("username=sami&password=wrong");
     assert_eq!(r.status, 401);
     assert!(r.body.contains("Wrong user name or password."));
-    assert!(r.header("set-cookie").is_none());
+    assert!(!r.header("set-cookie").unwrap().contains("hudna_session"));
     // The right one: a session cookie that scripts cannot read and other sites do not send.
-    let r = form(
-        "/login",
-        None,
-        "username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications",
-    );
+    let r = sign_in("username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications");
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("location"), Some("/notifications"));
     let set = r.header("set-cookie").unwrap().to_string();
@@ -679,11 +759,7 @@ fn sign_in_sessions_and_csrf() {
     .json();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     // A token from another session does not work.
-    let r2 = form(
-        "/login",
-        None,
-        "username=amal&password=a+long+enough+pass+phrase+42",
-    );
+    let r2 = sign_in("username=amal&password=a+long+enough+pass+phrase+42");
     let other = r2
         .header("set-cookie")
         .unwrap()
@@ -713,6 +789,119 @@ fn sign_in_sessions_and_csrf() {
     )
     .json();
     assert_eq!(me["signed_in"], false);
+}
+
+/// The value of a form field (`name="…" value="…"`) in a page.
+fn form_value(body: &str, name: &str) -> String {
+    body.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no field {name}: {body}"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Signing in is refused (403) unless the form came from this server, in this browser:
+/// without the form's token, with a token of another form, or from another site's page.
+#[test]
+fn sign_in_forms_from_elsewhere_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    setup(&db);
+    let s = TestServer::start(&db);
+    let creds = "username=amal&password=a+long+enough+pass+phrase+42";
+    let fresh = || {
+        let page = request("GET", &s.url("/login"), None, &[], None);
+        let cookie = page
+            .header("set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        (cookie, form_value(&page.body, "csrf"))
+    };
+    let post = |cookie: Option<&str>, token: Option<&str>, extra: &[(&str, &str)]| {
+        let mut h: Vec<(&str, &str)> = extra.to_vec();
+        if let Some(c) = cookie {
+            h.push(("Cookie", c));
+        }
+        let body = match token {
+            Some(t) => format!("{creds}&csrf={}", crate::common::server::urlencode(t)),
+            None => creds.to_string(),
+        };
+        request(
+            "POST",
+            &s.url("/login"),
+            None,
+            &h,
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    let signed_in = |r: &Reply| {
+        r.headers.iter().any(|(k, v)| {
+            k == "set-cookie" && v.starts_with("hudna_session=") && !v.contains("Max-Age=0")
+        })
+    };
+    let (cookie, token) = fresh();
+    let (other_cookie, other_token) = fresh();
+    let origin = s.base.clone();
+    let refer = format!("{}/login", s.base);
+    for (why, r) in [
+        ("no token, no cookie", post(None, None, &[])),
+        ("a token without its cookie", post(None, Some(&token), &[])),
+        ("a cookie without a token", post(Some(&cookie), None, &[])),
+        (
+            "another form's token",
+            post(Some(&cookie), Some(&other_token), &[]),
+        ),
+        ("a forged token", post(Some(&cookie), Some("00.11"), &[])),
+        (
+            "another site's form",
+            post(
+                Some(&cookie),
+                Some(&token),
+                &[("Origin", "https://evil.example")],
+            ),
+        ),
+        (
+            "an opaque origin",
+            post(Some(&cookie), Some(&token), &[("Origin", "null")]),
+        ),
+        (
+            "another site's page, by its Referer",
+            post(
+                Some(&cookie),
+                Some(&token),
+                &[("Referer", "https://evil.example/login")],
+            ),
+        ),
+    ] {
+        assert_eq!(r.status, 403, "{why}: {}", r.body);
+        assert!(!signed_in(&r), "{why}");
+        assert!(r.body.contains("id=\"login-error\""), "{why}");
+    }
+    // The server's own form, sent from its own page, signs in.
+    let r = post(
+        Some(&other_cookie),
+        Some(&other_token),
+        &[("Origin", origin.as_str()), ("Referer", refer.as_str())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(signed_in(&r));
+    // And the form's cookie is spent.
+    assert!(r.headers.iter().any(|(k, v)| k == "set-cookie"
+        && v.starts_with("hudna_login=;")
+        && v.contains("Max-Age=0")));
+    // In Arabic, the refusal is in Arabic.
+    let r = post(Some(&cookie), None, &[("Accept-Language", "ar")]);
+    assert_eq!(r.status, 403);
+    assert!(
+        r.body.contains("انتهت صلاحية نموذج تسجيل الدخول"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]
