@@ -238,7 +238,101 @@ fn every_endpoint_by_role() {
             None,
             [401, 200, 200, 200, 200, 200, 200],
         ),
+        // Analysts change who may see an incident (here: public stays public).
+        (
+            "PATCH",
+            format!("/api/v1/incidents/{public}"),
+            Some(json!({ "visibility": "public" })),
+            [401, 403, 403, 403, 200, 403, 403],
+        ),
+        // The members-only one: hidden from anonymous callers before anything else.
+        (
+            "PATCH",
+            format!("/api/v1/incidents/{members}"),
+            Some(json!({ "visibility": "members" })),
+            [401, 403, 403, 403, 200, 403, 403],
+        ),
+        ("GET", "/api/v1/findings".into(), None, [200; 7]),
+        ("GET", "/api/v1/truces".into(), None, [200; 7]),
+        ("GET", "/api/v1/truces/issg-2016".into(), None, [200; 7]),
+        ("GET", "/api/v1/truces/no-such-truce".into(), None, [404; 7]),
+        // Truces and their terms: co-chairs only.
+        (
+            "POST",
+            "/api/v1/truces".into(),
+            Some(json!({ "toml": small_truce("by-role") })),
+            [401, 201, 403, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/truces/issg-2016/zones".into(),
+            Some(
+                json!({ "id": "by-role-zone", "kind": "no_fly", "status": "proposed",
+                "geometry": { "type": "Polygon", "coordinates":
+                    [[[37.0, 36.0], [37.1, 36.0], [37.1, 36.1], [37.0, 36.1], [37.0, 36.0]]] } }),
+            ),
+            [401, 201, 403, 403, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/v1/truces/issg-2016/zones/castello-dmz".into(),
+            Some(json!({ "note": "checked by role" })),
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/truces/issg-2016/designations".into(),
+            Some(json!({ "id": "by-role-designation", "actor": "HTS",
+                "listed_by": "UN Security Council", "listed_from": "2014-08-15",
+                "status": "proposed" })),
+            [401, 201, 403, 403, 403, 403, 403],
+        ),
+        (
+            "PATCH",
+            "/api/v1/truces/issg-2016/designations/ahrar-al-sham".into(),
+            Some(json!({ "note": "checked by role" })),
+            [401, 200, 403, 403, 403, 403, 403],
+        ),
     ];
+    // Every operation of the OpenAPI document has a row, and every row is one of them.
+    let doc = get(&s.url("/api/v1/openapi.json"), None).json();
+    let matches = |template: &str, path: &str| {
+        let (t, p): (Vec<&str>, Vec<&str>) =
+            (template.split('/').collect(), path.split('/').collect());
+        t.len() == p.len()
+            && t.iter()
+                .zip(&p)
+                .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}')))
+    };
+    let mut uncovered = Vec::new();
+    let mut operations = 0;
+    for (template, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            operations += 1;
+            let m = method.to_uppercase();
+            if !rows
+                .iter()
+                .any(|(rm, path, _, _)| *rm == m && matches(template, path))
+            {
+                uncovered.push(format!("{m} {template}"));
+            }
+        }
+    }
+    assert!(
+        uncovered.is_empty(),
+        "operations of the OpenAPI document without a row: {uncovered:?}"
+    );
+    assert_eq!(operations, 20);
+    for (m, path, _, _) in &rows {
+        assert!(
+            doc["paths"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .any(|(t, ops)| { matches(t, path) && ops.get(m.to_lowercase()).is_some() }),
+            "{m} {path} is not in the OpenAPI document"
+        );
+    }
     let mut failures = Vec::new();
     for (method, path, body, want) in &rows {
         for (i, who) in roles.iter().enumerate() {
