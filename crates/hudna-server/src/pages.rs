@@ -169,24 +169,93 @@ impl Ctx {
     }
 
     fn error(&self, e: &ApiError) -> Response {
+        let mut body = String::from("<div class=\"error\" role=\"alert\">");
+        body.push_str(&self.problem_html(e));
+        body.push_str("</div>");
+        self.render(e.status, &self.error_title(e), &body)
+    }
+
+    /// The page title of an error: what kind of refusal it is, in the page's language.
+    fn error_title(&self, e: &ApiError) -> String {
         let key = match e.status.as_u16() {
             404 => "error.not_found",
             401 => "error.unauthorized",
+            403 if e.field.as_deref() == Some("csrf") => "error.csrf",
             403 => "error.forbidden",
+            409 => "error.conflict",
             413 => "error.body_too_large",
             500..=599 => "error.internal",
             _ => "error.bad_request",
         };
-        let mut body = String::from("<div class=\"error\" role=\"alert\"><p>");
-        push_esc(&mut body, &self.t(key));
-        body.push_str("</p>");
+        self.t(key)
+    }
+
+    /// An error in words of the page's language, naming the field at fault, and then the
+    /// server's own message (written in English, as the API gives it, with what is accepted):
+    /// as it is on English pages, folded away and marked as English on Arabic ones.
+    fn problem_html(&self, e: &ApiError) -> String {
+        let l = self.labels();
+        let field = e.field.as_deref();
+        let headline = match (e.status.as_u16(), field) {
+            (400 | 422, Some(f)) if e.error.starts_with("unknown query parameter") => {
+                l.format("error.unknown_field", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some(f @ ("since" | "until"))) => {
+                l.format("error.invalid_date", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some("bbox")) => self.t("error.invalid_bbox"),
+            (400 | 422, Some("body")) => self.t("error.malformed_json"),
+            (400 | 422, Some(f)) if e.error.contains("is required") => {
+                l.format("error.missing_field", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some(f)) => l.format("error.invalid_field", self.lang, &[("field", f)]),
+            _ => self.error_title(e),
+        };
+        let mut b = String::from("<p class=\"problem\">");
+        push_esc(&mut b, &headline);
+        b.push_str("</p>");
         if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND {
-            body.push_str("<p class=\"muted\">");
-            push_esc(&mut body, &e.error);
-            body.push_str("</p>");
+            if self.lang == Lang::En {
+                b.push_str("<p class=\"muted\">");
+                push_esc(&mut b, &e.error);
+                b.push_str("</p>");
+            } else {
+                b.push_str("<details class=\"muted\"><summary>");
+                push_esc(&mut b, &self.t("error.detail"));
+                b.push_str("</summary><p lang=\"en\" dir=\"ltr\">");
+                push_esc(&mut b, &e.error);
+                b.push_str("</p></details>");
+            }
         }
-        body.push_str("</div>");
-        self.render(e.status, &self.t(key), &body)
+        b
+    }
+}
+
+/// A record's visibility in the page's words: public, members, or the organisations it is
+/// restricted to, by name (names are the organisations' own, in any language).
+fn visibility_text(ctx: &Ctx, visibility: &str, orgs: &[hudna_access::Organisation]) -> String {
+    use hudna_access::Visibility;
+    match visibility.parse::<Visibility>() {
+        Ok(Visibility::Public) => ctx.t("visibility.public"),
+        Ok(Visibility::Members) => ctx.t("visibility.members"),
+        Ok(Visibility::Restricted(set)) => {
+            let names: Vec<String> = set
+                .iter()
+                .map(|id| {
+                    orgs.iter()
+                        .find(|o| o.id == id)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_else(|| id.to_string())
+                })
+                .collect();
+            let sep = if ctx.lang == Lang::Ar { "، " } else { ", " };
+            ctx.labels().format(
+                "visibility.restricted_to",
+                ctx.lang,
+                &[("orgs", &names.join(sep))],
+            )
+        }
+        Err(_) => ctx.t("visibility.restricted"),
     }
 }
 
@@ -849,9 +918,27 @@ fn finding_html(ctx: &Ctx, f: &Value) -> String {
         }
         s.push_str("</em>");
     }
-    s.push_str("<p>");
-    push_esc(&mut s, f["explanation"].as_str().unwrap_or(""));
-    s.push_str("</p></div>");
+    s.push_str(&explanation_html(
+        ctx,
+        f["explanation"].as_str().unwrap_or(""),
+    ));
+    s.push_str("</div>");
+    s
+}
+
+/// A finding's explanation. The compliance engine writes it in English (it is built from the
+/// truce's own texts, names and dates), so it is marked as English, left to right; an Arabic
+/// page says so before it.
+fn explanation_html(ctx: &Ctx, text: &str) -> String {
+    let mut s = String::from("<p class=\"explanation\">");
+    if ctx.lang != Lang::En {
+        s.push_str("<span class=\"muted\">");
+        push_esc(&mut s, &ctx.t("finding.explanation_english"));
+        s.push_str("</span> ");
+    }
+    s.push_str("<span lang=\"en\" dir=\"ltr\">");
+    push_esc(&mut s, text);
+    s.push_str("</span></p>");
     s
 }
 
@@ -862,7 +949,7 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
     let scope = ctx.who.caller.read_scope();
     let app2 = ctx.app.clone();
     let caller = ctx.who.caller.clone();
-    let (incident, vis, sources, findings) = ctx
+    let (incident, vis, sources, findings, orgs) = ctx
         .app
         .db
         .run(move |s| {
@@ -872,7 +959,7 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             let sources = s.incident_sources(i.id, true)?;
             let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
             let findings = incident_findings(s, i.public_id, &hidden)?;
-            Ok((i, v, sources, findings))
+            Ok((i, v, sources, findings, s.organisations()?))
         })
         .await?;
     let l = ctx.labels();
@@ -942,12 +1029,7 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             "common.no"
         }),
     );
-    let vis_key = match vis.as_str() {
-        "public" => "visibility.public",
-        "members" => "visibility.members",
-        _ => "visibility.restricted",
-    };
-    fact("field.visibility", ctx.t(vis_key));
+    fact("field.visibility", visibility_text(ctx, &vis, &orgs));
     b.push_str("</dl><p>");
     push_esc(
         &mut b,
@@ -1195,7 +1277,12 @@ async fn notifications_render(
     filed: Option<&str>,
 ) -> Response {
     let scope = ctx.who.caller.read_scope();
-    let list = match ctx.app.db.run(move |s| Ok(s.notifications(scope)?)).await {
+    let (list, orgs) = match ctx
+        .app
+        .db
+        .run(move |s| Ok((s.notifications(scope)?, s.organisations()?)))
+        .await
+    {
         Ok(l) => l,
         Err(e) => return ctx.error(&e),
     };
@@ -1209,7 +1296,7 @@ async fn notifications_render(
     }
     if let Some(e) = problem {
         b.push_str("<div class=\"error\" role=\"alert\">");
-        push_esc(&mut b, &e.error);
+        b.push_str(&ctx.problem_html(e));
         b.push_str("</div>");
     }
     b.push_str("<table id=\"notification-list\"><thead><tr>");
@@ -1267,9 +1354,13 @@ async fn notifications_render(
             ),
         );
         b.push_str("</td><td>");
-        push_esc(&mut b, &n.status);
+        push_esc(
+            &mut b,
+            ctx.labels()
+                .vocabulary("notification_status", &n.status, ctx.lang),
+        );
         b.push_str("</td><td>");
-        push_esc(&mut b, &n.visibility);
+        push_esc(&mut b, &visibility_text(ctx, &n.visibility, &orgs));
         b.push_str("</td></tr>");
     }
     b.push_str("</tbody></table>");
@@ -1684,21 +1775,48 @@ async fn audit_page(
     }
     b.push_str("</tr></thead><tbody>");
     for r in &rows {
-        b.push_str(&format!("<tr><td>{}</td><td>", r.seq));
+        b.push_str(&format!(
+            "<tr data-action=\"{}\" data-kind=\"{}\"><td>{}</td><td>",
+            esc(&r.action),
+            esc(&r.record_kind),
+            r.seq
+        ));
         push_esc(&mut b, &r.at);
         b.push_str("</td><td>");
-        push_esc(&mut b, &r.actor);
+        push_esc(&mut b, &audit_actor(&ctx, &r.actor));
         b.push_str("</td><td>");
+        let l = ctx.labels();
         push_esc(
             &mut b,
-            &format!("{} {} {}", r.action, r.record_kind, r.record_id),
+            &format!(
+                "{} · {} ",
+                l.vocabulary("audit.action", &r.action, ctx.lang),
+                l.vocabulary("audit.kind", &r.record_kind, ctx.lang)
+            ),
         );
-        b.push_str("</td><td><code>");
+        b.push_str("<bdi>");
+        push_esc(&mut b, &r.record_id);
+        b.push_str("</bdi></td><td><code>");
         push_esc(&mut b, &r.hash[..16.min(r.hash.len())]);
         b.push_str("…</code></td></tr>");
     }
     b.push_str("</tbody></table>");
     ctx.render(StatusCode::OK, &ctx.t("nav.audit_log"), &b)
+}
+
+/// Who made a change, in the page's words: an account by its number, the command line with
+/// the name it ran under, or hudna itself (ingestion, checks).
+fn audit_actor(ctx: &Ctx, actor: &str) -> String {
+    let l = ctx.labels();
+    if let Some(id) = actor.strip_prefix("user:") {
+        l.format("audit.actor.user", ctx.lang, &[("id", id)])
+    } else if let Some(name) = actor.strip_prefix("cli:") {
+        l.format("audit.actor.cli", ctx.lang, &[("name", name)])
+    } else if actor == "system" {
+        ctx.t("audit.actor.system")
+    } else {
+        actor.to_string()
+    }
 }
 
 // --- static files --------------------------------------------------------------------
@@ -2103,7 +2221,7 @@ pub async fn findings_page(
             b.push_str("</em>");
         }
         b.push_str("</td><td>");
-        push_esc(&mut b, &f.explanation);
+        b.push_str(&explanation_html(&ctx, &f.explanation));
         b.push_str("</td></tr>");
     }
     b.push_str("</tbody></table>");
