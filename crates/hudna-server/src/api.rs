@@ -390,7 +390,7 @@ async fn get_incident(
     let id = parse_id(&id, "incident")?;
     let scope = who.caller.read_scope();
     let app2 = app.clone();
-    let caller = who.caller.clone();
+    let caller = who.caller;
     let (incident, vis, sources, findings) = app
         .db
         .run(move |s| {
@@ -1153,7 +1153,7 @@ async fn audit_log(
         })
         .transpose()?;
     let limit = limit(&p, 100, 1000)?;
-    let caller = who.caller.clone();
+    let caller = who.caller;
     let rows = app
         .db
         .run(move |s| {

@@ -720,7 +720,7 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     let mut map_q = filters.to_query(scope, MAP_MARKERS);
     let rule = filters.rule;
     let app2 = ctx.app.clone();
-    let caller = ctx.who.caller.clone();
+    let caller = ctx.who.caller;
     let (page, markers, days, classes, notifications, truces) = ctx
         .app
         .db
@@ -948,7 +948,7 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
         .map_err(|_| ApiError::not_found("incident"))?;
     let scope = ctx.who.caller.read_scope();
     let app2 = ctx.app.clone();
-    let caller = ctx.who.caller.clone();
+    let caller = ctx.who.caller;
     let (incident, vis, sources, findings, orgs) = ctx
         .app
         .db
@@ -1742,7 +1742,7 @@ async fn audit_page(
     if ctx.who.user.is_none() {
         return ctx.error(&ApiError::new(StatusCode::UNAUTHORIZED, "sign in", None));
     }
-    let caller = ctx.who.caller.clone();
+    let caller = ctx.who.caller;
     let rows = match ctx
         .app
         .db
@@ -1942,7 +1942,7 @@ pub async fn truce_page(
         return ctx.error(&e);
     }
     let app2 = app.clone();
-    let caller = ctx.who.caller.clone();
+    let caller = ctx.who.caller;
     let got = app
         .db
         .run(move |s| {
@@ -2129,7 +2129,7 @@ pub async fn findings_page(
     };
     let scope = ctx.who.caller.read_scope();
     let app2 = ctx.app.clone();
-    let caller = ctx.who.caller.clone();
+    let caller = ctx.who.caller;
     let found = match ctx
         .app
         .db
