@@ -1270,3 +1270,98 @@ fn arabic_pages_speak_arabic() {
         r.body
     );
 }
+
+/// A humanitarian files a site through the API where an incident later struck; `hudna check`
+/// judges the record against it as against the truce file's own sites: a
+/// `notified_site_hit` on the term `filed:ID`, seen by the filer and the co-chairs, not by a
+/// member whose organisation was not notified.
+#[test]
+fn a_notification_filed_through_the_api_is_judged_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo_db(&db);
+    let sarc = token_for(&db, "sarc");
+    let member = token_for(&db, "member");
+    let chair = token_for(&db, "us.cochair");
+    let s = TestServer::start(&db);
+    // An incident of 16 September by a named party, with coordinates.
+    let list = all_pages(&s, "since=2016-09-16&until=2016-09-16", Some(&chair));
+    let target = list
+        .iter()
+        .find(|i| {
+            i["lat"].is_number() && i["perpetrator"] != "UNKNOWN" && i["geo_precision"] == "point"
+        })
+        .or_else(|| {
+            list.iter()
+                .find(|i| i["lat"].is_number() && i["perpetrator"] != "UNKNOWN")
+        })
+        .expect("an incident to notify");
+    let (id, lat, lon) = (
+        target["id"].as_str().unwrap().to_string(),
+        target["lat"].as_f64().unwrap(),
+        target["lon"].as_f64().unwrap(),
+    );
+    let party = target["perpetrator"].as_str().unwrap();
+    let r = send_json(
+        "POST",
+        &s.url("/api/v1/notifications"),
+        Some(&sarc),
+        &json!({
+            "kind": "site", "name": "SARC first-aid point", "facility": "other",
+            "geometry": { "type": "Point", "coordinates": [lon, lat] }, "radius_km": 0.5,
+            "valid_from": "2016-09-10", "truce_id": "issg-2016",
+            "parties": [ { "party": party, "at": "2016-09-12T09:00:00Z" } ]
+        }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let filed = format!("filed:{}", r.json()["id"].as_str().unwrap());
+    let site_hits = |tok: &str| -> Vec<Value> {
+        get(
+            &s.url(&format!(
+                "/api/v1/findings?incident={id}&rule=notified_site_hit"
+            )),
+            Some(tok),
+        )
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["term_id"] == filed.as_str())
+            .cloned()
+            .collect()
+    };
+    assert!(site_hits(&chair).is_empty(), "not judged before a check");
+
+    let o = run(&["check", "--db", db.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("notifications filed through hudna judged with it: 2"),
+        "the demo's warehouse and this one: {out}"
+    );
+    let found = site_hits(&sarc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f["severity"], "grave");
+    assert!(
+        f["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("SARC first-aid point (Syrian Arab Red Crescent"),
+        "{f}"
+    );
+    assert_eq!(site_hits(&chair).len(), 1);
+    // Germany's delegation was not notified: it sees neither the site nor the finding.
+    assert!(site_hits(&member).is_empty());
+    let one = get(&s.url(&format!("/api/v1/incidents/{id}")), Some(&member)).json();
+    assert!(!one["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["term_id"] == filed.as_str()));
+    // A second check judges nothing again.
+    let o = run(&["check", "--db", db.to_str().unwrap(), "--json"], b"");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"][0]["evaluated"], 0, "{v}");
+    assert_eq!(v["runs"][0]["filed_changed"], false);
+}
