@@ -25,7 +25,7 @@ use axum::Router;
 use hudna_access::{Caller, Role};
 use hudna_i18n::{Labels, Lang};
 use hudna_map::{FindingClass, IncidentMarker, Layers, Projection, RenderOptions, Viewport};
-use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore, TruceStore};
+use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore};
 use serde_json::Value;
 
 use crate::auth::{check_csrf, cookie, Who};
@@ -1861,15 +1861,12 @@ pub async fn truces_page(
     if let Err(e) = p {
         return ctx.error(&e);
     }
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller;
     let list = match ctx
         .app
         .db
-        .run(|s| {
-            if !s.has_table("truces")? {
-                return Ok(Vec::new());
-            }
-            Ok(s.truce_list()?)
-        })
+        .run(move |s| crate::visible::truce_list_for(s, &app2, &caller))
         .await
     {
         Ok(l) => l,

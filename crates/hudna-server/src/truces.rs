@@ -311,17 +311,14 @@ pub fn all_truces(s: &mut SqliteStore, app: &App) -> Result<Vec<Truce>, ApiError
 
 async fn list_truces(
     State(app): State<App>,
+    who: Who,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     Params::parse(q.as_deref(), &[])?;
+    let app2 = app.clone();
     let list = app
         .db
-        .run(|s| {
-            if !s.has_table("truces")? {
-                return Ok(Vec::new());
-            }
-            Ok(s.truce_list()?)
-        })
+        .run(move |s| crate::visible::truce_list_for(s, &app2, &who.caller))
         .await?;
     Ok(Json(json!({ "items": list.iter().map(|t| {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);

@@ -18,7 +18,8 @@
 //!   only to whoever may read both the incident and the notification; to others it does not
 //!   exist — not in the incident's findings, not in the findings list, not in the map's
 //!   colours and not through the `rule` filter. [`hidden_terms`] lists the (truce, term)
-//!   pairs to leave out, for the store's queries.
+//!   pairs to leave out, for the store's queries; the truces' listing counts only the
+//!   findings and terms the caller may see ([`truce_list_for`]).
 //! - **Audit log entries.** An entry says when a record changed and by whom; it is shown to
 //!   whoever may see the record it is about ([`audit_visible`]): incidents, findings,
 //!   articles and notifications by their visibility, an account and its tokens to the
@@ -157,6 +158,37 @@ pub fn hidden_terms(
         }
     }
     Ok(out)
+}
+
+/// The stored truces as the caller may see them listed: the count of findings is of those
+/// it may see, and the count of terms leaves out the notifications it may not read.
+pub fn truce_list_for(
+    s: &mut SqliteStore,
+    app: &App,
+    caller: &Caller,
+) -> Result<Vec<hudna_store::TruceSummary>, ApiError> {
+    if !s.has_table("truces")? {
+        return Ok(Vec::new());
+    }
+    let mut list = s.truce_list()?;
+    let scope = caller.read_scope();
+    if scope == ReadScope::All {
+        return Ok(list);
+    }
+    let hidden = hidden_terms(s, app, caller)?;
+    for t in &mut list {
+        let unread = hidden
+            .iter()
+            .filter(|(truce, term)| *truce == t.id && !term.starts_with(FILED_TERM_PREFIX))
+            .count() as u32;
+        t.terms = t.terms.saturating_sub(unread);
+        t.findings = if s.has_table("findings")? {
+            s.findings_visible_count(scope, &t.id, &hidden)?
+        } else {
+            0
+        };
+    }
+    Ok(list)
 }
 
 /// Refuses (400, naming `truce`) a `truce` filter that names no stored truce: it would only

@@ -634,6 +634,40 @@ impl SqliteStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// How many findings of `truce` (under terms in force and proposed alike) are of
+    /// incidents the scope may read, the notification findings on `hidden` terms left out as
+    /// [`SqliteStore::findings_visible`] does.
+    pub fn findings_visible_count(
+        &self,
+        scope: ReadScope,
+        truce: &str,
+        hidden: &[(String, String)],
+    ) -> Result<u64, StoreError> {
+        let cond = scope
+            .sql_condition("i.visibility")
+            .map_err(|e| StoreError::Invalid {
+                field: "visibility".into(),
+                reason: e.to_string(),
+            })?;
+        let mut values = vec![V::Text(truce.to_string())];
+        let extra = match hidden_terms_clause(hidden) {
+            Some((c, v)) => {
+                values.extend(v);
+                format!(" AND {c}")
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM findings f WHERE f.truce_id = ?{extra} AND EXISTS (SELECT 1 \
+             FROM incidents i WHERE i.public_id = f.incident_id AND {cond})"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let n: i64 = st
+            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The most serious severity of each incident's findings under terms in force, by public
     /// id (`grave`, `serious`, `review`, `info`), leaving out the notification findings on a
     /// `hidden` (truce, term) pair as [`SqliteStore::findings_visible`] does.
