@@ -231,7 +231,7 @@ pub fn document() -> Value {
                     param("cursor", "The previous page's next_cursor.", json!({ "type": "string" })) ],
                 "responses": merge(json!({ "200": { "description": "A page of findings." } }), errors(&["400", "401"])) } },
             "/api/v1/truces": {
-                "get": { "summary": "The stored truces.", "responses": merge(json!({ "200": { "description": "The truces." } }), errors(&["400", "401"])) },
+                "get": { "summary": "The stored truces, with the number of their terms and findings the caller may see.", "responses": merge(json!({ "200": { "description": "The truces." } }), errors(&["400", "401"])) },
                 "post": { "summary": "Co-chairs: store a truce (a new version if it exists), validated as `hudna truce load` validates.",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewTruce" } } } },
                     "responses": merge(json!({ "201": { "description": "Stored." } }), errors(&["400", "401", "403", "413", "415", "422"])) } },
