@@ -897,7 +897,7 @@ impl<'l> Engine<'l> {
                 scope.flight.push((it.end, clause_end(it.first)));
             }
             if it.disc(Disc::Defence) {
-                // "انفجار صاروخين اعتراضيين", "إطلاق كثيف لصواريخ الدفاع الجوي",
+                // "انفجار صاروخين اعتراضيين", "تصدت الدفاعات الجوية لصواريخ",
                 // "تصدت الدفاعات الجوية": the event word a few words before or just after.
                 let from = it.first.saturating_sub(4).max(clause_of(it.first));
                 scope.defence.push((from, it.end + 2));
@@ -1616,7 +1616,7 @@ impl<'l> Engine<'l> {
                     })
                     .cloned()
                     .filter(|_| {
-                        // "مدن وبلدات في ريف حمص": a summary of places named later.
+                        // "قرى وبلدات في ريف حماة": a summary of places named later.
                         !items.iter().any(|it| {
                             in_window(it.first)
                                 && it.disc(Disc::Placelist)
@@ -1662,7 +1662,7 @@ impl<'l> Engine<'l> {
             let own = tolls.iter().filter(|t| t.at >= w0 && t.at < w1);
             let carried = std::mem::take(&mut carried_tolls);
             for t in carried.iter().chain(own) {
-                // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
+                // Tied to a place right after it ("جرح طفلان في قرية كفرسجنة")?
                 let tied = fplaces
                     .iter()
                     .enumerate()
@@ -1781,7 +1781,7 @@ impl<'l> Engine<'l> {
     /// the text marks it as one: a place word before it ("قرية", "حي"), a locative
     /// preposition ("في", "بـ"), a container or vicinity word ("ريف", "محيط"), or a list
     /// it continues. Names the gazetteer lacks are read only right after a place word or
-    /// inside a list a plural place word opened ("قرى أم عشبة، الخضراوي، البوبي").
+    /// inside a list a plural place word opened ("قرى الجبين، تل ملح، حسرايا").
     fn places(
         &self,
         win: &Window<'_, 'l>,
@@ -1811,7 +1811,7 @@ impl<'l> Engine<'l> {
         // A list of places was announced without names ("بلدات سورية"); the place that
         // follows with "في" holds them.
         let mut unnamed_list_until = 0u32;
-        // A dateline at the head of a paragraph ("DEIR EZ-ZOR, Syria (North Press)",
+        // A dateline at the head of a paragraph ("HAMA, Syria (Agency)",
         // "محافظة دير الزور:") says where the report comes from, not where the event was.
         let dateline_end = {
             let line_start = t0 == 0
@@ -1857,7 +1857,7 @@ impl<'l> Engine<'l> {
             let Some(ii) = item_index(tok) else {
                 let unknown_ok = (opener.is_some_and(|(_, _, u, _)| u) || !opened_here)
                     && !within(&scope.facility, tok);
-                // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
+                // "villages in Hass, Kafr Nabl and Maarat Harma": capitalised names in a list
                 // after a preposition.
                 let latin_list = !opened_here
                     && !list_continues
@@ -1870,7 +1870,7 @@ impl<'l> Engine<'l> {
                         while k < t1 && win.capital(k) && !covered(k) {
                             k += 1;
                         }
-                        // "in Kansafra, Sfuhen and Fulayfel": another capitalised name follows.
+                        // "in Hass, Kafr Nabl and Maarat Harma": another capitalised name follows.
                         let next_name = if win.tok(k) == "and" { k + 1 } else { k };
                         k < t1
                             && (win.gap(k, k).contains(',') || win.tok(k) == "and")
@@ -1956,7 +1956,7 @@ impl<'l> Engine<'l> {
                 }
             }
             if it.disc(Disc::Placelist) {
-                // "بلدات سورية في منطقة القصير": a list with no names; the place after it
+                // "قرى عدة في منطقة الغاب": a list with no names; the place after it
                 // holds them.
                 let named = items
                     .get(ii + 1)
@@ -2111,7 +2111,7 @@ impl<'l> Engine<'l> {
                 in_list = in_list || opener.is_some();
             }
             if latin {
-                // English lists need no plural place word: "in Kansafra, Sfuhen and Fulayfel".
+                // English lists need no plural place word: "in Hass, Kafr Nabl and Maarat Harma".
                 in_list = true;
             }
             let rural = prev_adjacent.is_some_and(|p| {
@@ -2170,7 +2170,7 @@ impl<'l> Engine<'l> {
             if role == PlaceRole::Head {
                 if let Some(e) = last_place_end {
                     // Glue between the two: "في", place words, and at most one other word
-                    // (an adjective: "حي الوعر المحاصر بمدينة حمص").
+                    // (an adjective: "حي بستان القصر المكتظ بمدينة حلب").
                     let mut others = 0;
                     let only_glue = (e..it.first).all(|k| {
                         let glue = matches!(win.tok(k), "في" | "in" | "of" | "the")
@@ -2303,7 +2303,7 @@ impl<'l> Engine<'l> {
                 out[i].role = PlaceRole::Container;
             }
         }
-        // "من محافظة حلب إلى السويداء", "from Raqqa to Aleppo": the ends of a journey.
+        // "من مدينة إدلب إلى حماة", "from Raqqa to Aleppo": the ends of a journey.
         for i in 0..out.len().saturating_sub(1) {
             let (a, b) = (&out[i], &out[i + 1]);
             let from = a.at > t0 && matches!(win.tok(a.at - 1), "من" | "from")

@@ -35,7 +35,10 @@ pub use sqlite::audit::{
     audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
 };
 pub use sqlite::notifications::NotificationRecord;
-pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
+pub use sqlite::read::{
+    ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, RecordReaders, SourceView,
+    NOTIFICATION_RULES,
+};
 pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
 pub use truce::{
     CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,

@@ -282,6 +282,14 @@ pub trait TruceStore {
     /// What a run changed, in order.
     fn finding_changes(&mut self, run: i64) -> Result<Vec<FindingChange>, StoreError>;
 
+    /// The humanitarian notifications filed through hudna that a check judges with the
+    /// terms of `truce`: the active ones filed under it or under no truce, by id, each with
+    /// the name of the organisation that filed it.
+    fn filed_notifications(
+        &mut self,
+        truce: &str,
+    ) -> Result<Vec<(crate::NotificationRecord, String)>, StoreError>;
+
     /// A fact about the database (see `record_meta`).
     fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;
     /// Records a fact about the database.

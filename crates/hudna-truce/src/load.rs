@@ -300,6 +300,8 @@ struct RawSite {
     #[serde(default)]
     basis: Basis,
     #[serde(default)]
+    visibility: NotificationVisibility,
+    #[serde(default)]
     note: Option<String>,
     #[serde(default)]
     source: Option<String>,
@@ -321,6 +323,8 @@ struct RawMovement {
     notified: Vec<RawNotice>,
     #[serde(default)]
     basis: Basis,
+    #[serde(default)]
+    visibility: NotificationVisibility,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -368,6 +372,15 @@ impl Cx<'_> {
         let s = id.get_ref().trim().to_string();
         if s.is_empty() {
             self.problem(id.span(), field, "an id cannot be empty");
+        } else if s.starts_with(FILED_TERM_PREFIX) {
+            self.problem(
+                id.span(),
+                field,
+                format!(
+                    "id `{s}`: ids starting with `{FILED_TERM_PREFIX}` are kept for \
+                     notifications filed through hudna"
+                ),
+            );
         } else if !self.ids.insert(s.clone()) {
             self.problem(
                 id.span(),
@@ -747,6 +760,7 @@ impl Cx<'_> {
                     window,
                     notified,
                     basis: s.basis,
+                    visibility: s.visibility,
                     note: s.note.clone(),
                     source: s.source.clone(),
                 });
@@ -789,6 +803,7 @@ impl Cx<'_> {
                     window,
                     notified,
                     basis: m.basis,
+                    visibility: m.visibility,
                     note: m.note.clone(),
                     source: m.source.clone(),
                 });

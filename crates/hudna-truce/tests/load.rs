@@ -42,6 +42,31 @@ fn the_test_truce_reads() {
 }
 
 #[test]
+fn notifications_are_for_the_notified_unless_they_say_otherwise() {
+    use hudna_truce::NotificationVisibility as V;
+    let t = crate::common::truce();
+    assert!(t.notifications.iter().all(|n| n.visibility == V::Notified));
+    let text = with(
+        "radius_km = 0.5",
+        "radius_km = 0.5\nvisibility = \"public\"",
+    );
+    let t = parse_truce(&text, "t.toml", None, &actors()).unwrap();
+    let site = t.notifications.iter().find(|n| n.id == "hospital").unwrap();
+    assert_eq!(site.visibility, V::Public);
+    let text = with(
+        "radius_km = 0.5",
+        "radius_km = 0.5\nvisibility = \"everyone\"",
+    );
+    let p = problems(&text);
+    assert_eq!(p[0].field, "site[0].visibility", "{p:?}");
+    assert_eq!(p[0].line, line_of(&text, "\"everyone\""));
+    // Ids of filed notifications are not for truce files.
+    let text = with("id = \"hospital\"", "id = \"filed:3\"");
+    let p = problems(&text);
+    assert_eq!(p[0].field, "site[0].id", "{p:?}");
+}
+
+#[test]
 fn toml_syntax_error_has_a_line() {
     let text = with("radius_km = 0.5", "radius_km = = 0.5");
     let p = problems(&text);
