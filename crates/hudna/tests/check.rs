@@ -207,6 +207,52 @@ fn a_bad_truce_file_is_refused_by_file_line_and_field_and_nothing_is_lost() {
     assert_eq!(list[0]["current_version"], 1);
 }
 
+#[test]
+fn every_problem_of_a_truce_file_is_reported_before_anything_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let files = tempfile::tempdir().unwrap();
+    // The audit's case: `untill` on two lines and a misspelt incident type, plus an unknown
+    // actor code: four problems, all reported, with their lines, in one run.
+    let bad = truce_copy(files.path(), |t| {
+        t.replace(
+            "until = 2016-09-19T19:00:00\n",
+            "untill = 2016-09-19T19:00:00\n",
+        )
+        .replacen("\"air_strike\", \"armed_clash\"", "\"airstrike\", \"armed_clash\"", 1)
+        .replacen("actor = \"COAL\"", "actor = \"NOBODY\"", 1)
+    });
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let lines_of = |needle: &str| -> Vec<usize> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i + 1)
+            .collect()
+    };
+    let untill = lines_of("untill = ");
+    assert_eq!(untill.len(), 2, "the scenario changed: {untill:?}");
+    let out = run(&["truce", "load", s(&bad), "--db", s(&db)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for (line, field) in [
+        (untill[0], "period[1].untill"),
+        (untill[1], "zone[1].untill"),
+        (lines_of("\"airstrike\"")[0], "zone[1].forbidden[0]"),
+        (lines_of("NOBODY")[0], "party[6].actor"),
+    ] {
+        let at = format!("{}:{line}:", s(&bad));
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&at) && l.contains(&format!(": {field}: "))),
+            "no {field} at line {line}:\n{err}"
+        );
+    }
+    assert!(err.contains("4 problem(s); nothing stored"), "{err}");
+    let list = json_lines(&ok(run(&["truce", "list", "--db", s(&db), "--json"], b"")));
+    assert!(list.is_empty(), "{list:?}");
+}
+
 /// A record of the scenario's reports with its truce loaded (the environment variable names
 /// the database, as `--db` would).
 fn scenario_record(dir: &Path) -> PathBuf {
