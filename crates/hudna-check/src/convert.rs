@@ -209,9 +209,15 @@ mod tests {
         // still reads, anything else is refused.
         let mut json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["incident"], "42");
-        assert_eq!(serde_json::from_value::<StoredFinding>(json.clone()).unwrap(), s);
+        assert_eq!(
+            serde_json::from_value::<StoredFinding>(json.clone()).unwrap(),
+            s
+        );
         json["incident"] = 42.into();
-        assert_eq!(serde_json::from_value::<StoredFinding>(json.clone()).unwrap(), s);
+        assert_eq!(
+            serde_json::from_value::<StoredFinding>(json.clone()).unwrap(),
+            s
+        );
         json["incident"] = "r18#3fa9c2d1".into();
         assert!(serde_json::from_value::<StoredFinding>(json).is_err());
         let mut broken = s;

@@ -168,8 +168,10 @@ impl Engine {
     }
 }
 
-/// How far inside an area distances are measured for an incident: beyond two precision
-/// radii (and at least 10 km) the confidence is 1 and explanations say "more than".
+/// How far inside an area the index searches for its boundary: beyond two precision radii
+/// (and at least 10 km) the confidence is 1 whatever the distance, so the search stops there;
+/// a finding that states the distance has it measured in full afterwards
+/// ([`PreparedArea::boundary_km`]).
 fn depth_cap(inc: &CheckedIncident) -> f64 {
     (2.0 * inc.precision.radius_km()).max(10.0)
 }
@@ -181,7 +183,8 @@ fn protected(target: Target) -> bool {
     )
 }
 
-/// How far inside an area, for explanations.
+/// How far inside an area, for explanations. Distances are measured in full before they get
+/// here; "more than" is only said of an area whose boundary could not be measured at all.
 fn depth(d: f64, cap: f64) -> String {
     if d.is_finite() {
         km(d)
@@ -201,6 +204,11 @@ fn km(d: f64) -> String {
 fn pct(f: f64) -> String {
     format!("{:.0}%", f * 100.0)
 }
+
+/// Where an incident stands against the covered area: the chance it lies inside, and the
+/// covered zone holding it with the km inside as the index gave them (none when the truce
+/// has no covered area and so applies everywhere).
+type Scope<'z> = (f64, Option<(&'z Zone, u32, f64)>);
 
 /// How sure it is that a group is the designated one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -695,7 +703,7 @@ impl CompiledTruce {
         // Scope: the covered area and the period.
         let covered_active = self.covered_in_force
             || matches!(adopt, Some(Proposal::Zone(z)) if t.zones[z].kind == ZoneKind::CoveredArea);
-        let covered: Option<(f64, Option<(&Zone, u32, f64)>)> = if covered_active {
+        let covered: Option<Scope<'_>> = if covered_active {
             hits.zones
                 .iter()
                 .filter(|(z, _)| {

@@ -223,10 +223,10 @@ impl PreparedArea {
     /// few incidents that have one.
     pub(crate) fn boundary_km(&self, lon: f64, lat: f64) -> f64 {
         let p = [lon * self.cos0, lat];
+        // The single-neighbour search keeps its queue on the stack (the iterator allocates).
         self.edges
-            .nearest_neighbor_iter_with_distance_2(&p)
-            .next()
-            .map_or(f64::INFINITY, |(_, d2)| d2.sqrt() * KM_PER_DEG)
+            .nearest_neighbor(&p)
+            .map_or(f64::INFINITY, |e| e.distance_2(&p).sqrt() * KM_PER_DEG)
     }
 
     /// Point in polygon by a ray towards the nearer side of the box, counting crossings

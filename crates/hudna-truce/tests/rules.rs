@@ -834,7 +834,7 @@ fn designations_hold_only_between_listing_and_delisting() {
     };
     // Before the listing: not excluded. ISIS is no party, so nothing is said of its act;
     // the strike on it by a party is a party attack.
-    for day in [13] {
+    for day in [12, 13] {
         assert!(
             of(&by_isis(day), Rule::ExcludedPerpetrator).is_empty(),
             "{day}"
@@ -885,7 +885,12 @@ fn party_attack_at(p: GeoPrecision, d_km: f64) -> (f64, f64) {
     let f = check(i);
     let pa = of(&f, Rule::PartyAttack);
     assert_eq!(pa.len(), 1, "{p:?} {d_km}: {f:#?}");
-    (pa[0].confidence, pa[0].distance_km.unwrap())
+    (
+        pa[0].confidence,
+        pa[0]
+            .distance_km
+            .expect("a party attack states its distance"),
+    )
 }
 
 #[test]
