@@ -1038,7 +1038,7 @@ impl<'l> Engine<'l> {
             }
             return;
         }
-        let places = self.places(win, items, &scope, t0, t1, st);
+        let places = self.places(win, items, &triggers, &scope, t0, t1, st);
         let tolls = tolls(win, items);
         if self.trace.is_some() && !places.is_empty() {
             trace!(
@@ -1786,12 +1786,38 @@ impl<'l> Engine<'l> {
         &self,
         win: &Window<'_, 'l>,
         items: &[Item<'l>],
+        triggers: &[usize],
         scope: &Scope,
         t0: u32,
         t1: u32,
         st: &mut ArticleState,
     ) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceMention> = Vec::new();
+        // Where the direct object of an event verb starts: right after the verb, past its
+        // subject, weapon and day ("قصفت قوات النظام بالمدفعية مورك", "shelled Morek"). A
+        // village named there is what was hit, with no place word in front.
+        let objects: Vec<u32> = triggers
+            .iter()
+            .filter_map(|&ti| {
+                let trig = &items[ti];
+                if trig.event()?.1 {
+                    return None;
+                }
+                let mut at = trig.end;
+                for x in &items[ti + 1..] {
+                    let subject = x.first == at
+                        && (x.actor_roles().next().is_some()
+                            || x.means().is_some()
+                            || x.date().is_some()
+                            || x.disc(Disc::Personnel));
+                    if !subject {
+                        break;
+                    }
+                    at = x.end;
+                }
+                Some(at)
+            })
+            .collect();
         // Items are sorted by their first token: find them by binary search.
         let item_index =
             |tok: u32| -> Option<usize> { items.binary_search_by_key(&tok, |it| it.first).ok() };
@@ -1991,14 +2017,22 @@ impl<'l> Engine<'l> {
                     || (p.end + 1 == it.first
                         && matches!(win.tok(p.end), "في" | "in" | "of" | "the"))
             });
-            // "ريف X", "بريف بلدة X": a container word, maybe followed by a place word.
-            let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container))
-                || prev_adjacent.is_some_and(|p| {
-                    (p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
-                        && ii >= 2
-                        && items[ii - 2].disc(Disc::Container)
-                        && items[ii - 2].end == p.first
-                });
+            // "ريف X", "بريف بلدة X", "شرق مدينة X": a container word, maybe followed by a
+            // place word.
+            let container_word = prev_adjacent.and_then(|p| {
+                if p.disc(Disc::Container) {
+                    Some(p)
+                } else if (p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
+                    && ii >= 2
+                    && items[ii - 2].disc(Disc::Container)
+                    && items[ii - 2].end == p.first
+                {
+                    Some(&items[ii - 2])
+                } else {
+                    None
+                }
+            });
+            let after_container = container_word.is_some();
             let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
             let cl = win.clitics(it);
             let before = win.tok(it.first.saturating_sub(1));
@@ -2043,6 +2077,8 @@ impl<'l> Engine<'l> {
                 .place_stopwords
                 .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
+            // (A target word there, "محطة", is what was hit, not a village of that name.)
+            let object = objects.contains(&it.first) && it.target().is_none();
             // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
             if within(&scope.facility, it.first)
                 && !it.roles().any(|r| match r {
@@ -2064,7 +2100,12 @@ impl<'l> Engine<'l> {
             } else {
                 // A village name needs the text to mark it as a place; a preposition is
                 // enough only for a capitalised (English) name.
-                stands || marked || after_container || after_vicinity || (locative && latin)
+                stands
+                    || marked
+                    || object
+                    || after_container
+                    || after_vicinity
+                    || (locative && latin)
             };
             if !ok {
                 if !it.is_word() {
@@ -2110,16 +2151,19 @@ impl<'l> Engine<'l> {
             if opened_here {
                 in_list = in_list || opener.is_some();
             }
+            if object {
+                // "قصفت قوات النظام كفرزيتا ومورك": the object may be a list.
+                in_list = true;
+            }
             if latin {
                 // English lists need no plural place word: "in Hass, Kafr Nabl and Maarat Harma".
                 in_list = true;
             }
-            let rural = prev_adjacent.is_some_and(|p| {
-                p.disc(Disc::Container)
-                    && matches!(
-                        win.tok(p.first),
-                        "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
-                    )
+            let rural = container_word.is_some_and(|p| {
+                matches!(
+                    win.tok(p.first),
+                    "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
+                )
             });
             // "محافظتي الرقة ودير الزور": joined by a bare "و", the second place plays the
             // first one's part; after a comma a new item of the outer list begins.
@@ -2216,17 +2260,11 @@ impl<'l> Engine<'l> {
             let key = strip_article(key);
             let direction = !rural
                 && (it.first < dateline_end
-                    || prev_adjacent.is_some_and(|p| {
-                        p.disc(Disc::Container)
-                            && !matches!(
-                                win.tok(p.first),
-                                "محافظه"
-                                    | "محافظتي"
-                                    | "ناحيه"
-                                    | "قضاء"
-                                    | "province"
-                                    | "governorate"
-                            )
+                    || container_word.is_some_and(|p| {
+                        !matches!(
+                            win.tok(p.first),
+                            "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
+                        )
                     }));
             let mut m = PlaceMention {
                 group: group.clone(),
@@ -2384,10 +2422,24 @@ impl<'l> Engine<'l> {
         {
             return None;
         }
-        if t.script == Script::Latin && (!win.capital(tok) || win.all_caps(tok)) {
+        // "al-Jabin": a lower-case article before a capitalised name.
+        let led_by_article = t.script == Script::Latin
+            && is_latin_article(win, tok)
+            && tok + 1 < t1
+            && win.capital(tok + 1)
+            && !win.all_caps(tok + 1)
+            && win
+                .gap(tok + 1, tok + 1)
+                .chars()
+                .all(|c| c == '-' || c == ' ')
+            && !items
+                .iter()
+                .any(|it| it.first <= tok + 1 && tok + 1 < it.end && it.is_word());
+        if t.script == Script::Latin && !led_by_article && (!win.capital(tok) || win.all_caps(tok))
+        {
             return None;
         }
-        let mut end = tok + 1;
+        let mut end = if led_by_article { tok + 2 } else { tok + 1 };
         if t.script == Script::Latin {
             // "Bab al-Nayrab", "Khan Sheikhoun", "Abu Rummana": capitalised words in a row,
             // with an article between them, up to three words.
@@ -2916,8 +2968,11 @@ impl<'l> Engine<'l> {
                 }
             }
             None => {
-                // A name the gazetteer lacks: its container's governorate and point.
-                let a = ctx.admin1.first().copied();
+                // A name the gazetteer lacks: its container's governorate and point, or
+                // the governorate of the known places listed with it ("حسرايا والجبين وتل
+                // ملح").
+                let siblings = self.siblings(p, f, &ctx);
+                let a = ctx.admin1.first().copied().or(siblings.map(|(a, _)| a));
                 let container_point = f
                     .containers
                     .iter()
@@ -2927,7 +2982,10 @@ impl<'l> Engine<'l> {
                 let seat_point = a
                     .and_then(|a| g.admin1_seat(a))
                     .map(|s| (g.place(s).lat, g.place(s).lon));
-                let point = container_point.or(seat_point);
+                let sibling_point = siblings
+                    .filter(|&(sa, _)| Some(sa) == a)
+                    .map(|(_, id)| (g.place(id).lat, g.place(id).lon));
+                let point = container_point.or(sibling_point).or(seat_point);
                 Resolved {
                     place: None,
                     admin1: a,
@@ -2938,6 +2996,24 @@ impl<'l> Engine<'l> {
                 }
             }
         }
+    }
+
+    /// The one governorate of the other known places of a frame, if they agree, and the
+    /// first of those places.
+    fn siblings(&self, p: &PlaceMention, f: &Frame, ctx: &Context<'_>) -> Option<(u16, PlaceId)> {
+        let g = &self.lex.gazetteer;
+        let mut found: Option<(u16, PlaceId)> = None;
+        for q in f.places.iter().filter(|q| !std::ptr::eq(q.as_ref(), p)) {
+            let Some(group) = &q.group else { continue };
+            let id = g.choose(group, ctx)?;
+            let a = g.place(id).admin1?;
+            match found {
+                Some((b, _)) if b != a => return None,
+                Some(_) => {}
+                None => found = Some((a, id)),
+            }
+        }
+        found
     }
 
     /// Resolves places and merges frames into incidents.

@@ -268,6 +268,14 @@ impl Builder {
     }
 }
 
+/// A folded one-word name without the article, to compare place words with place names.
+fn name_key(folded: &str) -> String {
+    match folded.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest.to_string(),
+        _ => folded.to_string(),
+    }
+}
+
 /// Rows of a lexicon TSV: (line number, cells), comments and blank lines skipped.
 fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     text.lines().enumerate().filter_map(|(i, l)| {
@@ -520,6 +528,9 @@ impl Lexicon {
         let text = src.require(rel)?;
         let mut cutoff = Vec::new();
         let mut skipline = Vec::new();
+        // Place words ("مدينة", "القرية", "ريف", "محيط"): never a place name on their own,
+        // whatever village of the gazetteer shares the spelling.
+        let mut generic: FxHashSet<String> = FxHashSet::default();
         for (line, row) in rows(&text) {
             let phrase = cell(src, rel, line, &row, 1, "phrase")?;
             let d = match cell(src, rel, line, &row, 0, "kind")? {
@@ -559,6 +570,18 @@ impl Lexicon {
                 "defence" => Disc::Defence,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
+            if matches!(
+                d,
+                Disc::Placetype
+                    | Disc::Placelist
+                    | Disc::Anaphor
+                    | Disc::Container
+                    | Disc::Vicinity
+                    | Disc::Namepart
+            ) && !phrase.contains(' ')
+            {
+                generic.insert(name_key(&fold(phrase)));
+            }
             b.add(phrase, Role::Disc(d), plain);
         }
 
@@ -610,7 +633,7 @@ impl Lexicon {
         for (name, id) in gazetteer.names() {
             let folded = fold(name);
             let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < 3 {
+            if letters < 3 || generic.contains(&name_key(&folded)) {
                 continue;
             }
             let latin = folded.chars().any(|c| c.is_ascii_alphabetic());

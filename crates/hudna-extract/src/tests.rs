@@ -456,3 +456,105 @@ fn a_name_head_takes_the_next_word_even_when_it_is_a_place() {
     );
     assert!(places(&got).contains(&"تل طويل"), "{got:#?}");
 }
+
+/// (kind, place, governorate) of each incident, for compact comparisons.
+fn summary(incidents: &[Incident]) -> Vec<(IncidentType, &str, Option<&str>)> {
+    incidents
+        .iter()
+        .map(|i| {
+            (
+                i.kind,
+                i.place.as_deref().unwrap_or(""),
+                i.admin1.as_deref(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_village_that_is_the_object_of_an_attack_verb_is_a_place() {
+    // Regime shelling of the northern Hama countryside, spring 2019.
+    let got = read("قصفت قوات النظام مورك.", Some("2019-05-20"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "مورك", Some("Hama"))],
+        "{got:#?}"
+    );
+    let got = read("Government forces shelled Morek.", Some("2019-05-20"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "Morek", Some("Hama"))]
+    );
+    let got = read("Government forces shelled Hasraya.", Some("2019-05-20"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "Hasraya", Some("Hama"))]
+    );
+    // A common noun there is what was hit, not the village of that spelling.
+    let got = read(
+        "قصفت طائرة روسية محطة \"العرشاني\" للمياه قرب مدينة إدلب.",
+        Some("2019-05-20"),
+    );
+    assert!(
+        got.iter().all(|i| i.place.as_deref() != Some("محطة")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn an_object_list_gives_one_incident_per_place() {
+    let got = read("قصفت قوات النظام كفرزيتا ومورك.", Some("2019-05-20"));
+    assert_eq!(places(&got), ["كفرزيتا", "مورك"], "{got:#?}");
+    // Names the gazetteer lacks take the governorate of the places listed with them, and
+    // "تل ملح" stays one name (not the town of ملح in As-Sweida).
+    let got = read(
+        "قصفت مدفعية النظام حسرايا والجبين وتل ملح.",
+        Some("2019-05-20"),
+    );
+    assert_eq!(
+        summary(&got),
+        [
+            (IncidentType::Shelling, "حسرايا", Some("Hama")),
+            (IncidentType::Shelling, "الجبين", Some("Hama")),
+            (IncidentType::Shelling, "تل ملح", Some("Hama")),
+        ],
+        "{got:#?}"
+    );
+    let got = read(
+        "Regime artillery shelled Hasraya, al-Jabin and Tal Milh on Tuesday.",
+        Some("2019-05-22"),
+    );
+    assert_eq!(
+        summary(&got),
+        [
+            (IncidentType::Shelling, "Hasraya", Some("Hama")),
+            (IncidentType::Shelling, "al-Jabin", Some("Hama")),
+            (IncidentType::Shelling, "Tal Milh", Some("Hama")),
+        ],
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn a_side_of_a_city_named_with_its_place_word_is_the_city() {
+    // Shelling around Khan Shaykhun and Saraqib, 2019–2020.
+    let got = read("قصفت قوات النظام شرق مدينة خان شيخون.", Some("2019-08-10"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "خان شيخون", Some("Idlib"))],
+        "{got:#?}"
+    );
+    let got = read("قصفت قوات النظام غرب مدينة سراقب.", Some("2020-01-28"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "سراقب", Some("Idlib"))],
+        "{got:#?}"
+    );
+    // A place word is never a place of its own ("مدينة" is also a village's name).
+    let got = read("قصفت قوات النظام مدينة في ريف إدلب.", Some("2020-01-28"));
+    assert!(
+        got.iter()
+            .all(|i| i.admin1.as_deref() != Some("Al-Hasakeh")),
+        "{got:#?}"
+    );
+}
