@@ -721,7 +721,31 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         });
     }
     out.sort_by_key(|t| t.at);
-    out
+    // "مقتل 22 طفلاً و6 معلمين", "killing 22 children and six teachers": counts of one toll
+    // joined by "و"/"and", with only the counted nouns between, add up.
+    let mut merged: Vec<Toll> = Vec::with_capacity(out.len());
+    for t in out {
+        if let Some(prev) = merged.last_mut() {
+            let joined = t.at > prev.at
+                && t.at - prev.at <= 4
+                && (matches!(win.tok(t.at - 1), "و" | "and") || win.tok(t.at).starts_with('و'))
+                && !items.iter().any(|it| {
+                    it.first > prev.at
+                        && it.first < t.at
+                        && (casualty_kind(it.roles()).is_some()
+                            || it.place_group().is_some()
+                            || it.event().is_some())
+                });
+            if joined && prev.kind == t.kind && t.kind != TollKind::Nobody {
+                if let (Some(a), Some(b)) = (prev.value, t.value) {
+                    prev.value = Some(a.saturating_add(b));
+                    continue;
+                }
+            }
+        }
+        merged.push(t);
+    }
+    merged
 }
 
 #[derive(Default)]
@@ -890,7 +914,10 @@ impl<'l> Engine<'l> {
                 // "لواء هنانو": a unit's name, not a place.
                 scope.route.push((it.end, it.end + 2));
             }
-            if it.disc(Disc::Facility) {
+            // "مستشفى الضبيط" names a building; "a hospital in Kafr Nabl" says where it is.
+            if it.disc(Disc::Facility)
+                && !matches!(win.tok(it.end), "في" | "in" | "at" | "near" | "قرب")
+            {
                 scope.facility.push((it.end, it.end + 2));
             }
             if it.disc(Disc::Flight) {
@@ -933,13 +960,15 @@ impl<'l> Engine<'l> {
             })
             .map(|(i, _)| i)
             .collect();
-        // Event words in a row ("انفجار لغم", "قصف جوي ... غارات") report one event.
-        let triggers: Vec<usize> = triggers
-            .iter()
-            .enumerate()
-            .filter(|&(k, &i)| {
+        // Event words in a row ("انفجار لغم", "قصف جوي ... غارات") report one event; of a
+        // generic word and a typed one, the typed one says what it was ("استهدفت غارات
+        // جوية": air strikes).
+        let triggers: Vec<usize> = {
+            let mut kept: Vec<usize> = Vec::with_capacity(triggers.len());
+            for (k, &i) in triggers.iter().enumerate() {
                 let Some(&p) = k.checked_sub(1).and_then(|k| triggers.get(k)) else {
-                    return true;
+                    kept.push(i);
+                    continue;
                 };
                 let (it, prev) = (&items[i], &items[p]);
                 let adjacent = it.first <= prev.end + 1;
@@ -947,10 +976,18 @@ impl<'l> Engine<'l> {
                 let same = a == b
                     || matches!(a, Some(EventClass::Strike))
                     || matches!(b, Some(EventClass::Strike));
-                !(adjacent && same)
-            })
-            .map(|(_, &i)| i)
-            .collect();
+                if !(adjacent && same) {
+                    kept.push(i);
+                } else if matches!(a, Some(EventClass::Strike))
+                    && matches!(b, Some(EventClass::Type(_)))
+                    && kept.last() == Some(&p)
+                {
+                    kept.pop();
+                    kept.push(i);
+                }
+            }
+            kept
+        };
         // A generic verb whose subject is an event noun ("استهدفت التفجيرات", "طالت
         // الغارات") is that event.
         let triggers: Vec<usize> = triggers
@@ -968,6 +1005,33 @@ impl<'l> Engine<'l> {
             })
             .map(|(_, &i)| i)
             .collect();
+        // "تعرضت مدرسة … لغارة جوية", "استهدفت الطائرات البلدة بغارات": a generic verb and
+        // the typed event noun that completes it, in one clause, are one event of that type.
+        let mut typed_by: Vec<(usize, EventClass)> = Vec::new();
+        let triggers: Vec<usize> = {
+            let mut kept: Vec<usize> = Vec::with_capacity(triggers.len());
+            for &i in &triggers {
+                let it = &items[i];
+                let completes = kept.last().is_some_and(|&p| {
+                    let prev = &items[p];
+                    matches!(prev.event(), Some((EventClass::Strike, ..)))
+                        && !typed_by.iter().any(|&(q, _)| q == p)
+                        && matches!(it.event(), Some((EventClass::Type(_), true, _)))
+                        && matches!(win.clitics(it), "ل" | "ب" | "لل" | "بال")
+                        && it.first - prev.end <= 8
+                        && !(prev.end..=it.first).any(|k| win.gap(k, k).contains([',', ':']))
+                });
+                match (completes, it.event()) {
+                    (true, Some((class, ..))) => {
+                        if let Some(&p) = kept.last() {
+                            typed_by.push((p, class));
+                        }
+                    }
+                    _ => kept.push(i),
+                }
+            }
+            kept
+        };
 
         // "تبنى تنظيم داعش التفجيرات", "IS claimed responsibility": the claimant is the
         // perpetrator of the events just reported, and they are confirmed.
@@ -1158,7 +1222,10 @@ impl<'l> Engine<'l> {
         let mut carried_target: Option<TargetCue> = None;
         for (k, &ti) in triggers.iter().enumerate() {
             let trig = &items[ti];
-            let (class, _noun, weak) = trig.event().unwrap_or((EventClass::Strike, false, true));
+            let (class, _noun, weak) = match typed_by.iter().find(|&&(p, _)| p == ti) {
+                Some(&(_, class)) => (class, true, false),
+                None => trig.event().unwrap_or((EventClass::Strike, false, true)),
+            };
             let w0 = if k == 0 {
                 t0
             } else {
@@ -2026,6 +2093,9 @@ impl<'l> Engine<'l> {
                     && ii >= 2
                     && items[ii - 2].disc(Disc::Container)
                     && items[ii - 2].end == p.first
+                    // "…الشمالي، ومدينة X": a new item of the list, not "شمال مدينة X".
+                    && !win.gap(p.first, p.first).contains([',', '.', ';', ':'])
+                    && !win.clitics(p).starts_with('و')
                 {
                     Some(&items[ii - 2])
                 } else {

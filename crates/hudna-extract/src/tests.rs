@@ -558,3 +558,88 @@ fn a_side_of_a_city_named_with_its_place_word_is_the_city() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn a_building_in_a_village_is_placed_at_the_village() {
+    // Strikes on hospitals and schools in southern Idlib, 2016–2019.
+    let got = read(
+        "Unidentified aircraft targeted a hospital in Kafr Nabl.",
+        Some("2019-05-05"),
+    );
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::AirStrike, "Kafr Nabl", Some("Idlib"))],
+        "{got:#?}"
+    );
+    assert_eq!(got[0].target, Target::Medical);
+    let got = read(
+        "Unidentified aircraft targeted a hospital in Kafr Nabl in southern Idlib countryside.",
+        Some("2019-05-05"),
+    );
+    assert_eq!(places(&got), ["Kafr Nabl"], "{got:#?}");
+    let got = read("Russian jets struck a school in Hass.", Some("2016-10-26"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::AirStrike, "Hass", Some("Idlib"))],
+        "{got:#?}"
+    );
+    assert_eq!(
+        (got[0].perpetrator.as_str(), got[0].target),
+        ("RUS", Target::Education)
+    );
+}
+
+#[test]
+fn a_generic_verb_takes_the_type_of_the_event_noun_it_governs() {
+    // Air raids on the al-Shaar quarter of Aleppo, 2016.
+    let got = read("استهدفت غارات جوية حي الشعار في حلب", Some("2016-04-28"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::AirStrike, "الشعار", Some("Aleppo"))],
+        "{got:#?}"
+    );
+    // The school in Hass, 26 October 2016: one air strike, and the counts of children and
+    // teachers are one toll.
+    let got = read(
+        "تعرضت مدرسة في بلدة حاس بريف إدلب لغارة جوية روسية أدت إلى مقتل 22 طفلاً و6 معلمين.",
+        Some("2016-10-26"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    let i = &got[0];
+    assert_eq!(
+        (i.kind, i.perpetrator.as_str(), i.target, i.killed),
+        (IncidentType::AirStrike, "RUS", Target::Education, Some(28))
+    );
+}
+
+#[test]
+fn one_civilian_is_a_toll_of_one() {
+    let got = read(
+        "قتل مدني بقصف مدفعي لقوات النظام على بلدة كفرنبل.",
+        Some("2019-05-05"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].killed, Some(1));
+    let got = read(
+        "قصفت قوات النظام بلدة كفرنبل، وقتل مدني.",
+        Some("2019-05-05"),
+    );
+    assert_eq!(got[0].killed, Some(1), "{got:#?}");
+}
+
+#[test]
+fn a_new_item_after_a_comma_is_not_inside_the_place_before() {
+    // Shelling of Salma (Latakia) and Talbiseh (Homs), 2016.
+    let got = read(
+        "قصفت قوات النظام بلدة سلمى في ريف اللاذقية الشمالي، ومدينة تلبيسة في ريف حمص.",
+        Some("2016-02-10"),
+    );
+    assert_eq!(
+        summary(&got),
+        [
+            (IncidentType::Shelling, "سلمى", Some("Lattakia")),
+            (IncidentType::Shelling, "تلبيسة", Some("Homs")),
+        ],
+        "{got:#?}"
+    );
+}
