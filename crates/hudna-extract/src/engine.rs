@@ -489,8 +489,12 @@ struct Window<'a, 'l> {
 }
 
 impl Window<'_, '_> {
+    /// Folded text of token `i`; empty past the end of the window (rules look a word or
+    /// two ahead).
     fn tok(&self, i: u32) -> &str {
-        self.tokens[i as usize].text(self.folded)
+        self.tokens
+            .get(i as usize)
+            .map_or("", |t| t.text(self.folded))
     }
 
     /// Folded text between two tokens (exclusive).
@@ -524,7 +528,15 @@ impl Window<'_, '_> {
         } else {
             0
         };
-        let start = t.start as usize + it.clitic as usize - keep_article.min(it.clitic as usize);
+        let mut start =
+            t.start as usize + it.clitic as usize - keep_article.min(it.clitic as usize);
+        // "al-Bab": a Latin article written apart is part of the name as written.
+        if it.first > 0
+            && is_latin_article(self, it.first - 1)
+            && self.gap(it.first, it.first) == "-"
+        {
+            start = self.tokens[it.first as usize - 1].start as usize;
+        }
         let (s, e) = self.norm.original_range(start, it.stop as usize);
         self.original[s..e].trim().to_string()
     }
@@ -1368,22 +1380,7 @@ impl<'l> Engine<'l> {
                     }
                     // "مسلحون يتبعون لهيئة تحرير الشام": the gunmen are the side named next.
                     if actor == self.lex.unknown
-                        && (it.end..it.end + 2).any(|k| {
-                            matches!(
-                                win.tok(k),
-                                "تابعون"
-                                    | "تابعين"
-                                    | "يتبعون"
-                                    | "يتبع"
-                                    | "تتبع"
-                                    | "موالون"
-                                    | "موالين"
-                                    | "الموالين"
-                                    | "الموالون"
-                                    | "affiliated"
-                                    | "loyal"
-                            )
-                        })
+                        && (it.end..it.end + 2).any(|k| self.lex.affiliation.contains(win.tok(k)))
                         && items[j + 1..]
                             .iter()
                             .take_while(|n| n.first <= it.end + 4)
@@ -2015,7 +2012,9 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                 }
-                if matches!(win.tok(tok), "of" | "the") && opened_here {
+                if (matches!(win.tok(tok), "of" | "the") || is_latin_article(win, tok))
+                    && opened_here
+                {
                     opener = opener.map(|(_, l, u, np)| (tok + 1, l, u, np));
                 }
                 tok += 1;
@@ -2023,7 +2022,12 @@ impl<'l> Engine<'l> {
             };
             let it = &items[ii];
             tok = it.end;
-            let is_type = it.disc(Disc::Placetype) || it.disc(Disc::Placelist);
+            // "the town of X" opens a name as "town" does; "the town" alone refers back.
+            let is_type = it.disc(Disc::Placetype)
+                || it.disc(Disc::Placelist)
+                || (it.disc(Disc::Anaphor)
+                    && win.tokens[it.first as usize].script == Script::Latin
+                    && win.tok(it.end) == "of");
             if is_type && win.tokens[it.first as usize].script == Script::Latin {
                 // "Al-Fterah town", "Bab Touma neighborhood": the name comes before.
                 let mut start = it.first;
@@ -2105,7 +2109,12 @@ impl<'l> Engine<'l> {
             let after_container = container_word.is_some();
             let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
             let cl = win.clitics(it);
-            let before = win.tok(it.first.saturating_sub(1));
+            // (Past a Latin article written apart: "in al-Lataminah".)
+            let before_at = match it.first.checked_sub(1) {
+                Some(b) if b > t0 && is_latin_article(win, b) => b - 1,
+                b => b.unwrap_or(0),
+            };
+            let before = win.tok(before_at);
             let locative = (it.first > t0
                 && matches!(
                     before,
@@ -2149,8 +2158,14 @@ impl<'l> Engine<'l> {
             let marked = opened_here || list_continues;
             // (A target word there, "محطة", is what was hit, not a village of that name.)
             let object = objects.contains(&it.first) && it.target().is_none();
-            // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
-            if within(&scope.facility, it.first)
+            // "مستشفى الضبيط", "al-Shami Hospital": a building's name; "مشفى جبلة الوطني":
+            // the town of Jableh.
+            let names_building = within(&scope.facility, it.first)
+                || (latin
+                    && items
+                        .get(ii + 1)
+                        .is_some_and(|n| n.first == it.end && n.disc(Disc::Facility)));
+            if names_building
                 && !it.roles().any(|r| match r {
                     Role::Place(g) => self.lex.place_groups[*g as usize].iter().any(|&p| {
                         matches!(
@@ -2197,8 +2212,8 @@ impl<'l> Engine<'l> {
                     .contains(&strip_article(win.tok(it.end)))
                 && win.gap(it.end, it.end).chars().all(|c| c == ' ');
             let single_head = it.end == it.first + 1
-                && (NAME_HEADS.contains(&win.tok(it.first))
-                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end)))
+                && (self.lex.name_heads.contains(win.tok(it.first))
+                    || (it.end < t1 && self.lex.name_tails.contains(win.tok(it.end)))
                     || article_tail);
             let covered_by_word = |k: u32| {
                 let i = items.partition_point(|x| x.first <= k);
@@ -2229,12 +2244,7 @@ impl<'l> Engine<'l> {
                 // English lists need no plural place word: "in Hass, Kafr Nabl and Maarat Harma".
                 in_list = true;
             }
-            let rural = container_word.is_some_and(|p| {
-                matches!(
-                    win.tok(p.first),
-                    "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
-                )
-            });
+            let rural = container_word.is_some_and(|p| p.disc(Disc::Countryside));
             // "محافظتي الرقة ودير الزور": joined by a bare "و", the second place plays the
             // first one's part; after a comma a new item of the outer list begins.
             let coordinated_prev = last_place_end
@@ -2278,6 +2288,10 @@ impl<'l> Engine<'l> {
                 if next.first == it.end && next.disc(Disc::ContainerAfter) {
                     role = PlaceRole::Container;
                 }
+                // "on al-Khourafi road": the road's name, not where the event was.
+                if latin && next.first == it.end && next.disc(Disc::Route) {
+                    role = PlaceRole::Origin;
+                }
             }
             // "البارة بجبل الزاوية", "Al-Fterah town in ... Idlib": a place right after
             // another, introduced by ب or في, contains it.
@@ -2308,12 +2322,14 @@ impl<'l> Engine<'l> {
             }
             let kind_hint = prev_adjacent
                 .filter(|p| p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
-                .map(|p| match win.tok(p.first) {
-                    "حي" | "حيي" | "احياء" | "حاره" | "neighbourhood" | "neighborhood" => {
+                .map(|p| {
+                    if p.disc(Disc::Quarter) {
                         PlaceKind::Neighbourhood
+                    } else if p.disc(Disc::Camp) {
+                        PlaceKind::Site
+                    } else {
+                        PlaceKind::Village
                     }
-                    "مخيم" | "camp" => PlaceKind::Site,
-                    _ => PlaceKind::Village,
                 });
             let namepart = prev_adjacent.filter(|p| p.disc(Disc::Namepart));
             let name = match namepart {
@@ -2480,8 +2496,9 @@ impl<'l> Engine<'l> {
                 let nw = n.text(win.folded);
                 nw.starts_with("ال") && !self.lex.place_stopwords.contains(&strip_article(nw))
             });
-        let heads_a_name =
-            (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word)) && tok + 1 < t1;
+        let heads_a_name = (self.lex.name_heads.contains(bare)
+            || (after_place_word && next_is_name_word))
+            && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
@@ -2502,9 +2519,10 @@ impl<'l> Engine<'l> {
                 .gap(tok + 1, tok + 1)
                 .chars()
                 .all(|c| c == '-' || c == ' ')
+            // (A name the gazetteer knows is read from its own item.)
             && !items
                 .iter()
-                .any(|it| it.first <= tok + 1 && tok + 1 < it.end && it.is_word());
+                .any(|it| it.first <= tok + 1 && tok + 1 < it.end);
         if t.script == Script::Latin && !led_by_article && (!win.capital(tok) || win.all_caps(tok))
         {
             return None;
@@ -2536,7 +2554,8 @@ impl<'l> Engine<'l> {
             && items.iter().filter(|it| it.first == end).all(|it| {
                 // "وتل طويل": a name head takes the next word even when that word is a
                 // place of its own.
-                NAME_HEADS.contains(&bare) && it.roles().all(|r| matches!(r, Role::Place(_)))
+                self.lex.name_heads.contains(bare)
+                    && it.roles().all(|r| matches!(r, Role::Place(_)))
             })
         {
             let next = &win.tokens[end as usize];
@@ -2553,8 +2572,8 @@ impl<'l> Engine<'l> {
             };
             // Two words with the article make a name only right after a place word ("جبهة
             // البحوث العلمية", "قرية النهر الأبيض"); elsewhere it is a noun and its adjective.
-            let joins = NAME_HEADS.contains(&head)
-                || NAME_TAILS.contains(&nw)
+            let joins = self.lex.name_heads.contains(head)
+                || self.lex.name_tails.contains(nw)
                 || (after_place_word
                     && head.starts_with("ال")
                     && nw.starts_with("ال")
@@ -2599,29 +2618,6 @@ impl<'l> Engine<'l> {
     }
 }
 
-/// Last words of place names ("حبوبة كبير", "توخار الصغير"): a name followed by one
-/// takes it.
-const NAME_TAILS: &[&str] = &[
-    "كبير",
-    "صغير",
-    "الكبير",
-    "الصغير",
-    "الكبري",
-    "الصغري",
-    "كبيره",
-    "صغيره",
-    "الكبيره",
-    "الصغيره",
-    "فوقاني",
-    "تحتاني",
-    "الفوقاني",
-    "التحتاني",
-    "kabir",
-    "saghir",
-    "kebir",
-    "sghir",
-];
-
 /// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
 fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
     let Some(t) = win.tokens.get(i as usize) else {
@@ -2649,57 +2645,6 @@ fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
                 | "ez"
         ) && win.folded[t.end as usize..].starts_with('-'))
 }
-
-/// First words of many place names; a name the gazetteer lacks that starts with one of
-/// these takes the next word too.
-const NAME_HEADS: &[&str] = &[
-    "khan",
-    "sahl",
-    "bir",
-    "ras",
-    "jisr",
-    "maarat",
-    "qasr",
-    "beit",
-    "hayy",
-    "ام",
-    "ابو",
-    "تل",
-    "خربه",
-    "دير",
-    "كفر",
-    "عين",
-    "بير",
-    "جبل",
-    "راس",
-    "قصر",
-    "حوش",
-    "مزرعه",
-    "عرب",
-    "بيت",
-    "بني",
-    "سيدي",
-    "دوير",
-    "قرط",
-    "رسم",
-    "حبوبه",
-    "تلال",
-    "وادي",
-    "باب",
-    "جسر",
-    "شارع",
-    "جمعيه",
-    "دادا",
-    "tal",
-    "tell",
-    "umm",
-    "abu",
-    "kafr",
-    "deir",
-    "bab",
-    "jabal",
-    "ain",
-];
 
 fn is_function_word(w: &str) -> bool {
     matches!(
@@ -2799,6 +2744,12 @@ fn is_function_word(w: &str) -> bool {
 /// Whether the place starting at token `b` continues a list whose previous item ended at
 /// token `a_end`: "X وY", "X، Y", "X and Y".
 fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
+    // "Hasraya, al-Bab": the Latin article written apart belongs to the name.
+    let b = if b > a_end && is_latin_article(win, b - 1) {
+        b - 1
+    } else {
+        b
+    };
     if b < a_end {
         return false;
     }

@@ -159,6 +159,13 @@ pub enum Disc {
     /// Air defence firing or an interceptor ("صواريخ الدفاع الجوي", "صاروخ اعتراضي"):
     /// an event word next to it is the defence at work, not an attack on the ground.
     Defence,
+    /// A container word that means the countryside around a place ("ريف"): the event was
+    /// in the villages around it, not in it.
+    Countryside,
+    /// A place word for a quarter of a city ("حي"): the name after it is a neighbourhood.
+    Quarter,
+    /// A place word for a camp ("مخيم"): the name after it is a camp.
+    Camp,
 }
 
 /// One role of a phrase.
@@ -240,6 +247,13 @@ pub struct Lexicon {
     pub skipline: Vec<String>,
     /// Folded place names that need a place word in front to count.
     pub place_stopwords: FxHashSet<String>,
+    /// Folded first words of many place names ("تل", "kafr"): a name the gazetteer lacks
+    /// that starts with one takes the next word too.
+    pub name_heads: FxHashSet<String>,
+    /// Folded last words of place names ("الكبير"): a name followed by one takes it.
+    pub name_tails: FxHashSet<String>,
+    /// Folded words that tie unknown gunmen to the side named next ("يتبعون").
+    pub affiliation: FxHashSet<String>,
     /// The gazetteer.
     pub gazetteer: Gazetteer,
     /// Id of `UNKNOWN`.
@@ -531,6 +545,10 @@ impl Lexicon {
         // Place words ("مدينة", "القرية", "ريف", "محيط"): never a place name on their own,
         // whatever village of the gazetteer shares the spelling.
         let mut generic: FxHashSet<String> = FxHashSet::default();
+        let mut name_heads = FxHashSet::default();
+        let mut joined_heads: Vec<String> = Vec::new();
+        let mut name_tails = FxHashSet::default();
+        let mut affiliation = FxHashSet::default();
         for (line, row) in rows(&text) {
             let phrase = cell(src, rel, line, &row, 1, "phrase")?;
             let d = match cell(src, rel, line, &row, 0, "kind")? {
@@ -542,6 +560,26 @@ impl Lexicon {
                     skipline.push(fold(phrase));
                     continue;
                 }
+                "namehead" => {
+                    name_heads.insert(fold(phrase));
+                    continue;
+                }
+                "namehead_joined" => {
+                    name_heads.insert(fold(phrase));
+                    joined_heads.push(phrase.to_string());
+                    continue;
+                }
+                "nametail" => {
+                    name_tails.insert(fold(phrase));
+                    continue;
+                }
+                "affiliation" => {
+                    affiliation.insert(fold(phrase));
+                    continue;
+                }
+                "countryside" => Disc::Countryside,
+                "quarter" => Disc::Quarter,
+                "camp" => Disc::Camp,
                 "block" => Disc::Block,
                 "habitual" => Disc::Habitual,
                 "irrealis" => Disc::Irrealis,
@@ -609,7 +647,7 @@ impl Lexicon {
         let aliases_rel = format!("{base}/place_aliases.tsv");
         let aliases = src.read(&aliases_rel)?;
         let aliases_name = src.describe(&aliases_rel);
-        let gazetteer = Gazetteer::load_with_aliases(
+        let mut gazetteer = Gazetteer::load_with_aliases(
             Some(Source {
                 name: &units_name,
                 text: &units,
@@ -625,6 +663,7 @@ impl Lexicon {
             line: e.line,
             reason: e.reason.clone(),
         })?;
+        gazetteer.add_joined_forms(&joined_heads);
         let mut place_groups: Vec<Vec<PlaceId>> = Vec::new();
         let mut group_of: FxHashMap<usize, u32> = FxHashMap::default();
         let skeleton = PhraseOptions {
@@ -686,6 +725,9 @@ impl Lexicon {
             cutoff,
             skipline,
             place_stopwords,
+            name_heads,
+            name_tails,
+            affiliation,
             gazetteer,
             unknown,
         })

@@ -643,3 +643,42 @@ fn a_new_item_after_a_comma_is_not_inside_the_place_before() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn names_written_joined_or_in_other_spellings_are_found() {
+    // The 2019 fighting for Kafr Nabudah in the northern Hama countryside.
+    let got = read("قصفت قوات النظام بلدة كفرنبودة.", Some("2019-05-26"));
+    assert_eq!(
+        summary(&got),
+        [(IncidentType::Shelling, "كفرنبودة", Some("Hama"))],
+        "{got:#?}"
+    );
+    for (text, place) in [
+        ("Regime forces shelled Latamneh on Sunday.", "Latamneh"),
+        (
+            "Regime forces shelled the town of al-Lataminah on Sunday.",
+            "al-Lataminah",
+        ),
+        (
+            "Regime forces shelled the village of Sheikh Maskin on Sunday.",
+            "Sheikh Maskin",
+        ),
+    ] {
+        let got = read(text, Some("2019-05-26"));
+        assert_eq!(got.len(), 1, "{text}: {got:#?}");
+        assert_eq!(got[0].place.as_deref(), Some(place), "{text}");
+        assert!(got[0].admin1.is_some(), "{text}: {got:#?}");
+    }
+}
+
+#[test]
+fn a_sentence_that_stops_after_a_place_word_is_read_without_failing() {
+    for text in [
+        "Regime forces shelled the town of",
+        "Regime forces shelled the town of Latamneh",
+        "قصفت قوات النظام بلدة",
+        "shelled the",
+    ] {
+        let _ = read(text, None);
+    }
+}
