@@ -682,3 +682,22 @@ fn a_sentence_that_stops_after_a_place_word_is_read_without_failing() {
         let _ = read(text, None);
     }
 }
+
+#[test]
+fn calls_and_meetings_about_bombing_are_not_incidents_in_either_language() {
+    // The Aleppo and Idlib diplomacy of 2016 and 2019.
+    for text in [
+        "The UN called for an end to the bombing of Aleppo.",
+        "Diplomats met in Geneva to discuss the shelling of Idlib.",
+        "دعت الأمم المتحدة إلى إنهاء قصف حلب.",
+        "اجتمع دبلوماسيون في جنيف لبحث قصف إدلب.",
+    ] {
+        assert!(read(text, None).is_empty(), "{text}");
+    }
+    // An attack that a statement reports in passing is still one.
+    let got = read(
+        "The UN condemned the bombing of an aid convoy near Aleppo on Monday.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+}
