@@ -222,6 +222,8 @@ struct ArticleState {
     recent_admin1: Vec<(usize, u16)>,
     /// Folded title, to recognise it at the top of the text.
     title: String,
+    /// The day the lead gives, when it tells no event itself.
+    lead_day: Option<NaiveDate>,
 }
 
 /// Reads articles; see the module documentation.
@@ -910,7 +912,11 @@ impl<'l> Engine<'l> {
                 // there: stop at the first word that is none of these.
                 let mut end = it.end;
                 for x in items.iter().filter(|x| x.first >= it.end) {
+                    // (and the positions it fired from, right after the cue: "مصدره مواقع
+                    // حزب الله")
                     let placey = x.place_group().is_some()
+                        || (x.first == it.end
+                            && x.target() == Some(TargetCue::Class(Target::Armed)))
                         || x.disc(Disc::Placetype)
                         || x.disc(Disc::Container)
                         || x.disc(Disc::Placelist)
@@ -1101,6 +1107,17 @@ impl<'l> Engine<'l> {
                 Some(CasualtyKind::Killed | CasualtyKind::Injured)
             )
         });
+        // The lead dates the report even when it tells no event itself ("… a truce from
+        // 7 pm yesterday, Monday 12 September"): a day of the last week, in the first
+        // sentences, before any event.
+        if st.frames.is_empty() && st.lead_day.is_none() && st.sentence <= 2 {
+            st.lead_day = day_in(win, items, t0, t1)
+                .and_then(|d| d.resolve(st.published))
+                .filter(|&d| {
+                    st.published
+                        .is_some_and(|p| d <= p && (p - d).num_days() <= 7)
+                });
+        }
         if triggers.is_empty() && !toll_word {
             for (k, it) in items.iter().enumerate() {
                 let after_container =
@@ -1232,6 +1249,26 @@ impl<'l> Engine<'l> {
         // إثر غارة استهدفت مركزهم في بلدة حاس").
         let mut carried_tolls: Vec<Toll> = Vec::new();
         let mut carried_target: Option<TargetCue> = None;
+        // "قصفت قوات النظام حي الصاخور، فيما أصيب مدنيون في قرية المرحمية إثر قصف مصدره
+        // …": a clause that ends on a cause word and an event word is that event's, back to
+        // the clause break before it.
+        let lead: Vec<Option<u32>> = triggers
+            .iter()
+            .enumerate()
+            .map(|(k, &ti)| {
+                let prev_end = items[*triggers.get(k.checked_sub(1)?)?].end;
+                let trig = &items[ti];
+                let cause = items[..ti]
+                    .last()
+                    .filter(|c| c.disc(Disc::Cause) && c.end + 1 >= trig.first)?;
+                (prev_end + 1..cause.first).rev().find(|&b| {
+                    win.gap(b, b).contains([',', ';'])
+                        || items
+                            .iter()
+                            .any(|x| x.first == b && x.disc(Disc::ClauseBreak))
+                })
+            })
+            .collect();
         for (k, &ti) in triggers.iter().enumerate() {
             let trig = &items[ti];
             let (class, _noun, weak) = match typed_by.iter().find(|&&(p, _)| p == ti) {
@@ -1241,14 +1278,21 @@ impl<'l> Engine<'l> {
             let w0 = if k == 0 {
                 t0
             } else {
-                items[triggers[k - 1]].end
+                lead[k].unwrap_or(items[triggers[k - 1]].end)
             };
-            let w1 = triggers.get(k + 1).map(|&n| items[n].first).unwrap_or(t1);
+            let w1 = triggers
+                .get(k + 1)
+                .map(|&n| lead[k + 1].unwrap_or(items[n].first))
+                .unwrap_or(t1);
             let in_window = |at: u32| at >= w0 && at < w1;
 
             // Places of this frame: those after the trigger up to the next one; the first
             // frame also takes the places before it.
-            let own_start = if k == 0 { t0 } else { trig.first };
+            let own_start = if k == 0 {
+                t0
+            } else {
+                lead[k].unwrap_or(trig.first)
+            };
             let mut fplaces: Vec<PlaceRef> = places
                 .iter()
                 .filter(|p| p.at >= own_start && p.at < w1)
@@ -1328,7 +1372,10 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                     let accused = within(&scope.accusation, it.first);
-                    let after_agent = within(&scope.agent, it.first);
+                    // "قصف مصدره مواقع حزب الله", "fire from regime positions": where fire
+                    // came from names who fired it.
+                    let after_agent =
+                        within(&scope.agent, it.first) || within(&scope.origin, it.first);
                     // In target position: "مواقع قسد", "عناصر من قوات النظام".
                     // Fighters named right after the event word are its agents ("استهداف
                     // مقاتلي حزب الله البلدة"); positions and people elsewhere are victims.
@@ -1659,7 +1706,25 @@ impl<'l> Engine<'l> {
                 } else if let Some(p) = definite_again {
                     fplaces.push(p);
                 } else if anaphor {
-                    if let Some(p) = st.last_place.clone() {
+                    // "the hilltop": the hill or mountain named last, else the last place.
+                    let hill = items
+                        .iter()
+                        .any(|it| in_window(it.first) && it.disc(Disc::Hill));
+                    let hill_place = st
+                        .frames
+                        .iter()
+                        .rev()
+                        .take_while(|f| hill && st.sentence - f.sentence <= 3)
+                        .flat_map(|f| f.places.iter().rev())
+                        .find(|p| {
+                            p.group.as_ref().is_some_and(|g| {
+                                g.iter().any(|&c| {
+                                    self.lex.gazetteer.place(c).kind == PlaceKind::Mountain
+                                })
+                            })
+                        })
+                        .cloned();
+                    if let Some(p) = hill_place.or_else(|| st.last_place.clone()) {
                         fplaces.push(p);
                     }
                 } else if let Some(c) = places
@@ -2149,6 +2214,16 @@ impl<'l> Engine<'l> {
             if latin
                 && (!win.capitalised(it) || (win.all_caps(it.first) && it.first >= dateline_end))
             {
+                continue;
+            }
+            // "Syria's army": the owner of what follows, not where anything happened.
+            if latin && {
+                let (os, oe) = win.norm.original_range(it.start as usize, it.stop as usize);
+                let name = &win.original[os..oe];
+                win.original[oe..].starts_with(['\'', '’'])
+                    || name.ends_with("'s")
+                    || name.ends_with("’s")
+            } {
                 continue;
             }
             let stop = self
@@ -3307,9 +3382,15 @@ impl<'l> Engine<'l> {
             });
         }
         // (Summaries dropped above still date the report.)
-        let dated: Vec<(usize, NaiveDate)> = drafts
-            .iter()
-            .filter_map(|d| d.inc.date.map(|day| (d.sentence, day)))
+        let dated: Vec<(usize, NaiveDate)> = st
+            .lead_day
+            .map(|day| (0, day))
+            .into_iter()
+            .chain(
+                drafts
+                    .iter()
+                    .filter_map(|d| d.inc.date.map(|day| (d.sentence, day))),
+            )
             .collect();
         let mut kept: Vec<Draft> = drafts
             .into_iter()

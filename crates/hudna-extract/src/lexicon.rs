@@ -166,6 +166,13 @@ pub enum Disc {
     Quarter,
     /// A place word for a camp ("مخيم"): the name after it is a camp.
     Camp,
+    /// "the hilltop", "التلة": an anaphor that refers back to a hill or mountain.
+    Hill,
+    /// "إثر", "جراء", "as a result of": the event word right after it caused what the
+    /// clause before it tells.
+    Cause,
+    /// "فيما", "بينما", "while": a new clause starts.
+    ClauseBreak,
 }
 
 /// One role of a phrase.
@@ -580,6 +587,9 @@ impl Lexicon {
                 "countryside" => Disc::Countryside,
                 "quarter" => Disc::Quarter,
                 "camp" => Disc::Camp,
+                "hill" => Disc::Hill,
+                "cause" => Disc::Cause,
+                "clausebreak" => Disc::ClauseBreak,
                 "block" => Disc::Block,
                 "habitual" => Disc::Habitual,
                 "irrealis" => Disc::Irrealis,

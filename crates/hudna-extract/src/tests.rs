@@ -701,3 +701,72 @@ fn calls_and_meetings_about_bombing_are_not_incidents_in_either_language() {
     );
     assert_eq!(got.len(), 1, "{got:#?}");
 }
+
+#[test]
+fn fire_from_a_side_s_positions_is_that_side_s() {
+    // Aleppo during the September 2016 truce: shelling from positions held by Hezbollah.
+    let got = read(
+        "أصيب ثلاثة مدنيين في قرية المرحمية جنوب حلب إثر قصف مدفعي مصدره مواقع ميليشيا حزب الله.",
+        Some("2016-09-14"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "HZB");
+    assert_eq!(got[0].target_actor, None);
+    // A clause that ends on "إثر" and an event word belongs to that event, not to the one
+    // before it.
+    let got = read(
+        "قصفت قوات النظام حي الصاخور في حلب، فيما أصيب مدنيون في قرية المرحمية إثر قصف مدفعي مصدره مواقع ميليشيا حزب الله.",
+        Some("2016-09-14"),
+    );
+    let at = |place: &str| {
+        got.iter()
+            .filter(|i| i.place.as_deref() == Some(place))
+            .map(|i| i.perpetrator.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at("الصاخور"), ["SYR_GOV"], "{got:#?}");
+    assert_eq!(at("المرحمية"), ["HZB"], "{got:#?}");
+}
+
+#[test]
+fn withdrawing_armoured_vehicles_is_no_fighting() {
+    // The pull-back from the Castello Road announced by Russia on 15 September 2016.
+    let got = read(
+        "Moscow said Syrian troops had begun pulling tanks and infantry fighting vehicles back from the Castello Road north of Aleppo.",
+        Some("2016-09-15"),
+    );
+    assert!(got.is_empty(), "{got:#?}");
+}
+
+#[test]
+fn the_lead_dates_a_report_even_when_it_tells_no_event() {
+    // The army's announcement of the truce from the evening of Monday 12 September 2016,
+    // and a breach reported the next day.
+    let got = read(
+        "أعلن الجيش بدء التهدئة اعتباراً من مساء أمس الاثنين 12 أيلول. وقال مصدر عسكري إن المسلحين أطلقوا قذائف هاون على حي الميدان في مدينة حلب.",
+        Some("2016-09-13"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].date, NaiveDate::from_ymd_opt(2016, 9, 12));
+    // "القيادة" and "القتلى" are no "ألقى" (dropped).
+    let got = read(
+        "أعلنت القيادة العامة أن عدد القتلى في حلب بلغ عشرة.",
+        Some("2016-09-13"),
+    );
+    assert!(got.is_empty(), "{got:#?}");
+}
+
+#[test]
+fn fighters_who_overran_the_hill_struck_before_fought_there() {
+    // Jabal Tharda, Deir ez-Zor, 17 September 2016.
+    let got = read(
+        "Coalition aircraft struck Syrian army positions on Jabal Tharda on Saturday. Syria's army said Islamic State fighters overran the hilltop after the raid.",
+        Some("2016-09-18"),
+    );
+    let isis: Vec<_> = got.iter().filter(|i| i.perpetrator == "ISIS").collect();
+    assert_eq!(isis.len(), 1, "{got:#?}");
+    assert_eq!(isis[0].kind, IncidentType::ArmedClash);
+    assert_eq!(isis[0].admin1.as_deref(), Some("Deir-ez-Zor"));
+    // A country in the possessive owns what follows; it is no place of the event.
+    assert!(got.iter().all(|i| i.place.as_deref() != Some("Syria's")));
+}
