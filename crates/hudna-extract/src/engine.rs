@@ -3050,7 +3050,11 @@ impl<'l> Engine<'l> {
                         PlaceKind::Country => GeoPrecision::Country,
                         PlaceKind::Admin1 => GeoPrecision::Admin1,
                         PlaceKind::Region | PlaceKind::Mountain => GeoPrecision::District,
-                        PlaceKind::Neighbourhood | PlaceKind::Site => GeoPrecision::Point,
+                        // A quarter's point is its rough centroid (±1 km in the gazetteer):
+                        // as coarse as a village's, so a finding near a zone edge is not
+                        // made more certain than the point allows.
+                        PlaceKind::Neighbourhood => GeoPrecision::Locality,
+                        PlaceKind::Site => GeoPrecision::Point,
                         _ => GeoPrecision::Locality,
                     }
                 };

@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use hudna_core::{Article, Incident, IncidentType, Target};
+use hudna_core::{Article, GeoPrecision, Incident, IncidentType, Target};
 
 use crate::Extractor;
 
@@ -769,4 +769,16 @@ fn fighters_who_overran_the_hill_struck_before_fought_there() {
     assert_eq!(isis[0].admin1.as_deref(), Some("Deir-ez-Zor"));
     // A country in the possessive owns what follows; it is no place of the event.
     assert!(got.iter().all(|i| i.place.as_deref() != Some("Syria's")));
+}
+
+#[test]
+fn a_quarter_is_located_as_coarsely_as_its_centroid() {
+    // Shelling of al-Shaar in eastern Aleppo, 2016.
+    let got = read(
+        "قصفت قوات النظام حي الشعار في مدينة حلب.",
+        Some("2016-04-28"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].place.as_deref(), Some("الشعار"));
+    assert_eq!(got[0].geo_precision, Some(GeoPrecision::Locality));
 }
