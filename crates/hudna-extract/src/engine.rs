@@ -2840,30 +2840,13 @@ fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
 }
 
 /// A place name without the generic words that introduce it ("محافظة درعا" → "درعا",
-/// "ريف حمص" → "حمص"), as the exchange format asks.
-fn strip_type_words(name: &str) -> String {
-    const TYPES: &[&str] = &[
-        "محافظة",
-        "محافظه",
-        "مدينة",
-        "مدينه",
-        "بلدة",
-        "بلده",
-        "قرية",
-        "قريه",
-        "ناحية",
-        "ناحيه",
-        "منطقة",
-        "منطقه",
-        "ريف",
-        "حي",
-    ];
+/// "ريف حمص" → "حمص"), as the exchange format asks; `words` are the folded type words
+/// (`typeword` in discourse.tsv).
+fn strip_type_words(name: &str, words: &rustc_hash::FxHashSet<String>) -> String {
     let trimmed = name.trim();
-    for t in TYPES {
-        if let Some(rest) = trimmed.strip_prefix(t) {
-            if rest.starts_with(' ') && rest.trim().chars().count() >= 2 {
-                return rest.trim().to_string();
-            }
+    if let Some((first, rest)) = trimmed.split_once(' ') {
+        if words.contains(&fold(first)) && rest.trim().chars().count() >= 2 {
+            return rest.trim().to_string();
         }
     }
     trimmed.to_string()
@@ -3247,7 +3230,7 @@ impl<'l> Engine<'l> {
                     article_id: article.id.clone(),
                     kind: f.kind,
                     date: f.day.and_then(|d| d.resolve(st.published)),
-                    place: Some(strip_type_words(&p.name)),
+                    place: Some(strip_type_words(&p.name, &self.lex.type_words)),
                     admin1,
                     lat,
                     lon,

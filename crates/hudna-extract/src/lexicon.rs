@@ -261,6 +261,9 @@ pub struct Lexicon {
     pub name_tails: FxHashSet<String>,
     /// Folded words that tie unknown gunmen to the side named next ("يتبعون").
     pub affiliation: FxHashSet<String>,
+    /// Folded words for kinds of places, dropped from the front of a place name in the
+    /// output ("ريف حمص" → "حمص").
+    pub type_words: FxHashSet<String>,
     /// The gazetteer.
     pub gazetteer: Gazetteer,
     /// Id of `UNKNOWN`.
@@ -556,6 +559,7 @@ impl Lexicon {
         let mut joined_heads: Vec<String> = Vec::new();
         let mut name_tails = FxHashSet::default();
         let mut affiliation = FxHashSet::default();
+        let mut type_words = FxHashSet::default();
         for (line, row) in rows(&text) {
             let phrase = cell(src, rel, line, &row, 1, "phrase")?;
             let d = match cell(src, rel, line, &row, 0, "kind")? {
@@ -582,6 +586,10 @@ impl Lexicon {
                 }
                 "affiliation" => {
                     affiliation.insert(fold(phrase));
+                    continue;
+                }
+                "typeword" => {
+                    type_words.insert(fold(phrase));
                     continue;
                 }
                 "countryside" => Disc::Countryside,
@@ -738,6 +746,7 @@ impl Lexicon {
             name_heads,
             name_tails,
             affiliation,
+            type_words,
             gazetteer,
             unknown,
         })

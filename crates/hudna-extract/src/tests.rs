@@ -782,3 +782,45 @@ fn a_quarter_is_located_as_coarsely_as_its_centroid() {
     assert_eq!(got[0].place.as_deref(), Some("الشعار"));
     assert_eq!(got[0].geo_precision, Some(GeoPrecision::Locality));
 }
+
+/// A copy of the repository's `data/` (lexicons and the Syria theatre) in a fresh
+/// directory, with `edit` applied to discourse.tsv.
+fn data_copy(name: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let dst = std::env::temp_dir().join(format!("hudna-extract-{name}-{}", std::process::id()));
+    for sub in ["lexicon", "theatres/syria", "theatres/syria/gazetteer"] {
+        std::fs::create_dir_all(dst.join(sub)).unwrap();
+        for entry in std::fs::read_dir(src.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "tsv") {
+                let mut text = std::fs::read_to_string(&path).unwrap();
+                if path.file_name().is_some_and(|n| n == "discourse.tsv") {
+                    text = edit(&text);
+                }
+                std::fs::write(dst.join(sub).join(path.file_name().unwrap()), text).unwrap();
+            }
+        }
+    }
+    dst
+}
+
+#[test]
+fn name_heads_and_affiliation_words_come_from_the_data_files() {
+    let text = "اختطف مسلحون يتبعون لهيئة تحرير الشام ناشطاً من منزله في مدينة سرمدا.";
+    let article = Article {
+        id: "t".into(),
+        text: text.into(),
+        ..Default::default()
+    };
+    let dir = data_copy("affiliation", |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("affiliation\t"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let without = Extractor::new(&crate::DataSource::dir(&dir), "syria").unwrap();
+    let got = without.extract(&article);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(read(text, None)[0].perpetrator, "HTS");
+    assert_eq!(got[0].perpetrator, "UNKNOWN", "{got:#?}");
+}
