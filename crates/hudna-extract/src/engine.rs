@@ -715,7 +715,10 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
             .min_by_key(|&&(f, _, _)| f);
         let kind = match (before, after) {
             (Some(&(_, e, kb)), Some(&(f, _, ka))) => {
-                if n.first - e <= f - n.end + 1 {
+                // "21 قتيلاً و55 جريحاً": a casualty noun right after the number is what it
+                // counts.
+                let counted = f == n.end && !win.tok(f).starts_with('و');
+                if !counted && n.first - e <= f - n.end + 1 {
                     kb
                 } else {
                     ka

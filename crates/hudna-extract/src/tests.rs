@@ -824,3 +824,14 @@ fn name_heads_and_affiliation_words_come_from_the_data_files() {
     assert_eq!(read(text, None)[0].perpetrator, "HTS");
     assert_eq!(got[0].perpetrator, "UNKNOWN", "{got:#?}");
 }
+
+#[test]
+fn a_casualty_noun_right_after_a_number_is_what_it_counts() {
+    // The strike on the Qah camp for the displaced, 20 November 2019.
+    let got = read(
+        "سقط 16 قتيلاً و50 جريحاً في مخيم قاح بريف إدلب جراء قصف صاروخي لقوات النظام.",
+        Some("2019-11-21"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(16), Some(50)));
+}
