@@ -88,6 +88,8 @@ struct Slots {
     art: u32,
     /// A word listed with `+`: with or without a pronoun suffix.
     suffixed: u32,
+    /// The word as listed is a phrase of its own, not only a word of longer ones.
+    whole: bool,
 }
 
 /// Builds a [`PhraseSet`].
@@ -176,6 +178,9 @@ impl PhraseSetBuilder {
                         set.any_suffixed = true;
                     }
                     let slots = set.words.entry(key.into_boxed_str()).or_default();
+                    if slot == 0 && single_word {
+                        slots.whole = true;
+                    }
                     let field = match slot {
                         0 => &mut slots.exact,
                         1 => &mut slots.art,
@@ -342,11 +347,8 @@ impl PhraseSet {
                         out.push((sl.exact, 0, false));
                         // A word known only inside longer names ("Sheikh" of "Sheikh
                         // Maqsoud") does not hide the rough key ("Sheikh Maskin" is
-                        // "Shaykh Miskin").
-                        exact = self
-                            .edges
-                            .get(&(0, sl.exact))
-                            .is_some_and(|s| self.terminal.contains_key(s));
+                        // "Shaykh Miskin"); short words ("the", "of") always do.
+                        exact = sl.whole || w.len() < 4;
                     }
                 }
                 // The rough key only when the word itself is no known word: "Syria" is the
