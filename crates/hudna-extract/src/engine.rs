@@ -778,6 +778,36 @@ struct Scope {
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
     defence: Vec<(u32, u32)>,
+    /// Tokens where the direct object of an event verb starts; see [`objects`].
+    objects: Vec<u32>,
+}
+
+/// Where the direct object of each event verb starts: right after the verb, past its
+/// subject, weapon and day ("قصفت قوات النظام بالمدفعية مورك", "shelled Morek"). A village
+/// named there is what was hit, with no place word in front.
+fn objects(items: &[Item<'_>], triggers: &[usize]) -> Vec<u32> {
+    triggers
+        .iter()
+        .filter_map(|&ti| {
+            let trig = &items[ti];
+            if trig.event()?.1 {
+                return None;
+            }
+            let mut at = trig.end;
+            for x in &items[ti + 1..] {
+                let subject = x.first == at
+                    && (x.actor_roles().next().is_some()
+                        || x.means().is_some()
+                        || x.date().is_some()
+                        || x.disc(Disc::Personnel));
+                if !subject {
+                    break;
+                }
+                at = x.end;
+            }
+            Some(at)
+        })
+        .collect()
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -1134,7 +1164,8 @@ impl<'l> Engine<'l> {
             }
             return;
         }
-        let places = self.places(win, items, &triggers, &scope, t0, t1, st);
+        scope.objects = objects(items, &triggers);
+        let places = self.places(win, items, &scope, t0, t1, st);
         let tolls = tolls(win, items);
         if self.trace.is_some() && !places.is_empty() {
             trace!(
@@ -1918,38 +1949,13 @@ impl<'l> Engine<'l> {
         &self,
         win: &Window<'_, 'l>,
         items: &[Item<'l>],
-        triggers: &[usize],
         scope: &Scope,
         t0: u32,
         t1: u32,
         st: &mut ArticleState,
     ) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceMention> = Vec::new();
-        // Where the direct object of an event verb starts: right after the verb, past its
-        // subject, weapon and day ("قصفت قوات النظام بالمدفعية مورك", "shelled Morek"). A
-        // village named there is what was hit, with no place word in front.
-        let objects: Vec<u32> = triggers
-            .iter()
-            .filter_map(|&ti| {
-                let trig = &items[ti];
-                if trig.event()?.1 {
-                    return None;
-                }
-                let mut at = trig.end;
-                for x in &items[ti + 1..] {
-                    let subject = x.first == at
-                        && (x.actor_roles().next().is_some()
-                            || x.means().is_some()
-                            || x.date().is_some()
-                            || x.disc(Disc::Personnel));
-                    if !subject {
-                        break;
-                    }
-                    at = x.end;
-                }
-                Some(at)
-            })
-            .collect();
+        let objects = &scope.objects;
         // Items are sorted by their first token: find them by binary search.
         let item_index =
             |tok: u32| -> Option<usize> { items.binary_search_by_key(&tok, |it| it.first).ok() };
