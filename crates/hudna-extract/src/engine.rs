@@ -36,6 +36,11 @@ const WINDOW: usize = 64 * 1024;
 /// repeats itself.
 const MAX_EVIDENCE: usize = 16;
 
+/// From this population up a town is a city whose centroid is no point: its incidents get
+/// district precision, so that a finding near a boundary and a merge of reports blaming
+/// opposing sides do not rest on a point that stands for a whole city.
+const CITY_POPULATION: u32 = 150_000;
+
 /// A phrase match or a number, in the folded text of one window.
 #[derive(Debug, Clone, Copy)]
 struct Item<'l> {
@@ -3047,6 +3052,11 @@ impl<'l> Engine<'l> {
                         // made more certain than the point allows.
                         PlaceKind::Neighbourhood => GeoPrecision::Locality,
                         PlaceKind::Site => GeoPrecision::Point,
+                        // A large city's centroid stands for an area several km across: a
+                        // report of "shelling on Aleppo" may have fallen anywhere in it.
+                        _ if pl.population.is_some_and(|n| n >= CITY_POPULATION) => {
+                            GeoPrecision::District
+                        }
                         _ => GeoPrecision::Locality,
                     }
                 };

@@ -783,6 +783,24 @@ fn a_quarter_is_located_as_coarsely_as_its_centroid() {
     assert_eq!(got[0].geo_precision, Some(GeoPrecision::Locality));
 }
 
+#[test]
+fn a_large_city_is_located_no_finer_than_a_district() {
+    // Government artillery on Aleppo, and on the village of Kafr Hamra, September 2016.
+    let city = read(
+        "قصفت قوات النظام مدينة حلب بقذائف المدفعية.",
+        Some("2016-09-24"),
+    );
+    assert_eq!(city.len(), 1, "{city:#?}");
+    assert_eq!(city[0].place.as_deref(), Some("حلب"));
+    assert_eq!(city[0].geo_precision, Some(GeoPrecision::District));
+    let village = read(
+        "قصفت قوات النظام قرية كفرحمرة بقذائف المدفعية.",
+        Some("2016-09-24"),
+    );
+    assert_eq!(village.len(), 1, "{village:#?}");
+    assert_eq!(village[0].geo_precision, Some(GeoPrecision::Locality));
+}
+
 /// A copy of the repository's `data/` (lexicons and the Syria theatre) in a fresh
 /// directory, with `edit` applied to discourse.tsv.
 fn data_copy(name: &str, edit: impl Fn(&str) -> String) -> std::path::PathBuf {
