@@ -205,6 +205,21 @@ mod tests {
         let s = to_stored(&f, 3, 1, 2).unwrap();
         assert_eq!(s.truce_version, 3);
         assert_eq!(from_stored(&s).unwrap(), f);
+        // In JSON the incident id is a string, as the engine's findings have it; a number
+        // still reads, anything else is refused.
+        let mut json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["incident"], "42");
+        assert_eq!(
+            serde_json::from_value::<StoredFinding>(json.clone()).unwrap(),
+            s
+        );
+        json["incident"] = 42.into();
+        assert_eq!(
+            serde_json::from_value::<StoredFinding>(json.clone()).unwrap(),
+            s
+        );
+        json["incident"] = "r18#3fa9c2d1".into();
+        assert!(serde_json::from_value::<StoredFinding>(json).is_err());
         let mut broken = s;
         broken.rule = "nonsense".into();
         assert!(from_stored(&broken).is_err());

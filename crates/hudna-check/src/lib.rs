@@ -13,6 +13,8 @@
 //!   judges only new or changed incidents, and — when a truce has a new version — only the
 //!   incidents its changed terms can reach (through [`hudna_truce::Checker`]). Every run is
 //!   logged, with each finding added, removed or re-scored and the reason.
+//!   Humanitarian notifications filed through hudna (not in a truce file) are judged with
+//!   each truce's terms too ([`filed`]).
 //! - [`export`]: findings as JSON Lines or CSV, filtered by truce and rule.
 //! - [`report`]: the same, written for a person.
 //!
@@ -20,6 +22,7 @@
 //! given: a finding keeps pointing at its event as reports of it come and go.
 
 pub mod export;
+pub mod filed;
 pub mod load;
 pub mod report;
 pub mod run;
@@ -101,6 +104,15 @@ pub enum CheckError {
         incident: i64,
         /// The truce.
         truce: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// A notification filed through hudna cannot be read back (edited outside hudna, or a
+    /// bug): the check stops rather than judge without it.
+    #[error("stored notification {id}: {what}")]
+    BadNotification {
+        /// The notification's id.
+        id: i64,
         /// What is wrong.
         what: String,
     },

@@ -169,6 +169,18 @@ pub fn run_text(r: &TruceRun, limit: usize) -> String {
             }
         }
     }
+    if r.filed_notifications > 0 || r.filed_changed {
+        let _ = write!(
+            s,
+            "\n  notifications filed through hudna judged with it: {}{}",
+            r.filed_notifications,
+            if r.filed_changed {
+                " (changed since the last check: every incident judged again)"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = write!(
         s,
         "\n  incidents {} · judged now {} · not judged again {} · undated {} · without coordinates {} · gone from the record {}",

@@ -69,6 +69,10 @@ pub struct TruceRun {
     pub changed: u64,
     /// Terms changed since the previous run.
     pub term_changes: Vec<TermChange>,
+    /// Notifications filed through hudna judged with the truce's own ([`crate::filed`]).
+    pub filed_notifications: u64,
+    /// Whether they changed since the previous run (then every incident was judged again).
+    pub filed_changed: bool,
     /// Every finding added, removed or re-scored, with the reason.
     pub changes: Vec<FindingChange>,
     /// Wall time of the run.
@@ -128,6 +132,8 @@ enum Why {
     Changed,
     /// Judged under this older version, which could not be compared term by term.
     Version(u32),
+    /// The notifications filed through hudna for the truce changed since the last check.
+    Filed,
 }
 
 /// An incident's findings before and after, when they differ.
@@ -153,7 +159,16 @@ fn check_one(
             known: Vec::new(),
         })?;
     let version = current.version;
-    let truce = stored_truce(&current, actors)?;
+    // The truce as its file says, and as it is judged: with the notifications filed through
+    // hudna for it (the same ones on both sides of a version comparison below).
+    let file_truce = stored_truce(&current, actors)?;
+    let (filed, filed_print) = crate::filed::filed_for(store, id)?;
+    let filed_before = store
+        .meta(&crate::filed::meta_key(id))?
+        .unwrap_or_else(|| crate::filed::NONE.to_string());
+    let filed_changed = filed_before != filed_print;
+    let mut truce = file_truce.clone();
+    truce.notifications.extend(filed.iter().cloned());
     let offset = truce.utc_offset;
     let previous_version = store
         .check_runs(Some(id), 1)?
@@ -200,6 +215,10 @@ fn check_one(
                 fresh.push((c, Why::Changed));
                 new_state.push(row);
             }
+            Some(_) if filed_changed => {
+                fresh.push((c, Why::Filed));
+                new_state.push(row);
+            }
             Some(s) if s.version != version => {
                 stale.entry(s.version).or_default().push(c);
                 new_state.push(row);
@@ -223,7 +242,10 @@ fn check_one(
             .truce_version(id, Some(old_version))?
             .map(|v| stored_truce(&v, actors));
         let old = match old {
-            Some(Ok(t)) if t.utc_offset == offset => t,
+            Some(Ok(mut t)) if t.utc_offset == offset => {
+                t.notifications.extend(filed.iter().cloned());
+                t
+            }
             // Not comparable term by term: judge the group in full.
             _ => {
                 fresh.extend(group.into_iter().map(|c| (c, Why::Version(old_version))));
@@ -277,6 +299,10 @@ fn check_one(
             let reason = match why {
                 Why::New => format!("incident {pid} judged for the first time"),
                 Why::Changed => format!("incident {pid} changed in the record"),
+                Why::Filed => format!(
+                    "the notifications filed through hudna for truce {id} changed, so \
+                     incident {pid} was judged again in full"
+                ),
                 Why::Version(v) => format!(
                     "truce {id} v{v} → v{version}: the old version could not be compared term \
                      by term, so the incident was judged again in full"
@@ -324,7 +350,7 @@ fn check_one(
     let term_changes_now = match previous_version {
         Some(p) if p != version => match store.truce_version(id, Some(p))? {
             Some(v) => match stored_truce(&v, actors) {
-                Ok(old) => term_changes(&old, &truce),
+                Ok(old) => term_changes(&old, &file_truce),
                 Err(_) => Vec::new(),
             },
             None => Vec::new(),
@@ -373,6 +399,9 @@ fn check_one(
     store.put_check_state(id, &new_state)?;
     store.forget_incidents(id, &gone)?;
     store.set_checked_version(id, version)?;
+    if filed_changed {
+        store.set_meta(&crate::filed::meta_key(id), &filed_print)?;
+    }
     store.log_finding_changes(run_id, &changes)?;
     Ok(TruceRun {
         run: run_id,
@@ -390,6 +419,8 @@ fn check_one(
         removed,
         changed,
         term_changes: term_changes_now,
+        filed_notifications: filed.len() as u64,
+        filed_changed,
         changes,
         seconds: started.elapsed().as_secs_f64(),
     })

@@ -101,6 +101,14 @@ impl Article {
         };
         let text = match map.remove("text") {
             None | Some(Value::Null) => return Err(ArticleError::Missing("text")),
+            // Nothing to read: accepting it would store an article no incident can come from
+            // and make its (empty) content hash a duplicate of every other blank one.
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                return Err(ArticleError::Invalid {
+                    field: "text",
+                    reason: "empty".into(),
+                })
+            }
             Some(Value::String(s)) => s,
             Some(other) => {
                 return Err(ArticleError::Invalid {
@@ -287,6 +295,20 @@ mod tests {
         assert_eq!(errs[4], "line 6: not a JSON object");
         assert!(errs[5].contains("`published`"), "{}", errs[5]);
         assert_eq!(got[7].as_ref().unwrap().1.id, "last");
+    }
+
+    #[test]
+    fn an_empty_or_blank_text_is_rejected_with_its_line() {
+        let input = "{\"id\":\"a\",\"text\":\"\"}\n{\"id\":\"b\",\"text\":\" \\n\\t\\u00a0 \"}\n{\"id\":\"c\",\"text\":\"قصف\"}\n";
+        let got = read_all(input.as_bytes());
+        assert_eq!(got.len(), 3);
+        for (n, r) in got[..2].iter().enumerate() {
+            assert_eq!(
+                r.as_ref().unwrap_err().to_string(),
+                format!("line {}: field `text`: empty", n + 1)
+            );
+        }
+        assert_eq!(got[2].as_ref().unwrap().1.id, "c");
     }
 
     #[test]

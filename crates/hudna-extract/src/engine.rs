@@ -36,6 +36,11 @@ const WINDOW: usize = 64 * 1024;
 /// repeats itself.
 const MAX_EVIDENCE: usize = 16;
 
+/// From this population up a town is a city whose centroid is no point: its incidents get
+/// district precision, so that a finding near a boundary and a merge of reports blaming
+/// opposing sides do not rest on a point that stands for a whole city.
+const CITY_POPULATION: u32 = 150_000;
+
 /// A phrase match or a number, in the folded text of one window.
 #[derive(Debug, Clone, Copy)]
 struct Item<'l> {
@@ -222,6 +227,8 @@ struct ArticleState {
     recent_admin1: Vec<(usize, u16)>,
     /// Folded title, to recognise it at the top of the text.
     title: String,
+    /// The day the lead gives, when it tells no event itself.
+    lead_day: Option<NaiveDate>,
 }
 
 /// Reads articles; see the module documentation.
@@ -489,8 +496,12 @@ struct Window<'a, 'l> {
 }
 
 impl Window<'_, '_> {
+    /// Folded text of token `i`; empty past the end of the window (rules look a word or
+    /// two ahead).
     fn tok(&self, i: u32) -> &str {
-        self.tokens[i as usize].text(self.folded)
+        self.tokens
+            .get(i as usize)
+            .map_or("", |t| t.text(self.folded))
     }
 
     /// Folded text between two tokens (exclusive).
@@ -524,7 +535,15 @@ impl Window<'_, '_> {
         } else {
             0
         };
-        let start = t.start as usize + it.clitic as usize - keep_article.min(it.clitic as usize);
+        let mut start =
+            t.start as usize + it.clitic as usize - keep_article.min(it.clitic as usize);
+        // "al-Bab": a Latin article written apart is part of the name as written.
+        if it.first > 0
+            && is_latin_article(self, it.first - 1)
+            && self.gap(it.first, it.first) == "-"
+        {
+            start = self.tokens[it.first as usize - 1].start as usize;
+        }
         let (s, e) = self.norm.original_range(start, it.stop as usize);
         self.original[s..e].trim().to_string()
     }
@@ -701,7 +720,10 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
             .min_by_key(|&&(f, _, _)| f);
         let kind = match (before, after) {
             (Some(&(_, e, kb)), Some(&(f, _, ka))) => {
-                if n.first - e <= f - n.end + 1 {
+                // "21 قتيلاً و55 جريحاً": a casualty noun right after the number is what it
+                // counts.
+                let counted = f == n.end && !win.tok(f).starts_with('و');
+                if !counted && n.first - e <= f - n.end + 1 {
                     kb
                 } else {
                     ka
@@ -721,7 +743,31 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         });
     }
     out.sort_by_key(|t| t.at);
-    out
+    // "مقتل 22 طفلاً و6 معلمين", "killing 22 children and six teachers": counts of one toll
+    // joined by "و"/"and", with only the counted nouns between, add up.
+    let mut merged: Vec<Toll> = Vec::with_capacity(out.len());
+    for t in out {
+        if let Some(prev) = merged.last_mut() {
+            let joined = t.at > prev.at
+                && t.at - prev.at <= 4
+                && (matches!(win.tok(t.at - 1), "و" | "and") || win.tok(t.at).starts_with('و'))
+                && !items.iter().any(|it| {
+                    it.first > prev.at
+                        && it.first < t.at
+                        && (casualty_kind(it.roles()).is_some()
+                            || it.place_group().is_some()
+                            || it.event().is_some())
+                });
+            if joined && prev.kind == t.kind && t.kind != TollKind::Nobody {
+                if let (Some(a), Some(b)) = (prev.value, t.value) {
+                    prev.value = Some(a.saturating_add(b));
+                    continue;
+                }
+            }
+        }
+        merged.push(t);
+    }
+    merged
 }
 
 #[derive(Default)]
@@ -737,6 +783,36 @@ struct Scope {
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
     defence: Vec<(u32, u32)>,
+    /// Tokens where the direct object of an event verb starts; see [`objects`].
+    objects: Vec<u32>,
+}
+
+/// Where the direct object of each event verb starts: right after the verb, past its
+/// subject, weapon and day ("قصفت قوات النظام بالمدفعية مورك", "shelled Morek"). A village
+/// named there is what was hit, with no place word in front.
+fn objects(items: &[Item<'_>], triggers: &[usize]) -> Vec<u32> {
+    triggers
+        .iter()
+        .filter_map(|&ti| {
+            let trig = &items[ti];
+            if trig.event()?.1 {
+                return None;
+            }
+            let mut at = trig.end;
+            for x in &items[ti + 1..] {
+                let subject = x.first == at
+                    && (x.actor_roles().next().is_some()
+                        || x.means().is_some()
+                        || x.date().is_some()
+                        || x.disc(Disc::Personnel));
+                if !subject {
+                    break;
+                }
+                at = x.end;
+            }
+            Some(at)
+        })
+        .collect()
 }
 
 fn within(ranges: &[(u32, u32)], at: u32) -> bool {
@@ -874,7 +950,11 @@ impl<'l> Engine<'l> {
                 // there: stop at the first word that is none of these.
                 let mut end = it.end;
                 for x in items.iter().filter(|x| x.first >= it.end) {
+                    // (and the positions it fired from, right after the cue: "مصدره مواقع
+                    // حزب الله")
                     let placey = x.place_group().is_some()
+                        || (x.first == it.end
+                            && x.target() == Some(TargetCue::Class(Target::Armed)))
                         || x.disc(Disc::Placetype)
                         || x.disc(Disc::Container)
                         || x.disc(Disc::Placelist)
@@ -890,14 +970,17 @@ impl<'l> Engine<'l> {
                 // "لواء هنانو": a unit's name, not a place.
                 scope.route.push((it.end, it.end + 2));
             }
-            if it.disc(Disc::Facility) {
+            // "مستشفى الضبيط" names a building; "a hospital in Kafr Nabl" says where it is.
+            if it.disc(Disc::Facility)
+                && !matches!(win.tok(it.end), "في" | "in" | "at" | "near" | "قرب")
+            {
                 scope.facility.push((it.end, it.end + 2));
             }
             if it.disc(Disc::Flight) {
                 scope.flight.push((it.end, clause_end(it.first)));
             }
             if it.disc(Disc::Defence) {
-                // "انفجار صاروخين اعتراضيين", "إطلاق كثيف لصواريخ الدفاع الجوي",
+                // "انفجار صاروخين اعتراضيين", "تصدت الدفاعات الجوية لصواريخ",
                 // "تصدت الدفاعات الجوية": the event word a few words before or just after.
                 let from = it.first.saturating_sub(4).max(clause_of(it.first));
                 scope.defence.push((from, it.end + 2));
@@ -933,13 +1016,15 @@ impl<'l> Engine<'l> {
             })
             .map(|(i, _)| i)
             .collect();
-        // Event words in a row ("انفجار لغم", "قصف جوي ... غارات") report one event.
-        let triggers: Vec<usize> = triggers
-            .iter()
-            .enumerate()
-            .filter(|&(k, &i)| {
+        // Event words in a row ("انفجار لغم", "قصف جوي ... غارات") report one event; of a
+        // generic word and a typed one, the typed one says what it was ("استهدفت غارات
+        // جوية": air strikes).
+        let triggers: Vec<usize> = {
+            let mut kept: Vec<usize> = Vec::with_capacity(triggers.len());
+            for (k, &i) in triggers.iter().enumerate() {
                 let Some(&p) = k.checked_sub(1).and_then(|k| triggers.get(k)) else {
-                    return true;
+                    kept.push(i);
+                    continue;
                 };
                 let (it, prev) = (&items[i], &items[p]);
                 let adjacent = it.first <= prev.end + 1;
@@ -947,10 +1032,18 @@ impl<'l> Engine<'l> {
                 let same = a == b
                     || matches!(a, Some(EventClass::Strike))
                     || matches!(b, Some(EventClass::Strike));
-                !(adjacent && same)
-            })
-            .map(|(_, &i)| i)
-            .collect();
+                if !(adjacent && same) {
+                    kept.push(i);
+                } else if matches!(a, Some(EventClass::Strike))
+                    && matches!(b, Some(EventClass::Type(_)))
+                    && kept.last() == Some(&p)
+                {
+                    kept.pop();
+                    kept.push(i);
+                }
+            }
+            kept
+        };
         // A generic verb whose subject is an event noun ("استهدفت التفجيرات", "طالت
         // الغارات") is that event.
         let triggers: Vec<usize> = triggers
@@ -968,6 +1061,33 @@ impl<'l> Engine<'l> {
             })
             .map(|(_, &i)| i)
             .collect();
+        // "تعرضت مدرسة … لغارة جوية", "استهدفت الطائرات البلدة بغارات": a generic verb and
+        // the typed event noun that completes it, in one clause, are one event of that type.
+        let mut typed_by: Vec<(usize, EventClass)> = Vec::new();
+        let triggers: Vec<usize> = {
+            let mut kept: Vec<usize> = Vec::with_capacity(triggers.len());
+            for &i in &triggers {
+                let it = &items[i];
+                let completes = kept.last().is_some_and(|&p| {
+                    let prev = &items[p];
+                    matches!(prev.event(), Some((EventClass::Strike, ..)))
+                        && !typed_by.iter().any(|&(q, _)| q == p)
+                        && matches!(it.event(), Some((EventClass::Type(_), true, _)))
+                        && matches!(win.clitics(it), "ل" | "ب" | "لل" | "بال")
+                        && it.first - prev.end <= 8
+                        && !(prev.end..=it.first).any(|k| win.gap(k, k).contains([',', ':']))
+                });
+                match (completes, it.event()) {
+                    (true, Some((class, ..))) => {
+                        if let Some(&p) = kept.last() {
+                            typed_by.push((p, class));
+                        }
+                    }
+                    _ => kept.push(i),
+                }
+            }
+            kept
+        };
 
         // "تبنى تنظيم داعش التفجيرات", "IS claimed responsibility": the claimant is the
         // perpetrator of the events just reported, and they are confirmed.
@@ -1025,6 +1145,17 @@ impl<'l> Engine<'l> {
                 Some(CasualtyKind::Killed | CasualtyKind::Injured)
             )
         });
+        // The lead dates the report even when it tells no event itself ("… a truce from
+        // 7 pm yesterday, Monday 12 September"): a day of the last week, in the first
+        // sentences, before any event.
+        if st.frames.is_empty() && st.lead_day.is_none() && st.sentence <= 2 {
+            st.lead_day = day_in(win, items, t0, t1)
+                .and_then(|d| d.resolve(st.published))
+                .filter(|&d| {
+                    st.published
+                        .is_some_and(|p| d <= p && (p - d).num_days() <= 7)
+                });
+        }
         if triggers.is_empty() && !toll_word {
             for (k, it) in items.iter().enumerate() {
                 let after_container =
@@ -1038,6 +1169,7 @@ impl<'l> Engine<'l> {
             }
             return;
         }
+        scope.objects = objects(items, &triggers);
         let places = self.places(win, items, &scope, t0, t1, st);
         let tolls = tolls(win, items);
         if self.trace.is_some() && !places.is_empty() {
@@ -1156,20 +1288,50 @@ impl<'l> Engine<'l> {
         // إثر غارة استهدفت مركزهم في بلدة حاس").
         let mut carried_tolls: Vec<Toll> = Vec::new();
         let mut carried_target: Option<TargetCue> = None;
+        // "قصفت قوات النظام حي الصاخور، فيما أصيب مدنيون في قرية المرحمية إثر قصف مصدره
+        // …": a clause that ends on a cause word and an event word is that event's, back to
+        // the clause break before it.
+        let lead: Vec<Option<u32>> = triggers
+            .iter()
+            .enumerate()
+            .map(|(k, &ti)| {
+                let prev_end = items[*triggers.get(k.checked_sub(1)?)?].end;
+                let trig = &items[ti];
+                let cause = items[..ti]
+                    .last()
+                    .filter(|c| c.disc(Disc::Cause) && c.end + 1 >= trig.first)?;
+                (prev_end + 1..cause.first).rev().find(|&b| {
+                    win.gap(b, b).contains([',', ';'])
+                        || items
+                            .iter()
+                            .any(|x| x.first == b && x.disc(Disc::ClauseBreak))
+                })
+            })
+            .collect();
         for (k, &ti) in triggers.iter().enumerate() {
             let trig = &items[ti];
-            let (class, _noun, weak) = trig.event().unwrap_or((EventClass::Strike, false, true));
+            let (class, _noun, weak) = match typed_by.iter().find(|&&(p, _)| p == ti) {
+                Some(&(_, class)) => (class, true, false),
+                None => trig.event().unwrap_or((EventClass::Strike, false, true)),
+            };
             let w0 = if k == 0 {
                 t0
             } else {
-                items[triggers[k - 1]].end
+                lead[k].unwrap_or(items[triggers[k - 1]].end)
             };
-            let w1 = triggers.get(k + 1).map(|&n| items[n].first).unwrap_or(t1);
+            let w1 = triggers
+                .get(k + 1)
+                .map(|&n| lead[k + 1].unwrap_or(items[n].first))
+                .unwrap_or(t1);
             let in_window = |at: u32| at >= w0 && at < w1;
 
             // Places of this frame: those after the trigger up to the next one; the first
             // frame also takes the places before it.
-            let own_start = if k == 0 { t0 } else { trig.first };
+            let own_start = if k == 0 {
+                t0
+            } else {
+                lead[k].unwrap_or(trig.first)
+            };
             let mut fplaces: Vec<PlaceRef> = places
                 .iter()
                 .filter(|p| p.at >= own_start && p.at < w1)
@@ -1249,7 +1411,10 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                     let accused = within(&scope.accusation, it.first);
-                    let after_agent = within(&scope.agent, it.first);
+                    // "قصف مصدره مواقع حزب الله", "fire from regime positions": where fire
+                    // came from names who fired it.
+                    let after_agent =
+                        within(&scope.agent, it.first) || within(&scope.origin, it.first);
                     // In target position: "مواقع قسد", "عناصر من قوات النظام".
                     // Fighters named right after the event word are its agents ("استهداف
                     // مقاتلي حزب الله البلدة"); positions and people elsewhere are victims.
@@ -1301,22 +1466,7 @@ impl<'l> Engine<'l> {
                     }
                     // "مسلحون يتبعون لهيئة تحرير الشام": the gunmen are the side named next.
                     if actor == self.lex.unknown
-                        && (it.end..it.end + 2).any(|k| {
-                            matches!(
-                                win.tok(k),
-                                "تابعون"
-                                    | "تابعين"
-                                    | "يتبعون"
-                                    | "يتبع"
-                                    | "تتبع"
-                                    | "موالون"
-                                    | "موالين"
-                                    | "الموالين"
-                                    | "الموالون"
-                                    | "affiliated"
-                                    | "loyal"
-                            )
-                        })
+                        && (it.end..it.end + 2).any(|k| self.lex.affiliation.contains(win.tok(k)))
                         && items[j + 1..]
                             .iter()
                             .take_while(|n| n.first <= it.end + 4)
@@ -1595,7 +1745,25 @@ impl<'l> Engine<'l> {
                 } else if let Some(p) = definite_again {
                     fplaces.push(p);
                 } else if anaphor {
-                    if let Some(p) = st.last_place.clone() {
+                    // "the hilltop": the hill or mountain named last, else the last place.
+                    let hill = items
+                        .iter()
+                        .any(|it| in_window(it.first) && it.disc(Disc::Hill));
+                    let hill_place = st
+                        .frames
+                        .iter()
+                        .rev()
+                        .take_while(|f| hill && st.sentence - f.sentence <= 3)
+                        .flat_map(|f| f.places.iter().rev())
+                        .find(|p| {
+                            p.group.as_ref().is_some_and(|g| {
+                                g.iter().any(|&c| {
+                                    self.lex.gazetteer.place(c).kind == PlaceKind::Mountain
+                                })
+                            })
+                        })
+                        .cloned();
+                    if let Some(p) = hill_place.or_else(|| st.last_place.clone()) {
                         fplaces.push(p);
                     }
                 } else if let Some(c) = places
@@ -1616,7 +1784,7 @@ impl<'l> Engine<'l> {
                     })
                     .cloned()
                     .filter(|_| {
-                        // "مدن وبلدات في ريف حمص": a summary of places named later.
+                        // "قرى وبلدات في ريف حماة": a summary of places named later.
                         !items.iter().any(|it| {
                             in_window(it.first)
                                 && it.disc(Disc::Placelist)
@@ -1662,7 +1830,7 @@ impl<'l> Engine<'l> {
             let own = tolls.iter().filter(|t| t.at >= w0 && t.at < w1);
             let carried = std::mem::take(&mut carried_tolls);
             for t in carried.iter().chain(own) {
-                // Tied to a place right after it ("إصابة 3 مدنيين في بلدة البوليل")?
+                // Tied to a place right after it ("جرح طفلان في قرية كفرسجنة")?
                 let tied = fplaces
                     .iter()
                     .enumerate()
@@ -1781,7 +1949,7 @@ impl<'l> Engine<'l> {
     /// the text marks it as one: a place word before it ("قرية", "حي"), a locative
     /// preposition ("في", "بـ"), a container or vicinity word ("ريف", "محيط"), or a list
     /// it continues. Names the gazetteer lacks are read only right after a place word or
-    /// inside a list a plural place word opened ("قرى أم عشبة، الخضراوي، البوبي").
+    /// inside a list a plural place word opened ("قرى الجبين، تل ملح، حسرايا").
     fn places(
         &self,
         win: &Window<'_, 'l>,
@@ -1792,6 +1960,7 @@ impl<'l> Engine<'l> {
         st: &mut ArticleState,
     ) -> Vec<PlaceRef> {
         let mut out: Vec<PlaceMention> = Vec::new();
+        let objects = &scope.objects;
         // Items are sorted by their first token: find them by binary search.
         let item_index =
             |tok: u32| -> Option<usize> { items.binary_search_by_key(&tok, |it| it.first).ok() };
@@ -1811,7 +1980,7 @@ impl<'l> Engine<'l> {
         // A list of places was announced without names ("بلدات سورية"); the place that
         // follows with "في" holds them.
         let mut unnamed_list_until = 0u32;
-        // A dateline at the head of a paragraph ("DEIR EZ-ZOR, Syria (North Press)",
+        // A dateline at the head of a paragraph ("HAMA, Syria (Agency)",
         // "محافظة دير الزور:") says where the report comes from, not where the event was.
         let dateline_end = {
             let line_start = t0 == 0
@@ -1857,7 +2026,7 @@ impl<'l> Engine<'l> {
             let Some(ii) = item_index(tok) else {
                 let unknown_ok = (opener.is_some_and(|(_, _, u, _)| u) || !opened_here)
                     && !within(&scope.facility, tok);
-                // "places in Kansafra, Sfuhen and Fulayfel": capitalised names in a list
+                // "villages in Hass, Kafr Nabl and Maarat Harma": capitalised names in a list
                 // after a preposition.
                 let latin_list = !opened_here
                     && !list_continues
@@ -1870,7 +2039,7 @@ impl<'l> Engine<'l> {
                         while k < t1 && win.capital(k) && !covered(k) {
                             k += 1;
                         }
-                        // "in Kansafra, Sfuhen and Fulayfel": another capitalised name follows.
+                        // "in Hass, Kafr Nabl and Maarat Harma": another capitalised name follows.
                         let next_name = if win.tok(k) == "and" { k + 1 } else { k };
                         k < t1
                             && (win.gap(k, k).contains(',') || win.tok(k) == "and")
@@ -1922,7 +2091,9 @@ impl<'l> Engine<'l> {
                         continue;
                     }
                 }
-                if matches!(win.tok(tok), "of" | "the") && opened_here {
+                if (matches!(win.tok(tok), "of" | "the") || is_latin_article(win, tok))
+                    && opened_here
+                {
                     opener = opener.map(|(_, l, u, np)| (tok + 1, l, u, np));
                 }
                 tok += 1;
@@ -1930,7 +2101,12 @@ impl<'l> Engine<'l> {
             };
             let it = &items[ii];
             tok = it.end;
-            let is_type = it.disc(Disc::Placetype) || it.disc(Disc::Placelist);
+            // "the town of X" opens a name as "town" does; "the town" alone refers back.
+            let is_type = it.disc(Disc::Placetype)
+                || it.disc(Disc::Placelist)
+                || (it.disc(Disc::Anaphor)
+                    && win.tokens[it.first as usize].script == Script::Latin
+                    && win.tok(it.end) == "of");
             if is_type && win.tokens[it.first as usize].script == Script::Latin {
                 // "Al-Fterah town", "Bab Touma neighborhood": the name comes before.
                 let mut start = it.first;
@@ -1956,7 +2132,7 @@ impl<'l> Engine<'l> {
                 }
             }
             if it.disc(Disc::Placelist) {
-                // "بلدات سورية في منطقة القصير": a list with no names; the place after it
+                // "قرى عدة في منطقة الغاب": a list with no names; the place after it
                 // holds them.
                 let named = items
                     .get(ii + 1)
@@ -1991,17 +2167,33 @@ impl<'l> Engine<'l> {
                     || (p.end + 1 == it.first
                         && matches!(win.tok(p.end), "في" | "in" | "of" | "the"))
             });
-            // "ريف X", "بريف بلدة X": a container word, maybe followed by a place word.
-            let after_container = prev_adjacent.is_some_and(|p| p.disc(Disc::Container))
-                || prev_adjacent.is_some_and(|p| {
-                    (p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
-                        && ii >= 2
-                        && items[ii - 2].disc(Disc::Container)
-                        && items[ii - 2].end == p.first
-                });
+            // "ريف X", "بريف بلدة X", "شرق مدينة X": a container word, maybe followed by a
+            // place word.
+            let container_word = prev_adjacent.and_then(|p| {
+                if p.disc(Disc::Container) {
+                    Some(p)
+                } else if (p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
+                    && ii >= 2
+                    && items[ii - 2].disc(Disc::Container)
+                    && items[ii - 2].end == p.first
+                    // "…الشمالي، ومدينة X": a new item of the list, not "شمال مدينة X".
+                    && !win.gap(p.first, p.first).contains([',', '.', ';', ':'])
+                    && !win.clitics(p).starts_with('و')
+                {
+                    Some(&items[ii - 2])
+                } else {
+                    None
+                }
+            });
+            let after_container = container_word.is_some();
             let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
             let cl = win.clitics(it);
-            let before = win.tok(it.first.saturating_sub(1));
+            // (Past a Latin article written apart: "in al-Lataminah".)
+            let before_at = match it.first.checked_sub(1) {
+                Some(b) if b > t0 && is_latin_article(win, b) => b - 1,
+                b => b.unwrap_or(0),
+            };
+            let before = win.tok(before_at);
             let locative = (it.first > t0
                 && matches!(
                     before,
@@ -2038,13 +2230,31 @@ impl<'l> Engine<'l> {
             {
                 continue;
             }
+            // "Syria's army": the owner of what follows, not where anything happened.
+            if latin && {
+                let (os, oe) = win.norm.original_range(it.start as usize, it.stop as usize);
+                let name = &win.original[os..oe];
+                win.original[oe..].starts_with(['\'', '’'])
+                    || name.ends_with("'s")
+                    || name.ends_with("’s")
+            } {
+                continue;
+            }
             let stop = self
                 .lex
                 .place_stopwords
                 .contains(strip_article_ref(key).as_ref());
             let marked = opened_here || list_continues;
-            // "مستشفى الضبيط": a building's name; "مشفى جبلة الوطني": the town of Jableh.
-            if within(&scope.facility, it.first)
+            // (A target word there, "محطة", is what was hit, not a village of that name.)
+            let object = objects.contains(&it.first) && it.target().is_none();
+            // "مستشفى الضبيط", "al-Shami Hospital": a building's name; "مشفى جبلة الوطني":
+            // the town of Jableh.
+            let names_building = within(&scope.facility, it.first)
+                || (latin
+                    && items
+                        .get(ii + 1)
+                        .is_some_and(|n| n.first == it.end && n.disc(Disc::Facility)));
+            if names_building
                 && !it.roles().any(|r| match r {
                     Role::Place(g) => self.lex.place_groups[*g as usize].iter().any(|&p| {
                         matches!(
@@ -2064,7 +2274,12 @@ impl<'l> Engine<'l> {
             } else {
                 // A village name needs the text to mark it as a place; a preposition is
                 // enough only for a capitalised (English) name.
-                stands || marked || after_container || after_vicinity || (locative && latin)
+                stands
+                    || marked
+                    || object
+                    || after_container
+                    || after_vicinity
+                    || (locative && latin)
             };
             if !ok {
                 if !it.is_word() {
@@ -2086,8 +2301,8 @@ impl<'l> Engine<'l> {
                     .contains(&strip_article(win.tok(it.end)))
                 && win.gap(it.end, it.end).chars().all(|c| c == ' ');
             let single_head = it.end == it.first + 1
-                && (NAME_HEADS.contains(&win.tok(it.first))
-                    || (it.end < t1 && NAME_TAILS.contains(&win.tok(it.end)))
+                && (self.lex.name_heads.contains(win.tok(it.first))
+                    || (it.end < t1 && self.lex.name_tails.contains(win.tok(it.end)))
                     || article_tail);
             let covered_by_word = |k: u32| {
                 let i = items.partition_point(|x| x.first <= k);
@@ -2110,17 +2325,15 @@ impl<'l> Engine<'l> {
             if opened_here {
                 in_list = in_list || opener.is_some();
             }
-            if latin {
-                // English lists need no plural place word: "in Kansafra, Sfuhen and Fulayfel".
+            if object {
+                // "قصفت قوات النظام كفرزيتا ومورك": the object may be a list.
                 in_list = true;
             }
-            let rural = prev_adjacent.is_some_and(|p| {
-                p.disc(Disc::Container)
-                    && matches!(
-                        win.tok(p.first),
-                        "ريف" | "بريف" | "الريف" | "وريف" | "countryside"
-                    )
-            });
+            if latin {
+                // English lists need no plural place word: "in Hass, Kafr Nabl and Maarat Harma".
+                in_list = true;
+            }
+            let rural = container_word.is_some_and(|p| p.disc(Disc::Countryside));
             // "محافظتي الرقة ودير الزور": joined by a bare "و", the second place plays the
             // first one's part; after a comma a new item of the outer list begins.
             let coordinated_prev = last_place_end
@@ -2164,13 +2377,17 @@ impl<'l> Engine<'l> {
                 if next.first == it.end && next.disc(Disc::ContainerAfter) {
                     role = PlaceRole::Container;
                 }
+                // "on al-Khourafi road": the road's name, not where the event was.
+                if latin && next.first == it.end && next.disc(Disc::Route) {
+                    role = PlaceRole::Origin;
+                }
             }
             // "البارة بجبل الزاوية", "Al-Fterah town in ... Idlib": a place right after
             // another, introduced by ب or في, contains it.
             if role == PlaceRole::Head {
                 if let Some(e) = last_place_end {
                     // Glue between the two: "في", place words, and at most one other word
-                    // (an adjective: "حي الوعر المحاصر بمدينة حمص").
+                    // (an adjective: "حي بستان القصر المكتظ بمدينة حلب").
                     let mut others = 0;
                     let only_glue = (e..it.first).all(|k| {
                         let glue = matches!(win.tok(k), "في" | "in" | "of" | "the")
@@ -2194,12 +2411,14 @@ impl<'l> Engine<'l> {
             }
             let kind_hint = prev_adjacent
                 .filter(|p| p.disc(Disc::Placetype) || p.disc(Disc::Placelist))
-                .map(|p| match win.tok(p.first) {
-                    "حي" | "حيي" | "احياء" | "حاره" | "neighbourhood" | "neighborhood" => {
+                .map(|p| {
+                    if p.disc(Disc::Quarter) {
                         PlaceKind::Neighbourhood
+                    } else if p.disc(Disc::Camp) {
+                        PlaceKind::Site
+                    } else {
+                        PlaceKind::Village
                     }
-                    "مخيم" | "camp" => PlaceKind::Site,
-                    _ => PlaceKind::Village,
                 });
             let namepart = prev_adjacent.filter(|p| p.disc(Disc::Namepart));
             let name = match namepart {
@@ -2216,17 +2435,11 @@ impl<'l> Engine<'l> {
             let key = strip_article(key);
             let direction = !rural
                 && (it.first < dateline_end
-                    || prev_adjacent.is_some_and(|p| {
-                        p.disc(Disc::Container)
-                            && !matches!(
-                                win.tok(p.first),
-                                "محافظه"
-                                    | "محافظتي"
-                                    | "ناحيه"
-                                    | "قضاء"
-                                    | "province"
-                                    | "governorate"
-                            )
+                    || container_word.is_some_and(|p| {
+                        !matches!(
+                            win.tok(p.first),
+                            "محافظه" | "محافظتي" | "ناحيه" | "قضاء" | "province" | "governorate"
+                        )
                     }));
             let mut m = PlaceMention {
                 group: group.clone(),
@@ -2303,7 +2516,7 @@ impl<'l> Engine<'l> {
                 out[i].role = PlaceRole::Container;
             }
         }
-        // "من محافظة حلب إلى السويداء", "from Raqqa to Aleppo": the ends of a journey.
+        // "من مدينة إدلب إلى حماة", "from Raqqa to Aleppo": the ends of a journey.
         for i in 0..out.len().saturating_sub(1) {
             let (a, b) = (&out[i], &out[i + 1]);
             let from = a.at > t0 && matches!(win.tok(a.at - 1), "من" | "from")
@@ -2372,8 +2585,9 @@ impl<'l> Engine<'l> {
                 let nw = n.text(win.folded);
                 nw.starts_with("ال") && !self.lex.place_stopwords.contains(&strip_article(nw))
             });
-        let heads_a_name =
-            (NAME_HEADS.contains(&bare) || (after_place_word && next_is_name_word)) && tok + 1 < t1;
+        let heads_a_name = (self.lex.name_heads.contains(bare)
+            || (after_place_word && next_is_name_word))
+            && tok + 1 < t1;
         if is_function_word(w)
             || is_function_word(bare)
             || bare.chars().count() < 2
@@ -2384,10 +2598,25 @@ impl<'l> Engine<'l> {
         {
             return None;
         }
-        if t.script == Script::Latin && (!win.capital(tok) || win.all_caps(tok)) {
+        // "al-Jabin": a lower-case article before a capitalised name.
+        let led_by_article = t.script == Script::Latin
+            && is_latin_article(win, tok)
+            && tok + 1 < t1
+            && win.capital(tok + 1)
+            && !win.all_caps(tok + 1)
+            && win
+                .gap(tok + 1, tok + 1)
+                .chars()
+                .all(|c| c == '-' || c == ' ')
+            // (A name the gazetteer knows is read from its own item.)
+            && !items
+                .iter()
+                .any(|it| it.first <= tok + 1 && tok + 1 < it.end);
+        if t.script == Script::Latin && !led_by_article && (!win.capital(tok) || win.all_caps(tok))
+        {
             return None;
         }
-        let mut end = tok + 1;
+        let mut end = if led_by_article { tok + 2 } else { tok + 1 };
         if t.script == Script::Latin {
             // "Bab al-Nayrab", "Khan Sheikhoun", "Abu Rummana": capitalised words in a row,
             // with an article between them, up to three words.
@@ -2414,7 +2643,8 @@ impl<'l> Engine<'l> {
             && items.iter().filter(|it| it.first == end).all(|it| {
                 // "وتل طويل": a name head takes the next word even when that word is a
                 // place of its own.
-                NAME_HEADS.contains(&bare) && it.roles().all(|r| matches!(r, Role::Place(_)))
+                self.lex.name_heads.contains(bare)
+                    && it.roles().all(|r| matches!(r, Role::Place(_)))
             })
         {
             let next = &win.tokens[end as usize];
@@ -2431,8 +2661,8 @@ impl<'l> Engine<'l> {
             };
             // Two words with the article make a name only right after a place word ("جبهة
             // البحوث العلمية", "قرية النهر الأبيض"); elsewhere it is a noun and its adjective.
-            let joins = NAME_HEADS.contains(&head)
-                || NAME_TAILS.contains(&nw)
+            let joins = self.lex.name_heads.contains(head)
+                || self.lex.name_tails.contains(nw)
                 || (after_place_word
                     && head.starts_with("ال")
                     && nw.starts_with("ال")
@@ -2477,29 +2707,6 @@ impl<'l> Engine<'l> {
     }
 }
 
-/// Last words of place names ("حبوبة كبير", "توخار الصغير"): a name followed by one
-/// takes it.
-const NAME_TAILS: &[&str] = &[
-    "كبير",
-    "صغير",
-    "الكبير",
-    "الصغير",
-    "الكبري",
-    "الصغري",
-    "كبيره",
-    "صغيره",
-    "الكبيره",
-    "الصغيره",
-    "فوقاني",
-    "تحتاني",
-    "الفوقاني",
-    "التحتاني",
-    "kabir",
-    "saghir",
-    "kebir",
-    "sghir",
-];
-
 /// "al", "el" and, before a hyphen, "ash", "az" …: articles of transliterated names.
 fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
     let Some(t) = win.tokens.get(i as usize) else {
@@ -2527,57 +2734,6 @@ fn is_latin_article(win: &Window<'_, '_>, i: u32) -> bool {
                 | "ez"
         ) && win.folded[t.end as usize..].starts_with('-'))
 }
-
-/// First words of many place names; a name the gazetteer lacks that starts with one of
-/// these takes the next word too.
-const NAME_HEADS: &[&str] = &[
-    "khan",
-    "sahl",
-    "bir",
-    "ras",
-    "jisr",
-    "maarat",
-    "qasr",
-    "beit",
-    "hayy",
-    "ام",
-    "ابو",
-    "تل",
-    "خربه",
-    "دير",
-    "كفر",
-    "عين",
-    "بير",
-    "جبل",
-    "راس",
-    "قصر",
-    "حوش",
-    "مزرعه",
-    "عرب",
-    "بيت",
-    "بني",
-    "سيدي",
-    "دوير",
-    "قرط",
-    "رسم",
-    "حبوبه",
-    "تلال",
-    "وادي",
-    "باب",
-    "جسر",
-    "شارع",
-    "جمعيه",
-    "دادا",
-    "tal",
-    "tell",
-    "umm",
-    "abu",
-    "kafr",
-    "deir",
-    "bab",
-    "jabal",
-    "ain",
-];
 
 fn is_function_word(w: &str) -> bool {
     matches!(
@@ -2677,6 +2833,12 @@ fn is_function_word(w: &str) -> bool {
 /// Whether the place starting at token `b` continues a list whose previous item ended at
 /// token `a_end`: "X وY", "X، Y", "X and Y".
 fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
+    // "Hasraya, al-Bab": the Latin article written apart belongs to the name.
+    let b = if b > a_end && is_latin_article(win, b - 1) {
+        b - 1
+    } else {
+        b
+    };
     if b < a_end {
         return false;
     }
@@ -2692,30 +2854,13 @@ fn coordinated(win: &Window<'_, '_>, a_end: u32, b: u32) -> bool {
 }
 
 /// A place name without the generic words that introduce it ("محافظة درعا" → "درعا",
-/// "ريف حمص" → "حمص"), as the exchange format asks.
-fn strip_type_words(name: &str) -> String {
-    const TYPES: &[&str] = &[
-        "محافظة",
-        "محافظه",
-        "مدينة",
-        "مدينه",
-        "بلدة",
-        "بلده",
-        "قرية",
-        "قريه",
-        "ناحية",
-        "ناحيه",
-        "منطقة",
-        "منطقه",
-        "ريف",
-        "حي",
-    ];
+/// "ريف حمص" → "حمص"), as the exchange format asks; `words` are the folded type words
+/// (`typeword` in discourse.tsv).
+fn strip_type_words(name: &str, words: &rustc_hash::FxHashSet<String>) -> String {
     let trimmed = name.trim();
-    for t in TYPES {
-        if let Some(rest) = trimmed.strip_prefix(t) {
-            if rest.starts_with(' ') && rest.trim().chars().count() >= 2 {
-                return rest.trim().to_string();
-            }
+    if let Some((first, rest)) = trimmed.split_once(' ') {
+        if words.contains(&fold(first)) && rest.trim().chars().count() >= 2 {
+            return rest.trim().to_string();
         }
     }
     trimmed.to_string()
@@ -2902,7 +3047,16 @@ impl<'l> Engine<'l> {
                         PlaceKind::Country => GeoPrecision::Country,
                         PlaceKind::Admin1 => GeoPrecision::Admin1,
                         PlaceKind::Region | PlaceKind::Mountain => GeoPrecision::District,
-                        PlaceKind::Neighbourhood | PlaceKind::Site => GeoPrecision::Point,
+                        // A quarter's point is its rough centroid (±1 km in the gazetteer):
+                        // as coarse as a village's, so a finding near a zone edge is not
+                        // made more certain than the point allows.
+                        PlaceKind::Neighbourhood => GeoPrecision::Locality,
+                        PlaceKind::Site => GeoPrecision::Point,
+                        // A large city's centroid stands for an area several km across: a
+                        // report of "shelling on Aleppo" may have fallen anywhere in it.
+                        _ if pl.population.is_some_and(|n| n >= CITY_POPULATION) => {
+                            GeoPrecision::District
+                        }
                         _ => GeoPrecision::Locality,
                     }
                 };
@@ -2916,8 +3070,11 @@ impl<'l> Engine<'l> {
                 }
             }
             None => {
-                // A name the gazetteer lacks: its container's governorate and point.
-                let a = ctx.admin1.first().copied();
+                // A name the gazetteer lacks: its container's governorate and point, or
+                // the governorate of the known places listed with it ("حسرايا والجبين وتل
+                // ملح").
+                let siblings = self.siblings(p, f, &ctx);
+                let a = ctx.admin1.first().copied().or(siblings.map(|(a, _)| a));
                 let container_point = f
                     .containers
                     .iter()
@@ -2927,7 +3084,10 @@ impl<'l> Engine<'l> {
                 let seat_point = a
                     .and_then(|a| g.admin1_seat(a))
                     .map(|s| (g.place(s).lat, g.place(s).lon));
-                let point = container_point.or(seat_point);
+                let sibling_point = siblings
+                    .filter(|&(sa, _)| Some(sa) == a)
+                    .map(|(_, id)| (g.place(id).lat, g.place(id).lon));
+                let point = container_point.or(sibling_point).or(seat_point);
                 Resolved {
                     place: None,
                     admin1: a,
@@ -2938,6 +3098,24 @@ impl<'l> Engine<'l> {
                 }
             }
         }
+    }
+
+    /// The one governorate of the other known places of a frame, if they agree, and the
+    /// first of those places.
+    fn siblings(&self, p: &PlaceMention, f: &Frame, ctx: &Context<'_>) -> Option<(u16, PlaceId)> {
+        let g = &self.lex.gazetteer;
+        let mut found: Option<(u16, PlaceId)> = None;
+        for q in f.places.iter().filter(|q| !std::ptr::eq(q.as_ref(), p)) {
+            let Some(group) = &q.group else { continue };
+            let id = g.choose(group, ctx)?;
+            let a = g.place(id).admin1?;
+            match found {
+                Some((b, _)) if b != a => return None,
+                Some(_) => {}
+                None => found = Some((a, id)),
+            }
+        }
+        found
     }
 
     /// Resolves places and merges frames into incidents.
@@ -3071,7 +3249,7 @@ impl<'l> Engine<'l> {
                     article_id: article.id.clone(),
                     kind: f.kind,
                     date: f.day.and_then(|d| d.resolve(st.published)),
-                    place: Some(strip_type_words(&p.name)),
+                    place: Some(strip_type_words(&p.name, &self.lex.type_words)),
                     admin1,
                     lat,
                     lon,
@@ -3210,9 +3388,15 @@ impl<'l> Engine<'l> {
             });
         }
         // (Summaries dropped above still date the report.)
-        let dated: Vec<(usize, NaiveDate)> = drafts
-            .iter()
-            .filter_map(|d| d.inc.date.map(|day| (d.sentence, day)))
+        let dated: Vec<(usize, NaiveDate)> = st
+            .lead_day
+            .map(|day| (0, day))
+            .into_iter()
+            .chain(
+                drafts
+                    .iter()
+                    .filter_map(|d| d.inc.date.map(|day| (d.sentence, day))),
+            )
             .collect();
         let mut kept: Vec<Draft> = drafts
             .into_iter()

@@ -159,6 +159,20 @@ pub enum Disc {
     /// Air defence firing or an interceptor ("صواريخ الدفاع الجوي", "صاروخ اعتراضي"):
     /// an event word next to it is the defence at work, not an attack on the ground.
     Defence,
+    /// A container word that means the countryside around a place ("ريف"): the event was
+    /// in the villages around it, not in it.
+    Countryside,
+    /// A place word for a quarter of a city ("حي"): the name after it is a neighbourhood.
+    Quarter,
+    /// A place word for a camp ("مخيم"): the name after it is a camp.
+    Camp,
+    /// "the hilltop", "التلة": an anaphor that refers back to a hill or mountain.
+    Hill,
+    /// "إثر", "جراء", "as a result of": the event word right after it caused what the
+    /// clause before it tells.
+    Cause,
+    /// "فيما", "بينما", "while": a new clause starts.
+    ClauseBreak,
 }
 
 /// One role of a phrase.
@@ -240,6 +254,16 @@ pub struct Lexicon {
     pub skipline: Vec<String>,
     /// Folded place names that need a place word in front to count.
     pub place_stopwords: FxHashSet<String>,
+    /// Folded first words of many place names ("تل", "kafr"): a name the gazetteer lacks
+    /// that starts with one takes the next word too.
+    pub name_heads: FxHashSet<String>,
+    /// Folded last words of place names ("الكبير"): a name followed by one takes it.
+    pub name_tails: FxHashSet<String>,
+    /// Folded words that tie unknown gunmen to the side named next ("يتبعون").
+    pub affiliation: FxHashSet<String>,
+    /// Folded words for kinds of places, dropped from the front of a place name in the
+    /// output ("ريف حمص" → "حمص").
+    pub type_words: FxHashSet<String>,
     /// The gazetteer.
     pub gazetteer: Gazetteer,
     /// Id of `UNKNOWN`.
@@ -265,6 +289,14 @@ impl Builder {
             self.roles[idx].push(role);
         }
         true
+    }
+}
+
+/// A folded one-word name without the article, to compare place words with place names.
+fn name_key(folded: &str) -> String {
+    match folded.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest.to_string(),
+        _ => folded.to_string(),
     }
 }
 
@@ -520,6 +552,14 @@ impl Lexicon {
         let text = src.require(rel)?;
         let mut cutoff = Vec::new();
         let mut skipline = Vec::new();
+        // Place words ("مدينة", "القرية", "ريف", "محيط"): never a place name on their own,
+        // whatever village of the gazetteer shares the spelling.
+        let mut generic: FxHashSet<String> = FxHashSet::default();
+        let mut name_heads = FxHashSet::default();
+        let mut joined_heads: Vec<String> = Vec::new();
+        let mut name_tails = FxHashSet::default();
+        let mut affiliation = FxHashSet::default();
+        let mut type_words = FxHashSet::default();
         for (line, row) in rows(&text) {
             let phrase = cell(src, rel, line, &row, 1, "phrase")?;
             let d = match cell(src, rel, line, &row, 0, "kind")? {
@@ -531,6 +571,33 @@ impl Lexicon {
                     skipline.push(fold(phrase));
                     continue;
                 }
+                "namehead" => {
+                    name_heads.insert(fold(phrase));
+                    continue;
+                }
+                "namehead_joined" => {
+                    name_heads.insert(fold(phrase));
+                    joined_heads.push(phrase.to_string());
+                    continue;
+                }
+                "nametail" => {
+                    name_tails.insert(fold(phrase));
+                    continue;
+                }
+                "affiliation" => {
+                    affiliation.insert(fold(phrase));
+                    continue;
+                }
+                "typeword" => {
+                    type_words.insert(fold(phrase));
+                    continue;
+                }
+                "countryside" => Disc::Countryside,
+                "quarter" => Disc::Quarter,
+                "camp" => Disc::Camp,
+                "hill" => Disc::Hill,
+                "cause" => Disc::Cause,
+                "clausebreak" => Disc::ClauseBreak,
                 "block" => Disc::Block,
                 "habitual" => Disc::Habitual,
                 "irrealis" => Disc::Irrealis,
@@ -559,6 +626,18 @@ impl Lexicon {
                 "defence" => Disc::Defence,
                 k => return Err(bad(src, rel, line, format!("unknown kind `{k}`"))),
             };
+            if matches!(
+                d,
+                Disc::Placetype
+                    | Disc::Placelist
+                    | Disc::Anaphor
+                    | Disc::Container
+                    | Disc::Vicinity
+                    | Disc::Namepart
+            ) && !phrase.contains(' ')
+            {
+                generic.insert(name_key(&fold(phrase)));
+            }
             b.add(phrase, Role::Disc(d), plain);
         }
 
@@ -586,7 +665,7 @@ impl Lexicon {
         let aliases_rel = format!("{base}/place_aliases.tsv");
         let aliases = src.read(&aliases_rel)?;
         let aliases_name = src.describe(&aliases_rel);
-        let gazetteer = Gazetteer::load_with_aliases(
+        let mut gazetteer = Gazetteer::load_with_aliases(
             Some(Source {
                 name: &units_name,
                 text: &units,
@@ -602,6 +681,7 @@ impl Lexicon {
             line: e.line,
             reason: e.reason.clone(),
         })?;
+        gazetteer.add_joined_forms(&joined_heads);
         let mut place_groups: Vec<Vec<PlaceId>> = Vec::new();
         let mut group_of: FxHashMap<usize, u32> = FxHashMap::default();
         let skeleton = PhraseOptions {
@@ -610,7 +690,7 @@ impl Lexicon {
         for (name, id) in gazetteer.names() {
             let folded = fold(name);
             let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
-            if letters < 3 {
+            if letters < 3 || generic.contains(&name_key(&folded)) {
                 continue;
             }
             let latin = folded.chars().any(|c| c.is_ascii_alphabetic());
@@ -663,6 +743,10 @@ impl Lexicon {
             cutoff,
             skipline,
             place_stopwords,
+            name_heads,
+            name_tails,
+            affiliation,
+            type_words,
             gazetteer,
             unknown,
         })

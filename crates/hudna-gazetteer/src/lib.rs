@@ -182,6 +182,48 @@ impl Gazetteer {
         id
     }
 
+    /// Adds the other way of writing names that start with a word often joined to the rest
+    /// ("كفر نبودة" is also written "كفرنبودة", and "كفرنبل" also "كفر نبل"). `heads` are
+    /// such first words, as written in the files (for Syria: كفر، دير، عين، تل، بيت). The
+    /// rest must keep at least three letters and not start with the article ("دير الزور" is
+    /// never written joined). Returns the number of spellings added.
+    pub fn add_joined_forms(&mut self, heads: &[String]) -> usize {
+        let mut known: std::collections::HashSet<(String, PlaceId)> =
+            self.names.iter().cloned().collect();
+        let mut added = Vec::new();
+        for (name, id) in &self.names {
+            let name = name.trim();
+            for head in heads {
+                let Some(rest) = name.strip_prefix(head.as_str()) else {
+                    continue;
+                };
+                let (spaced, bare) = match rest.strip_prefix(' ') {
+                    Some(r) => (true, r.trim_start()),
+                    None => (false, rest),
+                };
+                let letters = bare.chars().filter(|c| c.is_alphabetic()).count();
+                if letters < 3
+                    || bare.contains(' ')
+                    || bare.starts_with("ال")
+                    || !bare.starts_with(|c: char| c.is_alphabetic())
+                {
+                    continue;
+                }
+                let other = if spaced {
+                    format!("{head}{bare}")
+                } else {
+                    format!("{head} {bare}")
+                };
+                if known.insert((other.clone(), *id)) {
+                    added.push((other, *id));
+                }
+            }
+        }
+        let n = added.len();
+        self.names.extend(added);
+        n
+    }
+
     /// The place with this id.
     pub fn place(&self, id: PlaceId) -> &Place {
         &self.places[id as usize]
@@ -447,6 +489,32 @@ t:4\tIdlib\tإدلب\tIdleb\t35.93\t36.63\tIdlib\tIdleb\tPPLA\t\ttest
             err.to_string(),
             "aliases.tsv:2: field `id`: no place `t:404`"
         );
+    }
+
+    #[test]
+    fn names_with_a_joinable_first_word_are_found_both_ways() {
+        let places = "id\tname_en\tname_ar\talt_names\tlat\tlon\tadmin1\tadmin2\tfeature_code\tpopulation\tsource
+t:1\tKafr Nabudah\tكفر نبودة\t\t35.43\t36.49\tHama\t\tPPL\t\ttest
+t:2\tKafr Nabl\tكفرنبل\t\t35.61\t36.56\tIdlib\t\tPPL\t\ttest
+t:3\tDeir ez-Zor\tدير الزور\t\t35.33\t40.14\tDeir-ez-Zor\t\tPPLA\t\ttest
+";
+        let mut g = Gazetteer::load(
+            units(),
+            &[Source {
+                name: "places.tsv",
+                text: places,
+            }],
+        )
+        .unwrap();
+        let added = g.add_joined_forms(&["كفر".to_string(), "دير".to_string()]);
+        let names: Vec<(&str, PlaceId)> = g.names().collect();
+        assert!(names.contains(&("كفرنبودة", 0)), "{names:?}");
+        assert!(names.contains(&("كفر نبل", 1)), "{names:?}");
+        // The article is never joined: no "ديرالزور".
+        assert!(!names.iter().any(|(n, _)| *n == "ديرالزور"));
+        assert_eq!(added, 2);
+        // Adding again changes nothing.
+        assert_eq!(g.add_joined_forms(&["كفر".to_string()]), 0);
     }
 
     #[test]

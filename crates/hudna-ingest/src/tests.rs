@@ -121,6 +121,75 @@ fn a_truncated_page_is_rejected_with_its_last_line() {
 }
 
 #[test]
+fn a_complete_page_followed_by_trackers_is_read() {
+    // Sites append scripts, comments and pixels after the document; a few hundred bytes of
+    // them once made complete pages look cut off.
+    let mut page = PAGE.to_string();
+    for n in 0..12 {
+        page.push_str(&format!(
+            "<!-- cache {n}: served by edge node --><script>window.stats = window.stats || []; stats.push({n});</script>\n"
+        ));
+    }
+    assert!(page.len() - PAGE.len() > 512);
+    let (entries, rejections) = read_named("tracked.html", page.as_bytes(), None);
+    assert!(rejections.is_empty(), "{rejections:?}");
+    assert!(article(&entries[0]).text.contains("Urum al-Kubra"));
+}
+
+#[test]
+fn a_page_that_omits_its_optional_end_tags_is_read() {
+    // HTML lets a page leave `</body>` and `</html>` (and `</p>`, `</li>`…) out.
+    let page = PAGE.replace("</body>\n</html>\n", "");
+    assert!(!page.contains("</html>") && !page.contains("</body>"));
+    let (entries, rejections) = read_named("short.html", page.as_bytes(), None);
+    assert!(rejections.is_empty(), "{rejections:?}");
+    assert!(article(&entries[0]).text.contains("suspended its convoys"));
+    let minimal = "<!DOCTYPE html>\n<meta charset=utf-8>\n<title>Shelling of Kafr Nabl</title>\n\
+                   <p>Government artillery shelled Kafr Nabl in southern Idlib on Monday, killing two civilians.\n\
+                   <p>Local rescuers said the shelling went on into the evening.\n";
+    let (entries, rejections) = read_named("minimal.html", minimal.as_bytes(), None);
+    assert!(rejections.is_empty(), "{rejections:?}");
+    assert_eq!(entries.len(), 1);
+}
+
+#[test]
+fn a_page_cut_anywhere_in_its_article_is_truncated() {
+    let from = PAGE.find("<article>").unwrap() + 1;
+    let to = PAGE.find("</article>").unwrap() + "</article".len();
+    let mut cuts = 0;
+    for at in (from..to).filter(|&at| PAGE.is_char_boundary(at)) {
+        let (entries, rejections) = read_named("cut.html", &PAGE.as_bytes()[..at], None);
+        assert!(
+            entries.is_empty() && rejections.len() == 1,
+            "cut at byte {at} accepted: …{}",
+            &PAGE[at.saturating_sub(40)..at]
+        );
+        assert!(
+            rejections[0].reason.contains("truncated"),
+            "{}",
+            rejections[0].reason
+        );
+        cuts += 1;
+    }
+    assert!(cuts > 500);
+    // Cut in a tag, a comment or a script: the reason says where.
+    for (cut, why) in [
+        ("<p class=\"lead", "inside the tag <p"),
+        ("<!-- lead paragraph", "inside a comment"),
+        ("<script>var tracking = \"air", "inside <script>"),
+    ] {
+        let page = format!("{}{cut}", &PAGE[..from - 1]);
+        let (_, rejections) = read_named("cut.html", page.as_bytes(), None);
+        assert_eq!(rejections.len(), 1, "{cut}");
+        assert!(
+            rejections[0].reason.contains(why),
+            "{cut}: {}",
+            rejections[0].reason
+        );
+    }
+}
+
+#[test]
 fn a_page_that_is_not_utf8_is_rejected_with_line_and_column() {
     let mut bytes = b"<html><body>\n<p>caf".to_vec();
     bytes.push(0xe9);

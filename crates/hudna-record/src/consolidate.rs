@@ -1,8 +1,12 @@
 //! Consolidation: which mentions report the same event, and what the record says of it.
 //!
 //! Two mentions can be the same event when they have the same type, the same place (same
-//! name, or points within [`NEAR_KM`]), days at most one apart when both are known, and
-//! perpetrators that could be confused (the same, one unknown, or actors of the same side).
+//! name, or points within [`NEAR_KM`]), days that meet, and perpetrators that could be
+//! confused (the same, one unknown, or actors that share a side). Days meet when two known
+//! days are at most one apart; a mention that gives no day is dated by its article's
+//! publication day and the [`REPORTED_BEFORE`] days before it, so it only meets the days
+//! around that (see [`days_of`]). Reports blaming opposing sides are one event only when that
+//! is very likely — and the incident is then `contested` — see [`same_event_across_sides`].
 //!
 //! The record must not depend on the order reports arrive in, nor on where a crashed run
 //! stopped. So the incidents are a function of the *set* of mentions:
@@ -24,8 +28,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use hudna_core::{GeoPrecision, Grade, Incident, Target};
-use hudna_store::{ClusterMention, DatePrecision, IncidentRecord, Spot};
+use chrono::{Days, NaiveDate};
+use hudna_core::{GeoPrecision, Grade, Incident, IncidentType, Target};
+use hudna_store::{ClusterMention, DatePrecision, DayWindow, IncidentRecord, Spot};
 
 use crate::minhash::{normalise, stable_id};
 
@@ -34,16 +39,17 @@ pub const NEAR_KM: f64 = 5.0;
 
 /// Which actors are on the same side, so that sources naming one or the other may be
 /// reporting one event (a strike that one outlet gives to the Syrian air force and another to
-/// Russia's). Read from the theatre's `sides.tsv` (`code<TAB>side`).
+/// Russia's). Read from the theatre's `sides.tsv` (`code<TAB>side`); an actor listed on
+/// several lines is on each of those sides (factions that fight in two campaigns).
 #[derive(Debug, Clone, Default)]
 pub struct Sides {
-    side: HashMap<String, String>,
+    sides: HashMap<String, BTreeSet<String>>,
 }
 
 impl Sides {
     /// Parses `code<TAB>side` lines; `#` comments and a `code side` header are skipped.
     pub fn from_tsv(text: &str) -> Result<Sides, String> {
-        let mut side = HashMap::new();
+        let mut sides: HashMap<String, BTreeSet<String>> = HashMap::new();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() || line.starts_with('#') {
@@ -56,19 +62,27 @@ impl Sides {
             if code == "code" {
                 continue;
             }
-            side.insert(code.trim().to_string(), s.trim().to_string());
+            let (code, s) = (code.trim(), s.trim());
+            if code.is_empty() || s.is_empty() {
+                return Err(format!("line {}: empty actor code or side", i + 1));
+            }
+            sides
+                .entry(code.to_string())
+                .or_default()
+                .insert(s.to_string());
         }
-        Ok(Sides { side })
+        Ok(Sides { sides })
     }
 
-    /// Whether two attributions can describe one event. Actors without a listed side are
-    /// compatible with everyone: the record keeps the disagreement rather than guess.
+    /// Whether two attributions can describe one event: the same actor, an unknown one, or
+    /// actors that share a side. Actors without a listed side are compatible with everyone:
+    /// the record keeps the disagreement rather than guess.
     pub fn compatible(&self, a: &str, b: &str) -> bool {
         if a == b || a == UNKNOWN || b == UNKNOWN {
             return true;
         }
-        match (self.side.get(a), self.side.get(b)) {
-            (Some(x), Some(y)) => x == y,
+        match (self.sides.get(a), self.sides.get(b)) {
+            (Some(x), Some(y)) => !x.is_disjoint(y),
             _ => true,
         }
     }
@@ -77,8 +91,10 @@ impl Sides {
 /// The actor code of an unattributed event.
 pub const UNKNOWN: &str = "UNKNOWN";
 
-/// The spot of a mention: its consolidation key, with an id derived from it.
-pub fn spot_of(i: &Incident) -> Spot {
+/// The spot of a mention: its consolidation key, with an id derived from it. `published` is
+/// the publication day of the mention's article: a mention that gives no day of its own is
+/// dated by it.
+pub fn spot_of(i: &Incident, published: Option<NaiveDate>) -> Spot {
     // Compound names are written with and without their space (كفر صفرة, كفرصفرة).
     let place_key = i
         .place
@@ -86,22 +102,33 @@ pub fn spot_of(i: &Incident) -> Spot {
         .map(|p| normalise(p).replace(' ', ""))
         .unwrap_or_default();
     let date = i.date.map(|d| d.format("%Y-%m-%d").to_string());
+    let reported = if i.date.is_none() { published } else { None };
     let coord = |v: Option<f64>| v.map(|v| format!("{v:.6}")).unwrap_or_default();
-    let id = stable_id(&[
+    let reported_text = reported.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut parts: Vec<&[u8]> = vec![
         b"spot",
         i.kind.as_str().as_bytes(),
         date.as_deref().unwrap_or("").as_bytes(),
+    ];
+    let (key, admin1, lat, lon) = (
         place_key.as_bytes(),
         i.admin1.as_deref().unwrap_or("").as_bytes(),
-        coord(i.lat).as_bytes(),
-        coord(i.lon).as_bytes(),
-        i.geo_precision.map_or("", GeoPrecision::as_str).as_bytes(),
-        i.perpetrator.as_bytes(),
-    ]);
+        coord(i.lat),
+        coord(i.lon),
+    );
+    parts.extend([key, admin1, lat.as_bytes(), lon.as_bytes()]);
+    parts.push(i.geo_precision.map_or("", GeoPrecision::as_str).as_bytes());
+    parts.push(i.perpetrator.as_bytes());
+    // Only undated spots carry a publication day; dated ones keep the ids they always had.
+    if let Some(r) = &reported_text {
+        parts.push(r.as_bytes());
+    }
+    let id = stable_id(&parts);
     Spot {
         id,
         kind: i.kind,
         date: i.date,
+        reported,
         place_key,
         admin1: i.admin1.clone(),
         lat: i.lat,
@@ -110,6 +137,57 @@ pub fn spot_of(i: &Incident) -> Spot {
         perpetrator: i.perpetrator.clone(),
         block: id,
     }
+}
+
+/// A report dated only by its publication day describes an event of that day or of the
+/// days just before (a dispatch of the evening, a round-up of the next morning).
+pub const REPORTED_BEFORE: u64 = 3;
+
+/// How many days two reports of one event may disagree by.
+pub const DAY_SLACK: u64 = 1;
+
+/// Reports blaming opposing sides are one event only when their points are this close (see
+/// [`same_event_across_sides`]): the same gazetteer place, or two names for one spot.
+pub const ACROSS_SIDES_KM: f64 = 1.0;
+
+/// The days a spot's event can have happened on: its day; for a report dated only by its
+/// publication day, that day and the [`REPORTED_BEFORE`] before; `None` when nothing dates it.
+pub fn days_of(s: &Spot) -> Option<(NaiveDate, NaiveDate)> {
+    match (s.date, s.reported) {
+        (Some(d), _) => Some((d, d)),
+        (None, Some(p)) => Some((minus(p, REPORTED_BEFORE), p)),
+        (None, None) => None,
+    }
+}
+
+fn minus(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_sub_days(Days::new(n)).unwrap_or(d)
+}
+
+fn plus(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(n)).unwrap_or(d)
+}
+
+/// Whether two spots' days can be one event's: their ranges ([`days_of`]) meet within
+/// [`DAY_SLACK`]. Two known days are at most one apart; a day and a publication day `p` need
+/// the day within `p - 4 ..= p + 1`.
+fn days_compatible(a: &Spot, b: &Spot) -> bool {
+    match (days_of(a), days_of(b)) {
+        (Some((a0, a1)), Some((b0, b1))) => a0 <= plus(b1, DAY_SLACK) && b0 <= plus(a1, DAY_SLACK),
+        _ => true,
+    }
+}
+
+/// The days a neighbour search for `s` must cover: every spot whose days are compatible with
+/// `s`'s (days that meet). `None`: `s` can be any day, so can its neighbours.
+pub fn day_window(s: &Spot) -> Option<DayWindow> {
+    let (lo, hi) = days_of(s)?;
+    let (lo, hi) = (minus(lo, DAY_SLACK), plus(hi, DAY_SLACK));
+    Some(DayWindow {
+        dated: (lo, hi),
+        // A publication day `p` covers `p - REPORTED_BEFORE ..= p`.
+        reported: (lo, plus(hi, REPORTED_BEFORE)),
+    })
 }
 
 /// Finer places rank lower.
@@ -129,20 +207,42 @@ fn fine(s: &Spot) -> bool {
     s.lat.is_some() && s.lon.is_some() && precision_rank(s.precision, true) <= 1
 }
 
-/// Whether two spots can be one event (see the module documentation).
+/// Whether two spots can be one event (see the module documentation): same type, days
+/// that meet, the same place, and attributions that can be confused — or, for reports that
+/// blame opposing sides, the narrower test of [`same_event_across_sides`].
 pub fn compatible(a: &Spot, b: &Spot, sides: &Sides) -> bool {
-    if a.kind != b.kind {
+    if a.kind != b.kind || !days_compatible(a, b) {
         return false;
-    }
-    if let (Some(x), Some(y)) = (a.date, b.date) {
-        if (x - y).num_days().abs() > 1 {
-            return false;
-        }
     }
     if !sides.compatible(&a.perpetrator, &b.perpetrator) {
-        return false;
+        return same_event_across_sides(a, b);
     }
     same_place(a, b)
+}
+
+/// Whether reports that blame actors of opposing sides are, all the same, very likely one
+/// event whose attribution is disputed (an aid convoy that one side's media give to the other
+/// side's aircraft, and the other side to a fire or to rebel shelling): same type, and not a
+/// clash (a clash involves both sides by nature, so two sides named are not a dispute); both
+/// days known and equal (a publication day is too loose); and the same spot: fine points
+/// within [`ACROSS_SIDES_KM`], not the looser radius of reports that agree.
+pub fn same_event_across_sides(a: &Spot, b: &Spot) -> bool {
+    if a.kind != b.kind || a.kind == IncidentType::ArmedClash {
+        return false;
+    }
+    match (a.date, b.date) {
+        (Some(x), Some(y)) if x == y => {}
+        _ => return false,
+    }
+    if !(fine(a) && fine(b)) {
+        return false;
+    }
+    match (a.lat, a.lon, b.lat, b.lon) {
+        (Some(la), Some(lo), Some(lb), Some(ob)) => {
+            hudna_gazetteer::haversine_km(la, lo, lb, ob) <= ACROSS_SIDES_KM
+        }
+        _ => false,
+    }
 }
 
 fn same_place(a: &Spot, b: &Spot) -> bool {
@@ -213,7 +313,10 @@ pub fn order_key_of(spot: &Spot, id: i64) -> OrderKey {
     )
 }
 
-/// Whether `perpetrator` may join an incident whose sources name `known` (known actors).
+/// Whether `perpetrator` may join an incident whose sources name `known` (known actors)
+/// without any dispute across sides: it is unknown or shares a side with each of them. The
+/// incremental path ([`crate::Ingester`]) only ever extends incidents this way and leaves
+/// disputes across sides to the full pass, which sees every report's spot.
 pub fn attribution_fits<'a>(
     perpetrator: &str,
     mut known: impl Iterator<Item = &'a str>,
@@ -226,25 +329,34 @@ pub fn attribution_fits<'a>(
 /// each starting with its seed, in seed order.
 ///
 /// A mention joins the first incident whose seed it matches (type, place, day, perpetrator),
-/// which holds nothing yet from its article, and whose known attributions are all of its
-/// perpetrator's side — so an unattributed seed cannot gather actors of opposing sides.
+/// which holds nothing yet from its article, and whose attributions it can stand beside: for
+/// each report there that names an actor of another side, the two must pass
+/// [`same_event_across_sides`] — so an unattributed seed cannot gather actors of opposing
+/// sides from a few kilometres around, while a disputed event is one contested incident.
 pub fn cluster(mentions: &[ClusterMention], sides: &Sides) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| order_key(&mentions[i]));
     struct Open {
         members: Vec<usize>,
         articles: HashSet<i64>,
-        known: Vec<String>,
+        /// Each perpetrator named, with the members that name it.
+        known: Vec<(String, Vec<usize>)>,
     }
     let mut clusters: Vec<Open> = Vec::new();
     for i in order {
         let m = &mentions[i];
         let key = article_key(m);
         let perp = m.spot.perpetrator.as_str();
+        let stands_beside = |(k, by): &(String, Vec<usize>)| {
+            sides.compatible(perp, k)
+                || by
+                    .iter()
+                    .all(|&j| same_event_across_sides(&mentions[j].spot, &m.spot))
+        };
         let home = clusters.iter().position(|c| {
             !c.articles.contains(&key)
                 && compatible(&mentions[c.members[0]].spot, &m.spot, sides)
-                && attribution_fits(perp, c.known.iter().map(String::as_str), sides)
+                && (perp == UNKNOWN || c.known.iter().all(stands_beside))
         });
         let at = home.unwrap_or_else(|| {
             clusters.push(Open {
@@ -257,8 +369,11 @@ pub fn cluster(mentions: &[ClusterMention], sides: &Sides) -> Vec<Vec<usize>> {
         let c = &mut clusters[at];
         c.members.push(i);
         c.articles.insert(key);
-        if perp != UNKNOWN && !c.known.iter().any(|k| k == perp) {
-            c.known.push(perp.to_string());
+        if perp != UNKNOWN {
+            match c.known.iter_mut().find(|(k, _)| k == perp) {
+                Some((_, by)) => by.push(i),
+                None => c.known.push((perp.to_string(), vec![i])),
+            }
         }
     }
     clusters.into_iter().map(|c| c.members).collect()

@@ -450,7 +450,7 @@ impl<'a> Ingester<'a> {
             let dataset = r.split(':').next().unwrap_or(r);
             minhash::stable_id(&[b"dataset", dataset.as_bytes()])
         });
-        let mut spot = consolidate::spot_of(incident);
+        let mut spot = consolidate::spot_of(incident, article.and_then(|a| a.2));
         let block = match self.store.spot_block(spot.id)? {
             Some(b) => b,
             None => {
@@ -497,17 +497,20 @@ impl<'a> Ingester<'a> {
         dirty: &mut Dirty,
     ) -> Result<i64, RecordError> {
         let mut neighbours = Vec::new();
+        let days = consolidate::day_window(spot);
         if let Some((lat, lon)) = consolidate::search_box(spot) {
-            neighbours.extend(
-                self.store
-                    .spots_in_box(spot.kind.as_str(), spot.date, lat, lon)?,
-            );
+            neighbours.extend(self.store.spots_in_box(
+                spot.kind.as_str(),
+                days.as_ref(),
+                lat,
+                lon,
+            )?);
         }
         if !spot.place_key.is_empty() {
             neighbours.extend(self.store.spots_named(
                 spot.kind.as_str(),
                 &spot.place_key,
-                spot.date,
+                days.as_ref(),
             )?);
         }
         let mut blocks: Vec<i64> = neighbours

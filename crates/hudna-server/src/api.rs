@@ -65,8 +65,9 @@ async fn openapi(RawQuery(q): RawQuery) -> Result<Json<Value>, ApiError> {
 // --- request bodies -------------------------------------------------------------------
 
 /// A JSON request body whose errors are API errors naming the field: 415 without a JSON
-/// content type, 413 over the size limit, 400 for malformed JSON, 422 for a field of the
-/// wrong type, unknown or missing (the path of the field, `geometry.coordinates[1]`).
+/// content type (`Content-Type`), 413 over the size limit and 400 for malformed JSON (both
+/// `body`), 422 for a field of the wrong type, unknown or missing (the path of the field,
+/// `geometry.coordinates[1]`).
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
@@ -98,10 +99,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "the request body is larger than this server accepts",
-                    None,
+                    Some("body"),
                 )
             } else {
-                ApiError::new(e.status(), e.body_text(), None)
+                ApiError::new(e.status(), e.body_text(), Some("body"))
             }
         })?;
         parse_json(&bytes).map(JsonBody)
@@ -119,7 +120,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             return ApiError::new(
                 StatusCode::BAD_REQUEST,
                 format!("the body is not valid JSON: {msg}"),
-                None,
+                Some("body"),
             );
         }
         // serde names an unknown or missing field only in its message.
@@ -256,7 +257,7 @@ async fn list_incidents(
 ) -> Result<Response, ApiError> {
     debug_assert!(FILTER_PARAMS.iter().all(|p| LIST_PARAMS.contains(p)));
     let p = Params::parse(q.as_deref(), LIST_PARAMS)?;
-    let filters = IncidentFilters::from_params(&p, app.basemap)?;
+    let filters = IncidentFilters::from_params(&p, app.basemap, &app.config.actors)?;
     let limit = limit(&p, 100, 1000)?;
     let geojson = match p.get("format") {
         None | Some("json") => false,
@@ -277,6 +278,7 @@ async fn list_incidents(
         })
         .transpose()?;
     let rule = filters.rule;
+    let app2 = app.clone();
     // The caller is resolved in the same database task as the query: this is the API's
     // busiest endpoint.
     let page = app
@@ -286,7 +288,8 @@ async fn list_incidents(
             let mut query = filters.to_query(who.caller.read_scope(), limit);
             query.after = after;
             if let Some(rule) = rule {
-                match crate::pages::rule_condition(s, rule)? {
+                let hidden = crate::visible::hidden_terms(s, &app2, &who.caller)?;
+                match crate::pages::rule_condition(s, rule, &hidden)? {
                     Some(extra) => query.extra = Some(extra),
                     // No findings stored: no incident has one.
                     None => {
@@ -386,6 +389,8 @@ async fn get_incident(
     Params::parse(q.as_deref(), &[])?;
     let id = parse_id(&id, "incident")?;
     let scope = who.caller.read_scope();
+    let app2 = app.clone();
+    let caller = who.caller;
     let (incident, vis, sources, findings) = app
         .db
         .run(move |s| {
@@ -393,7 +398,8 @@ async fn get_incident(
                 return Err(ApiError::not_found("incident"));
             };
             let sources = s.incident_sources(i.id, true)?;
-            let findings = crate::pages::incident_findings(s, i.public_id)?;
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
+            let findings = crate::pages::incident_findings(s, i.public_id, &hidden)?;
             Ok((i, v, sources, findings))
         })
         .await?;
@@ -915,12 +921,21 @@ pub async fn file_notification(
     }
     let mut parties = Vec::new();
     for (i, p) in body.parties.iter().enumerate() {
-        hudna_access::validate_actor_code(&p.party).map_err(|e| {
-            ApiError::invalid(
-                &format!("parties[{i}].party"),
-                format!("parties[{i}].party: {e}"),
-            )
-        })?;
+        let field = format!("parties[{i}].party");
+        hudna_access::validate_actor_code(&p.party)
+            .map_err(|e| ApiError::invalid(&field, format!("{field}: {e}")))?;
+        let actors = &app.config.actors;
+        if actors.iter().next().is_some() && !actors.contains(&p.party) {
+            let known: Vec<&str> = actors.iter().collect();
+            return Err(ApiError::invalid(
+                &field,
+                format!(
+                    "{field}: `{}` is not an actor code of the theatre; expected one of {}",
+                    p.party,
+                    known.join(", ")
+                ),
+            ));
+        }
         let at = instant(&format!("parties[{i}].at"), &p.at, false)?;
         parties.push(json!({ "party": p.party, "at": at }));
     }
@@ -1153,17 +1168,24 @@ async fn audit_log(
         })
         .transpose()?;
     let limit = limit(&p, 100, 1000)?;
-    let mut rows = app
+    // A page is `limit` entries of the log in sequence order, of which those about records
+    // the caller may not read are left out: `next` goes on from the last entry scanned,
+    // shown or not.
+    let caller = who.caller;
+    let (rows, next) = app
         .db
-        .run(move |s| Ok(s.audit_page(since, after, limit + 1)?))
+        .run(move |s| {
+            let mut rows = s.audit_page(since, after, limit + 1)?;
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            let next = if more {
+                rows.last().map(|r| r.seq)
+            } else {
+                None
+            };
+            Ok((crate::visible::audit_visible(s, &caller, rows)?, next))
+        })
         .await?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more {
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
     let items: Vec<Value> = rows
         .iter()
         .map(|r| {

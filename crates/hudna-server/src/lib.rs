@@ -14,9 +14,12 @@
 //!   Content-Security-Policy that allows only hudna's own script.
 //!
 //! Who is calling ([`auth`]) comes from a session cookie (password sign-in, argon2id) or an
-//! API token (`Authorization: Bearer hudna_…`); forms carry a CSRF token bound to the session.
+//! API token (`Authorization: Bearer hudna_…`); forms carry a CSRF token bound to the session,
+//! and the sign-in form one bound to a pre-session cookie of its own ([`pages`]).
 //! Every decision is hudna-access's `can_read`/`can`, and every change goes through the
 //! store's audited write, so it lands in the hash-chained audit log with the user who made it.
+//! What a row's own visibility does not settle — a truce file's notified sites, the findings
+//! that name them, audit entries — is decided in [`visible`], for the API and the pages alike.
 //!
 //! The store is SQLite through rusqlite, which blocks: handlers run their queries on tokio's
 //! blocking threads over a small pool of connections ([`db`]), so the event loop never waits
@@ -31,6 +34,7 @@ pub mod openapi;
 pub mod pages;
 pub mod query;
 pub mod truces;
+pub mod visible;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -48,12 +48,12 @@ pub fn filter_parameters() -> Vec<Value> {
     vec![
         param(
             "since",
-            "From this day on (YYYY-MM-DD).",
+            "From this day on (YYYY-MM-DD); an incident no source gives a day counts on its publication day (`reported`).",
             json!({ "type": "string", "format": "date" }),
         ),
         param(
             "until",
-            "Up to this day (YYYY-MM-DD).",
+            "Up to this day (YYYY-MM-DD); an incident no source gives a day counts on its publication day (`reported`).",
             json!({ "type": "string", "format": "date" }),
         ),
         param(
@@ -68,7 +68,7 @@ pub fn filter_parameters() -> Vec<Value> {
         ),
         param(
             "perpetrator",
-            "Actor code of the perpetrator (e.g. SYR_GOV).",
+            "Actor code of the perpetrator, one of the theatre's (e.g. SYR_GOV; matched without regard to case).",
             json!({ "type": "string", "pattern": "^[A-Z][A-Z0-9_]{1,31}$" }),
         ),
         param(
@@ -118,7 +118,9 @@ pub fn document() -> Value {
             "securitySchemes": { "token": { "type": "http", "scheme": "bearer" } },
             "schemas": {
                 "Error": { "type": "object", "required": ["error", "field"], "properties": {
-                    "error": { "type": "string" }, "field": { "type": "string", "nullable": true } } },
+                    "error": { "type": "string" },
+                    "field": { "type": "string", "nullable": true,
+                               "description": "The request field at fault: a query parameter, a path in the body (`parties[0].party`), `body` for a body that is not JSON or too large, `Content-Type`, `Authorization`, `csrf`; null when no one field is." } } },
                 "Incident": { "type": "object", "required": ["id", "type", "perpetrator", "grade", "visibility"], "properties": {
                     "id": { "type": "string" }, "type": { "type": "string" },
                     "date": { "type": "string", "format": "date", "nullable": true },
@@ -227,9 +229,9 @@ pub fn document() -> Value {
                     "parameters": [ id_param("incident") ],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IncidentPatch" } } } },
                     "responses": merge(json!({ "200": { "description": "Changed." } }), errors(&["400", "401", "403", "404", "409", "413", "415", "422"])) } },
-            "/api/v1/findings": { "get": { "summary": "Findings of the incidents the caller may see, under terms in force (and, with proposals=true, what proposed terms would change).",
+            "/api/v1/findings": { "get": { "summary": "Findings of the incidents the caller may see, under terms in force (and, with proposals=true, what proposed terms would change). A finding that names a humanitarian notification (notified_site_hit, notified_movement_hit) is listed only to callers who may read that notification.",
                 "parameters": [
-                    param("truce", "Truce id.", json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" })),
+                    param("truce", "Truce id (a stored truce; another is refused with 400).", json!({ "type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$" })),
                     param("rule", "Rule.", json!({ "type": "string", "enum": hudna_truce::Rule::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() })),
                     param("severity", "Severity.", json!({ "type": "string", "enum": ["grave", "serious", "review", "info"] })),
                     param("incident", "An incident's id.", json!({ "type": "string", "pattern": "^-?[0-9]{1,18}$" })),
@@ -238,7 +240,7 @@ pub fn document() -> Value {
                     param("cursor", "The previous page's next_cursor.", json!({ "type": "string" })) ],
                 "responses": merge(json!({ "200": { "description": "A page of findings." } }), errors(&["400", "401"])) } },
             "/api/v1/truces": {
-                "get": { "summary": "The stored truces.", "responses": merge(json!({ "200": { "description": "The truces." } }), errors(&["400", "401"])) },
+                "get": { "summary": "The stored truces, with the number of their terms and findings the caller may see.", "responses": merge(json!({ "200": { "description": "The truces." } }), errors(&["400", "401"])) },
                 "post": { "summary": "Co-chairs: store a truce (a new version if it exists), validated as `hudna truce load` validates, and judge the record again under it.",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewTruce" } } } },
                     "responses": merge(json!({ "201": { "description": "Stored: a new truce, or a new version of a stored one (`outcome` new or changed)." },
@@ -246,7 +248,7 @@ pub fn document() -> Value {
                                                "409": { "description": "The truce's current version was changed outside hudna since its last audit entry (run `hudna audit verify`); nothing stored.",
                                                         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } }),
                         errors(&["400", "401", "403", "413", "415", "422"])) } },
-            "/api/v1/truces/{id}": { "get": { "summary": "A truce's current version: periods, parties, designations, zones (GeoJSON), notified sites and movements.",
+            "/api/v1/truces/{id}": { "get": { "summary": "A truce's current version: periods, parties, designations, zones (GeoJSON), and the notified sites and movements the caller may read (each with its visibility keyword: notified, members or public; see docs/truce-format.md).",
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } } ],
                 "responses": merge(json!({ "200": { "description": "The truce." } }), errors(&["400", "401", "404"])) } },
             "/api/v1/truces/{id}/zones": { "post": { "summary": "Co-chairs: add a zone (a new version of the truce).",
@@ -279,7 +281,7 @@ pub fn document() -> Value {
             "/api/v1/notifications": {
                 "get": { "summary": "Humanitarian notifications the caller may see.",
                     "responses": merge(json!({ "200": { "description": "The notifications." } }), errors(&["400", "401"])) },
-                "post": { "summary": "File a notification (humanitarian accounts, for their own organisation).",
+                "post": { "summary": "File a notification (humanitarian accounts, for their own organisation). Notified parties are actor codes of the theatre. `hudna check` judges incidents against it (term `filed:ID`).",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewNotification" } } } },
                     "responses": merge(json!({ "201": { "description": "Filed.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Notification" } } } } }),
                         errors(&["400", "401", "403", "413", "415", "422"])) } },
@@ -292,7 +294,7 @@ pub fn document() -> Value {
             "/api/v1/tokens": { "post": { "summary": "Create an API token for one's own account (shown once).",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewToken" } } } },
                 "responses": merge(json!({ "201": { "description": "The token." } }), errors(&["400", "401", "403", "413", "415", "422"])) } },
-            "/api/v1/audit": { "get": { "summary": "Audit log entries (signed-in accounts), oldest first, one page at a time.",
+            "/api/v1/audit": { "get": { "summary": "Audit log entries about records the caller may see (signed-in accounts): incidents, findings, articles and notifications by their visibility, accounts and their tokens to themselves, administrators and co-chairs, the shared set-up to all. Oldest first, one page at a time: a page scans `limit` entries of the log, so it may show fewer; follow `next` until it is null.",
                 "parameters": [ param("since", "Entries at or after this time (RFC 3339 or YYYY-MM-DD).", json!({ "type": "string" })),
                                 param("after", "Entries after this sequence number: `next` of the previous page (entries of one ingest batch share one time, so pages go by sequence number).", json!({ "type": "integer", "minimum": 0 })),
                                 param("limit", "At most this many (1 to 1000, default 100).", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })) ],

@@ -25,7 +25,7 @@ use axum::Router;
 use hudna_access::{Caller, Role};
 use hudna_i18n::{Labels, Lang};
 use hudna_map::{FindingClass, IncidentMarker, Layers, Projection, RenderOptions, Viewport};
-use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore, TruceStore};
+use hudna_store::{IncidentRecord, NotificationRecord, SqliteStore};
 use serde_json::Value;
 
 use crate::auth::{check_csrf, cookie, Who};
@@ -169,49 +169,140 @@ impl Ctx {
     }
 
     fn error(&self, e: &ApiError) -> Response {
+        let mut body = String::from("<div class=\"error\" role=\"alert\">");
+        body.push_str(&self.problem_html(e));
+        body.push_str("</div>");
+        self.render(e.status, &self.error_title(e), &body)
+    }
+
+    /// The page title of an error: what kind of refusal it is, in the page's language.
+    fn error_title(&self, e: &ApiError) -> String {
         let key = match e.status.as_u16() {
             404 => "error.not_found",
             401 => "error.unauthorized",
+            403 if e.field.as_deref() == Some("csrf") => "error.csrf",
             403 => "error.forbidden",
+            409 => "error.conflict",
             413 => "error.body_too_large",
             500..=599 => "error.internal",
             _ => "error.bad_request",
         };
-        let mut body = String::from("<div class=\"error\" role=\"alert\"><p>");
-        push_esc(&mut body, &self.t(key));
-        body.push_str("</p>");
+        self.t(key)
+    }
+
+    /// An error in words of the page's language, naming the field at fault, and then the
+    /// server's own message (written in English, as the API gives it, with what is accepted):
+    /// as it is on English pages, folded away and marked as English on Arabic ones.
+    fn problem_html(&self, e: &ApiError) -> String {
+        let l = self.labels();
+        let field = e.field.as_deref();
+        let headline = match (e.status.as_u16(), field) {
+            (400 | 422, Some(f)) if e.error.starts_with("unknown query parameter") => {
+                l.format("error.unknown_field", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some(f @ ("since" | "until"))) => {
+                l.format("error.invalid_date", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some("bbox")) => self.t("error.invalid_bbox"),
+            (400 | 422, Some("body")) => self.t("error.malformed_json"),
+            (400 | 422, Some(f)) if e.error.contains("is required") => {
+                l.format("error.missing_field", self.lang, &[("field", f)])
+            }
+            (400 | 422, Some(f)) => l.format("error.invalid_field", self.lang, &[("field", f)]),
+            _ => self.error_title(e),
+        };
+        let mut b = String::from("<p class=\"problem\">");
+        push_esc(&mut b, &headline);
+        b.push_str("</p>");
         if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND {
-            body.push_str("<p class=\"muted\">");
-            push_esc(&mut body, &e.error);
-            body.push_str("</p>");
+            if self.lang == Lang::En {
+                b.push_str("<p class=\"muted\">");
+                push_esc(&mut b, &e.error);
+                b.push_str("</p>");
+            } else {
+                b.push_str("<details class=\"muted\"><summary>");
+                push_esc(&mut b, &self.t("error.detail"));
+                b.push_str("</summary><p lang=\"en\" dir=\"ltr\">");
+                push_esc(&mut b, &e.error);
+                b.push_str("</p></details>");
+            }
         }
-        body.push_str("</div>");
-        self.render(e.status, &self.t(key), &body)
+        b
+    }
+}
+
+/// A record's visibility in the page's words: public, members, or the organisations it is
+/// restricted to, by name (names are the organisations' own, in any language).
+fn visibility_text(ctx: &Ctx, visibility: &str, orgs: &[hudna_access::Organisation]) -> String {
+    use hudna_access::Visibility;
+    match visibility.parse::<Visibility>() {
+        Ok(Visibility::Public) => ctx.t("visibility.public"),
+        Ok(Visibility::Members) => ctx.t("visibility.members"),
+        Ok(Visibility::Restricted(set)) => {
+            let names: Vec<String> = set
+                .iter()
+                .map(|id| {
+                    orgs.iter()
+                        .find(|o| o.id == id)
+                        .map(|o| o.name.clone())
+                        .unwrap_or_else(|| id.to_string())
+                })
+                .collect();
+            let sep = if ctx.lang == Lang::Ar { "، " } else { ", " };
+            ctx.labels().format(
+                "visibility.restricted_to",
+                ctx.lang,
+                &[("orgs", &names.join(sep))],
+            )
+        }
+        Err(_) => ctx.t("visibility.restricted"),
     }
 }
 
 // --- findings (stored by the compliance engine, when present) --------------------------
 
-/// The SQL condition "has a finding of this rule under terms in force", or `None` when no
+/// The SQL condition "has a finding of this rule under terms in force" (leaving out the
+/// notification findings on `hidden` terms, see [`crate::visible`]), or `None` when no
 /// findings are stored in this database (then no incident has one).
 pub fn rule_condition(
     s: &SqliteStore,
     rule: hudna_truce::Rule,
+    hidden: &[(String, String)],
 ) -> Result<Option<(String, Vec<rusqlite::types::Value>)>, ApiError> {
+    use rusqlite::types::Value as V;
     if !s.has_table("findings")? {
         return Ok(None);
     }
-    Ok(Some((
+    let mut sql = String::from(
         "EXISTS (SELECT 1 FROM findings f WHERE f.incident_id = i.public_id AND f.rule = ? \
-         AND f.proposal_term = '')"
-            .into(),
-        vec![rusqlite::types::Value::Text(rule.as_str().into())],
-    )))
+         AND f.proposal_term = ''",
+    );
+    let mut values = vec![V::Text(rule.as_str().into())];
+    let notified = hudna_store::NOTIFICATION_RULES.contains(&rule.as_str());
+    if notified && !hidden.is_empty() {
+        sql.push_str(" AND NOT (");
+        for (k, (truce, term)) in hidden.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(" OR ");
+            }
+            sql.push_str("(f.truce_id = ? AND f.term = ?)");
+            values.push(V::Text(truce.clone()));
+            values.push(V::Text(term.clone()));
+        }
+        sql.push(')');
+    }
+    sql.push(')');
+    Ok(Some((sql, values)))
 }
 
 /// The findings of an incident (by public id) as JSON objects: those under terms in force
-/// first, then what proposed terms would change.
-pub fn incident_findings(s: &SqliteStore, public_id: i64) -> Result<Vec<Value>, ApiError> {
+/// first, then what proposed terms would change; without the notification findings on
+/// `hidden` terms.
+pub fn incident_findings(
+    s: &SqliteStore,
+    public_id: i64,
+    hidden: &[(String, String)],
+) -> Result<Vec<Value>, ApiError> {
     if !s.has_table("findings")? {
         return Ok(Vec::new());
     }
@@ -222,21 +313,24 @@ pub fn incident_findings(s: &SqliteStore, public_id: i64) -> Result<Vec<Value>, 
         None,
         Some(public_id),
         false,
+        hidden,
         10_000,
         0,
     )?;
     Ok(found.iter().map(crate::truces::finding_json).collect())
 }
 
-/// Each incident's most serious finding class, by public id.
+/// Each incident's most serious finding class, by public id (the notification findings on
+/// `hidden` terms left out).
 pub fn finding_classes(
     s: &SqliteStore,
     ids: &[i64],
+    hidden: &[(String, String)],
 ) -> Result<HashMap<i64, FindingClass>, ApiError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let worst = s.worst_severities()?;
+    let worst = s.worst_severities(hidden)?;
     Ok(ids
         .iter()
         .filter_map(|id| {
@@ -611,7 +705,7 @@ fn path_with_query(path: &str, q: Option<&str>) -> String {
 }
 
 async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
-    let filters = IncidentFilters::from_params(p, ctx.app.basemap)?;
+    let filters = IncidentFilters::from_params(p, ctx.app.basemap, &ctx.app.config.actors)?;
     let after = p
         .get("cursor")
         .map(|c| {
@@ -626,14 +720,16 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
     let mut map_q = filters.to_query(scope, MAP_MARKERS);
     let rule = filters.rule;
     let app2 = ctx.app.clone();
+    let caller = ctx.who.caller;
     let (page, markers, days, classes, notifications, truces) = ctx
         .app
         .db
         .run(move |s| {
-            let truces = crate::truces::all_truces(s, &app2)?;
+            let truces = crate::visible::truces_for(s, &app2, &caller)?;
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
             let mut empty = false;
             if let Some(rule) = rule {
-                match rule_condition(s, rule)? {
+                match rule_condition(s, rule, &hidden)? {
                     Some(extra) => {
                         list_q.extra = Some(extra.clone());
                         map_q.extra = Some(extra);
@@ -660,7 +756,7 @@ async fn overview_body(ctx: &Ctx, p: &Params) -> Result<String, ApiError> {
             let markers = s.incident_page(&located)?.items;
             let days = s.incidents_per_day(&map_q)?;
             let ids: Vec<i64> = markers.iter().map(|(i, _)| i.public_id).collect();
-            let classes = finding_classes(s, &ids)?;
+            let classes = finding_classes(s, &ids, &hidden)?;
             Ok((
                 page,
                 markers,
@@ -822,9 +918,27 @@ fn finding_html(ctx: &Ctx, f: &Value) -> String {
         }
         s.push_str("</em>");
     }
-    s.push_str("<p>");
-    push_esc(&mut s, f["explanation"].as_str().unwrap_or(""));
-    s.push_str("</p></div>");
+    s.push_str(&explanation_html(
+        ctx,
+        f["explanation"].as_str().unwrap_or(""),
+    ));
+    s.push_str("</div>");
+    s
+}
+
+/// A finding's explanation. The compliance engine writes it in English (it is built from the
+/// truce's own texts, names and dates), so it is marked as English, left to right; an Arabic
+/// page says so before it.
+fn explanation_html(ctx: &Ctx, text: &str) -> String {
+    let mut s = String::from("<p class=\"explanation\">");
+    if ctx.lang != Lang::En {
+        s.push_str("<span class=\"muted\">");
+        push_esc(&mut s, &ctx.t("finding.explanation_english"));
+        s.push_str("</span> ");
+    }
+    s.push_str("<span lang=\"en\" dir=\"ltr\">");
+    push_esc(&mut s, text);
+    s.push_str("</span></p>");
     s
 }
 
@@ -833,7 +947,9 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
         .parse()
         .map_err(|_| ApiError::not_found("incident"))?;
     let scope = ctx.who.caller.read_scope();
-    let (incident, vis, sources, findings) = ctx
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller;
+    let (incident, vis, sources, findings, orgs) = ctx
         .app
         .db
         .run(move |s| {
@@ -841,8 +957,9 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
                 return Err(ApiError::not_found("incident"));
             };
             let sources = s.incident_sources(i.id, true)?;
-            let findings = incident_findings(s, i.public_id)?;
-            Ok((i, v, sources, findings))
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
+            let findings = incident_findings(s, i.public_id, &hidden)?;
+            Ok((i, v, sources, findings, s.organisations()?))
         })
         .await?;
     let l = ctx.labels();
@@ -912,12 +1029,7 @@ async fn incident_body(ctx: &Ctx, id_text: &str) -> Result<(String, String), Api
             "common.no"
         }),
     );
-    let vis_key = match vis.as_str() {
-        "public" => "visibility.public",
-        "members" => "visibility.members",
-        _ => "visibility.restricted",
-    };
-    fact("field.visibility", ctx.t(vis_key));
+    fact("field.visibility", visibility_text(ctx, &vis, &orgs));
     b.push_str("</dl><p>");
     push_esc(
         &mut b,
@@ -1165,7 +1277,12 @@ async fn notifications_render(
     filed: Option<&str>,
 ) -> Response {
     let scope = ctx.who.caller.read_scope();
-    let list = match ctx.app.db.run(move |s| Ok(s.notifications(scope)?)).await {
+    let (list, orgs) = match ctx
+        .app
+        .db
+        .run(move |s| Ok((s.notifications(scope)?, s.organisations()?)))
+        .await
+    {
         Ok(l) => l,
         Err(e) => return ctx.error(&e),
     };
@@ -1179,7 +1296,7 @@ async fn notifications_render(
     }
     if let Some(e) = problem {
         b.push_str("<div class=\"error\" role=\"alert\">");
-        push_esc(&mut b, &e.error);
+        b.push_str(&ctx.problem_html(e));
         b.push_str("</div>");
     }
     b.push_str("<table id=\"notification-list\"><thead><tr>");
@@ -1237,9 +1354,13 @@ async fn notifications_render(
             ),
         );
         b.push_str("</td><td>");
-        push_esc(&mut b, &n.status);
+        push_esc(
+            &mut b,
+            ctx.labels()
+                .vocabulary("notification_status", &n.status, ctx.lang),
+        );
         b.push_str("</td><td>");
-        push_esc(&mut b, &n.visibility);
+        push_esc(&mut b, &visibility_text(ctx, &n.visibility, &orgs));
         b.push_str("</td></tr>");
     }
     b.push_str("</tbody></table>");
@@ -1371,7 +1492,62 @@ async fn notifications_form(
 
 // --- signing in and out --------------------------------------------------------------
 
-fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
+/// The cookie that binds the sign-in form to the browser that asked for it.
+const LOGIN_COOKIE: &str = "hudna_login";
+
+/// A fresh pre-session for the sign-in form: the `Set-Cookie` value of its cookie and the
+/// form's token bound to it.
+///
+/// Signing in is a state change too: a forged cross-site `POST /login` would sign the
+/// victim's browser in as the attacker, and whatever the victim then files (a notified
+/// site, a token) would land in the attacker's account. There is no session yet to bind a
+/// token to, so the form gets a pre-session of its own: a random id in a short-lived,
+/// `HttpOnly`, `SameSite=Strict` cookie scoped to `/login`, and a hidden token that is the
+/// server's HMAC of that id (the same construction as the session's tokens). Another site can
+/// neither read the cookie nor forge a token for it; on top of that, [`same_origin`] refuses a
+/// `POST` whose `Origin` (or `Referer`) names another site.
+fn login_binding(app: &App) -> Option<(String, String)> {
+    let pre = hudna_access::NewSession::generate().ok()?;
+    let token = app.csrf.token(&pre.id).ok()?;
+    let mut cookie = format!(
+        "{LOGIN_COOKIE}={}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600",
+        pre.id.as_str()
+    );
+    if app.config.secure_cookies {
+        cookie.push_str("; Secure");
+    }
+    Some((cookie, token))
+}
+
+/// Whether the request's `Origin` (or, without one, its `Referer`) is this server, as the
+/// `Host` header names it. A request with neither (not sent by a current browser's form) is
+/// left to the token.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |h: header::HeaderName| headers.get(h).and_then(|v| v.to_str().ok());
+    let Some(source) = text(header::ORIGIN).or_else(|| text(header::REFERER)) else {
+        return true;
+    };
+    let authority = source
+        .strip_prefix("http://")
+        .or_else(|| source.strip_prefix("https://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match (authority, text(header::HOST)) {
+        (Some(a), Some(host)) => !a.is_empty() && a.eq_ignore_ascii_case(host.trim()),
+        _ => false,
+    }
+}
+
+/// Whether a sign-in `POST` comes from this server's own form, in the browser it was given
+/// to.
+fn login_request_ok(app: &App, headers: &HeaderMap, token: Option<&str>) -> bool {
+    let bound = cookie(headers, LOGIN_COOKIE)
+        .and_then(|c| hudna_access::SessionId::parse(c).ok())
+        .zip(token)
+        .is_some_and(|(pre, t)| app.csrf.verify(&pre, t));
+    bound && same_origin(headers)
+}
+
+fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str, token: &str) -> String {
     let mut b = String::from("<h1>");
     push_esc(&mut b, &ctx.t("nav.login"));
     b.push_str("</h1>");
@@ -1380,7 +1556,9 @@ fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
         push_esc(&mut b, p);
         b.push_str("</div>");
     }
-    b.push_str("<form class=\"card\" method=\"post\" action=\"/login\" id=\"login-form\"><input type=\"hidden\" name=\"next\" value=\"");
+    b.push_str("<form class=\"card\" method=\"post\" action=\"/login\" id=\"login-form\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    push_esc(&mut b, token);
+    b.push_str("\"><input type=\"hidden\" name=\"next\" value=\"");
     push_esc(&mut b, next);
     b.push_str("\"><p><label>");
     push_esc(&mut b, &ctx.t("auth.username"));
@@ -1390,6 +1568,24 @@ fn login_form(ctx: &Ctx, problem: Option<&str>, next: &str) -> String {
     push_esc(&mut b, &ctx.t("auth.submit"));
     b.push_str("</button></p></form>");
     b
+}
+
+/// The sign-in page with a fresh pre-session (see [`login_binding`]).
+fn login_response(ctx: &Ctx, status: StatusCode, problem: Option<&str>, next: &str) -> Response {
+    let Some((cookie, token)) = login_binding(&ctx.app) else {
+        return ctx.error(&ApiError::internal("no randomness for the sign-in form"));
+    };
+    let mut res = ctx.render(
+        status,
+        &ctx.t("nav.login"),
+        &login_form(ctx, problem, next, &token),
+    );
+    if let Ok(c) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
 }
 
 fn local_path(next: Option<&str>) -> String {
@@ -1412,11 +1608,7 @@ async fn login_page(
         return ctx.error(&e);
     }
     let next = local_path(params.get("next"));
-    ctx.render(
-        StatusCode::OK,
-        &ctx.t("nav.login"),
-        &login_form(&ctx, None, &next),
-    )
+    login_response(&ctx, StatusCode::OK, None, &next)
 }
 
 async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
@@ -1430,9 +1622,17 @@ async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -
         "/login".into(),
     )
     .await;
+    let next = local_path(f.get("next").map(String::as_str));
+    if !login_request_ok(&app, &headers, f.get("csrf").map(String::as_str)) {
+        return login_response(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            Some(&ctx.t("error.login_csrf")),
+            &next,
+        );
+    }
     let username = f.get("username").cloned().unwrap_or_default();
     let password = f.get("password").cloned().unwrap_or_default();
-    let next = local_path(f.get("next").map(String::as_str));
     let ttl = app.config.session_seconds;
     let app2 = app.clone();
     let result = app
@@ -1460,16 +1660,24 @@ async fn login_submit(State(app): State<App>, headers: HeaderMap, body: Bytes) -
                 ttl.max(0) as u64,
                 app.config.secure_cookies,
             );
-            if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
-                res.headers_mut().insert(header::SET_COOKIE, c);
+            let done =
+                format!("{LOGIN_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0");
+            if let (Ok(c), Ok(d), Ok(l)) = (
+                HeaderValue::from_str(&cookie),
+                HeaderValue::from_str(&done),
+                HeaderValue::from_str(&next),
+            ) {
+                res.headers_mut().append(header::SET_COOKIE, c);
+                res.headers_mut().append(header::SET_COOKIE, d);
                 res.headers_mut().insert(header::LOCATION, l);
             }
             res
         }
-        Ok(None) => ctx.render(
+        Ok(None) => login_response(
+            &ctx,
             StatusCode::UNAUTHORIZED,
-            &ctx.t("nav.login"),
-            &login_form(&ctx, Some(&ctx.t("error.login_failed")), &next),
+            Some(&ctx.t("error.login_failed")),
+            &next,
         ),
         Err(e) => ctx.error(&e),
     }
@@ -1534,13 +1742,23 @@ async fn audit_page(
     if ctx.who.user.is_none() {
         return ctx.error(&ApiError::new(StatusCode::UNAUTHORIZED, "sign in", None));
     }
+    let caller = ctx.who.caller;
     let rows = match ctx
         .app
         .db
-        .run(|s| {
+        .run(move |s| {
+            // The newest 200 the caller may see, newest first.
             let total = s.audit_entries(None, usize::MAX)?;
-            let skip = total.len().saturating_sub(200);
-            Ok(total.into_iter().skip(skip).rev().collect::<Vec<_>>())
+            let mut newest = Vec::with_capacity(200);
+            for chunk in total.rchunks(500) {
+                let visible = crate::visible::audit_visible(s, &caller, chunk.to_vec())?;
+                newest.extend(visible.into_iter().rev());
+                if newest.len() >= 200 {
+                    break;
+                }
+            }
+            newest.truncate(200);
+            Ok(newest)
         })
         .await
     {
@@ -1557,21 +1775,48 @@ async fn audit_page(
     }
     b.push_str("</tr></thead><tbody>");
     for r in &rows {
-        b.push_str(&format!("<tr><td>{}</td><td>", r.seq));
+        b.push_str(&format!(
+            "<tr data-action=\"{}\" data-kind=\"{}\"><td>{}</td><td>",
+            esc(&r.action),
+            esc(&r.record_kind),
+            r.seq
+        ));
         push_esc(&mut b, &r.at);
         b.push_str("</td><td>");
-        push_esc(&mut b, &r.actor);
+        push_esc(&mut b, &audit_actor(&ctx, &r.actor));
         b.push_str("</td><td>");
+        let l = ctx.labels();
         push_esc(
             &mut b,
-            &format!("{} {} {}", r.action, r.record_kind, r.record_id),
+            &format!(
+                "{} · {} ",
+                l.vocabulary("audit.action", &r.action, ctx.lang),
+                l.vocabulary("audit.kind", &r.record_kind, ctx.lang)
+            ),
         );
-        b.push_str("</td><td><code>");
+        b.push_str("<bdi>");
+        push_esc(&mut b, &r.record_id);
+        b.push_str("</bdi></td><td><code>");
         push_esc(&mut b, &r.hash[..16.min(r.hash.len())]);
         b.push_str("…</code></td></tr>");
     }
     b.push_str("</tbody></table>");
     ctx.render(StatusCode::OK, &ctx.t("nav.audit_log"), &b)
+}
+
+/// Who made a change, in the page's words: an account by its number, the command line with
+/// the name it ran under, or hudna itself (ingestion, checks).
+fn audit_actor(ctx: &Ctx, actor: &str) -> String {
+    let l = ctx.labels();
+    if let Some(id) = actor.strip_prefix("user:") {
+        l.format("audit.actor.user", ctx.lang, &[("id", id)])
+    } else if let Some(name) = actor.strip_prefix("cli:") {
+        l.format("audit.actor.cli", ctx.lang, &[("name", name)])
+    } else if actor == "system" {
+        ctx.t("audit.actor.system")
+    } else {
+        actor.to_string()
+    }
 }
 
 // --- static files --------------------------------------------------------------------
@@ -1616,15 +1861,12 @@ pub async fn truces_page(
     if let Err(e) = p {
         return ctx.error(&e);
     }
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller;
     let list = match ctx
         .app
         .db
-        .run(|s| {
-            if !s.has_table("truces")? {
-                return Ok(Vec::new());
-            }
-            Ok(s.truce_list()?)
-        })
+        .run(move |s| crate::visible::truce_list_for(s, &app2, &caller))
         .await
     {
         Ok(l) => l,
@@ -1697,10 +1939,12 @@ pub async fn truce_page(
         return ctx.error(&e);
     }
     let app2 = app.clone();
+    let caller = ctx.who.caller;
     let got = app
         .db
         .run(move |s| {
-            crate::truces::current_truce(s, &app2, &id)?.ok_or_else(|| ApiError::not_found("truce"))
+            crate::visible::truce_for(s, &app2, &id, &caller)?
+                .ok_or_else(|| ApiError::not_found("truce"))
         })
         .await;
     let (v, t, _versions) = match got {
@@ -1881,13 +2125,17 @@ pub async fn findings_page(
         Err(e) => return ctx.error(&e),
     };
     let scope = ctx.who.caller.read_scope();
+    let app2 = ctx.app.clone();
+    let caller = ctx.who.caller;
     let found = match ctx
         .app
         .db
         .run(move |s| {
+            crate::visible::known_truce(s, fq.truce.as_deref())?;
             if !s.has_table("findings")? {
                 return Ok(Vec::new());
             }
+            let hidden = crate::visible::hidden_terms(s, &app2, &caller)?;
             Ok(s.findings_visible(
                 scope,
                 fq.truce.as_deref(),
@@ -1895,6 +2143,7 @@ pub async fn findings_page(
                 fq.severity.as_deref(),
                 fq.incident,
                 !fq.proposals,
+                &hidden,
                 201,
                 offset,
             )?)
@@ -1969,7 +2218,7 @@ pub async fn findings_page(
             b.push_str("</em>");
         }
         b.push_str("</td><td>");
-        push_esc(&mut b, &f.explanation);
+        b.push_str(&explanation_html(&ctx, &f.explanation));
         b.push_str("</td></tr>");
     }
     b.push_str("</tbody></table>");

@@ -24,12 +24,14 @@ impl Params {
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             let (k, v) = (k.into_owned(), v.into_owned());
             if !allowed.contains(&k.as_str()) {
+                let takes = if allowed.is_empty() {
+                    "no query parameters".to_string()
+                } else {
+                    allowed.join(", ")
+                };
                 return Err(ApiError::bad_field(
                     &k,
-                    format!(
-                        "unknown query parameter `{k}`; this endpoint takes {}",
-                        allowed.join(", ")
-                    ),
+                    format!("unknown query parameter `{k}`; this endpoint takes {takes}"),
                 ));
             }
             if pairs.iter().any(|(p, _)| *p == k) {
@@ -139,9 +141,15 @@ pub fn parse_bbox(v: &str) -> Result<[f64; 4], String> {
 }
 
 impl IncidentFilters {
-    /// Reads the filters; `admin1` names must be governorates of the basemap (matched without
-    /// regard to case, and returned as the basemap spells them).
-    pub fn from_params(p: &Params, basemap: &hudna_map::Basemap) -> Result<Self, ApiError> {
+    /// Reads the filters; `admin1` names must be governorates of the basemap and
+    /// `perpetrator` an actor code of the theatre (both matched without regard to case, and
+    /// returned as the theatre spells them), as `hudna incidents` checks them: a filter that
+    /// can match nothing is a mistake to report, not an empty page.
+    pub fn from_params(
+        p: &Params,
+        basemap: &hudna_map::Basemap,
+        actors: &hudna_truce::ActorCodes,
+    ) -> Result<Self, ApiError> {
         let since = date(p, "since")?;
         let until = date(p, "until")?;
         if let (Some(a), Some(b)) = (since, until) {
@@ -188,11 +196,7 @@ impl IncidentFilters {
             .map_err(|e| ApiError::bad_field("grade", format!("grade: {e}")))?;
         let perpetrator = p
             .get("perpetrator")
-            .map(|v| {
-                hudna_access::validate_actor_code(v)
-                    .map(|_| v.to_string())
-                    .map_err(|e| ApiError::bad_field("perpetrator", format!("perpetrator: {e}")))
-            })
+            .map(|v| perpetrator_code(v, actors))
             .transpose()?;
         let rule = p
             .get("rule")
@@ -244,6 +248,30 @@ impl IncidentFilters {
     }
 }
 
+/// An actor code of the theatre, matched without regard to case. With no theatre list (a
+/// server configured without one), any well-formed code is taken.
+pub fn perpetrator_code(v: &str, actors: &hudna_truce::ActorCodes) -> Result<String, ApiError> {
+    if actors.iter().next().is_none() {
+        return hudna_access::validate_actor_code(v)
+            .map(|_| v.to_string())
+            .map_err(|e| ApiError::bad_field("perpetrator", format!("perpetrator: {e}")));
+    }
+    actors
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(v))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            let known: Vec<&str> = actors.iter().collect();
+            ApiError::bad_field(
+                "perpetrator",
+                format!(
+                    "perpetrator `{v}` is not an actor code of the theatre; expected one of {}",
+                    known.join(", ")
+                ),
+            )
+        })
+}
+
 /// `limit`: 1 to `max`, default `default`.
 pub fn limit(p: &Params, default: usize, max: usize) -> Result<usize, ApiError> {
     match p.get("limit") {
@@ -284,6 +312,27 @@ mod tests {
         let p = Params::parse(Some("a=&b=%20x%20"), &["a", "b"]).unwrap();
         assert_eq!(p.get("a"), None);
         assert_eq!(p.get("b"), Some("x"));
+    }
+
+    #[test]
+    fn an_endpoint_without_parameters_says_so() {
+        let e = Params::parse(Some("x=1"), &[]).unwrap_err();
+        assert!(
+            e.error.ends_with("takes no query parameters"),
+            "{}",
+            e.error
+        );
+        let e = Params::parse(Some("x=1"), &["since", "limit"]).unwrap_err();
+        assert!(e.error.ends_with("takes since, limit"), "{}", e.error);
+    }
+
+    #[test]
+    fn perpetrators_are_the_theatre_s_actor_codes() {
+        let actors = hudna_truce::ActorCodes::new(["SYR_GOV", "RUS"]);
+        assert_eq!(perpetrator_code("syr_gov", &actors).unwrap(), "SYR_GOV");
+        let e = perpetrator_code("XYZ", &actors).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("perpetrator"));
+        assert!(e.error.contains("RUS, SYR_GOV"), "{}", e.error);
     }
 
     #[test]

@@ -193,12 +193,15 @@ async fn list_findings(
     let limit = limit(&p, 100, 1000)?;
     let offset = offset(&p)?;
     let scope = who.caller.read_scope();
+    let app2 = app.clone();
     let found = app
         .db
         .run(move |s| {
+            crate::visible::known_truce(s, fq.truce.as_deref())?;
             if !s.has_table("findings")? {
                 return Ok(Vec::new());
             }
+            let hidden = crate::visible::hidden_terms(s, &app2, &who.caller)?;
             Ok(s.findings_visible(
                 scope,
                 fq.truce.as_deref(),
@@ -206,6 +209,7 @@ async fn list_findings(
                 fq.severity.as_deref(),
                 fq.incident,
                 !fq.proposals,
+                &hidden,
                 limit + 1,
                 offset,
             )?)
@@ -262,7 +266,7 @@ pub fn truce_json(v: &hudna_store::TruceVersion, t: &Truce, versions: &[u32]) ->
                     "corridor_km": m.corridor_km })),
             };
             let mut o = json!({ "id": n.id, "name": n.name, "organisation": n.organisation, "kind": kind,
-                "window": window_json(&n.window),
+                "window": window_json(&n.window), "visibility": n.visibility.as_str(),
                 "notified": n.notified.iter().map(|x| json!({ "party": x.party, "at": x.at.to_rfc3339(), "via": x.via })).collect::<Vec<_>>() });
             if let (Value::Object(a), Value::Object(b)) = (&mut o, extra) {
                 a.extend(b);
@@ -307,17 +311,14 @@ pub fn all_truces(s: &mut SqliteStore, app: &App) -> Result<Vec<Truce>, ApiError
 
 async fn list_truces(
     State(app): State<App>,
+    who: Who,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     Params::parse(q.as_deref(), &[])?;
+    let app2 = app.clone();
     let list = app
         .db
-        .run(|s| {
-            if !s.has_table("truces")? {
-                return Ok(Vec::new());
-            }
-            Ok(s.truce_list()?)
-        })
+        .run(move |s| crate::visible::truce_list_for(s, &app2, &who.caller))
         .await?;
     Ok(Json(json!({ "items": list.iter().map(|t| {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
@@ -330,6 +331,7 @@ async fn list_truces(
 
 async fn get_truce(
     State(app): State<App>,
+    who: Who,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
@@ -337,7 +339,10 @@ async fn get_truce(
     let app2 = app.clone();
     let (v, t, versions) = app
         .db
-        .run(move |s| current_truce(s, &app2, &id)?.ok_or_else(|| ApiError::not_found("truce")))
+        .run(move |s| {
+            crate::visible::truce_for(s, &app2, &id, &who.caller)?
+                .ok_or_else(|| ApiError::not_found("truce"))
+        })
         .await?;
     Ok(Json(truce_json(&v, &t, &versions)))
 }

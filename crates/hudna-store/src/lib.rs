@@ -28,21 +28,22 @@ mod sqlite;
 mod truce;
 
 pub use model::{
-    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
+    ArticleId, ClusterMention, DatePrecision, DayWindow, Dump, IncidentFilter, IncidentRecord,
     IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
 pub use sqlite::audit::{
     audited_kind, tombstone, AuditedKind, Changes, LoggedEntry, VerifyReport, AUDITED,
 };
 pub use sqlite::notifications::NotificationRecord;
-pub use sqlite::read::{ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, SourceView};
+pub use sqlite::read::{
+    ArticleView, Cursor, IncidentPage, IncidentQuery, MentionView, RecordReaders, SourceView,
+    NOTIFICATION_RULES,
+};
 pub use sqlite::{peek_meta, SqliteStore, MIGRATIONS};
 pub use truce::{
     CheckRun, CheckState, FindingChange, FindingFilter, NewTruceVersion, StoredFinding,
     StoredProposal, TermRow, TruceStore, TruceSummary, TruceVersion,
 };
-
-use chrono::NaiveDate;
 
 /// Opens the record at `location`, creating it when absent, with its schema brought up to
 /// date. Every caller goes through here, so that the backend is chosen in one place: today
@@ -220,22 +221,22 @@ pub trait Store: TruceStore {
     fn spot_block(&mut self, id: i64) -> Result<Option<i64>, StoreError>;
     /// Stores a new spot.
     fn insert_spot(&mut self, spot: &Spot) -> Result<(), StoreError>;
-    /// Spots of one type whose point lies in the box, on a day within one of `date` or
-    /// undated (every day when `date` is `None`), by id.
+    /// Spots of one type whose point lies in the box and whose days fall in `days` (see
+    /// [`DayWindow`]; every spot when `None`), by id.
     fn spots_in_box(
         &mut self,
         kind: &str,
-        date: Option<NaiveDate>,
+        days: Option<&DayWindow>,
         lat: (f64, f64),
         lon: (f64, f64),
     ) -> Result<Vec<Spot>, StoreError>;
-    /// Spots of one type with this place key, on a day within one of `date` or undated
-    /// (every day when `date` is `None`), by id.
+    /// Spots of one type with this place key whose days fall in `days` (see [`DayWindow`];
+    /// every spot when `None`), by id.
     fn spots_named(
         &mut self,
         kind: &str,
         place_key: &str,
-        date: Option<NaiveDate>,
+        days: Option<&DayWindow>,
     ) -> Result<Vec<Spot>, StoreError>;
     /// Number of spots in a block.
     fn block_size(&mut self, block: i64) -> Result<u64, StoreError>;

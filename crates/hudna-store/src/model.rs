@@ -54,6 +54,9 @@ pub struct Spot {
     pub kind: IncidentType,
     /// Day, if known.
     pub date: Option<NaiveDate>,
+    /// When the mention gives no day: its article's publication day (the event happened on
+    /// it or shortly before), so that undated reports are not matched with any day at all.
+    pub reported: Option<NaiveDate>,
     /// Folded place name (empty when the mention names no place).
     pub place_key: String,
     /// Governorate.
@@ -68,6 +71,17 @@ pub struct Spot {
     pub perpetrator: String,
     /// Block label (internal).
     pub block: i64,
+}
+
+/// The days a neighbour search accepts: spots dated within `dated`, spots dated only by
+/// publication with a publication day within `reported`, and spots with neither (which may
+/// be any day). Consolidation decides the bounds; the store only applies them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayWindow {
+    /// First and last day (inclusive) of a spot's own day.
+    pub dated: (NaiveDate, NaiveDate),
+    /// First and last publication day (inclusive) of a spot that gives no day.
+    pub reported: (NaiveDate, NaiveDate),
 }
 
 /// A mention to store: one incident as one source reports it.

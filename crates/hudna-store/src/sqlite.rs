@@ -8,7 +8,7 @@ use hudna_core::{GeoPrecision, Grade, IncidentType, Target};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Row};
 
 use crate::model::{
-    ArticleId, ClusterMention, DatePrecision, Dump, IncidentFilter, IncidentRecord,
+    ArticleId, ClusterMention, DatePrecision, DayWindow, Dump, IncidentFilter, IncidentRecord,
     IncidentWithSources, MentionId, NewArticle, NewMention, SourceRecord, Spot,
 };
 use crate::{Store, StoreError};
@@ -30,8 +30,13 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "audit_log", hudna_audit::AUDIT_LOG_SQL),
     (
         5,
+        "spot_reported",
+        include_str!("../migrations/0005_spot_reported.sql"),
+    ),
+    (
+        6,
         "audit_links",
-        include_str!("../migrations/0005_audit_links.sql"),
+        include_str!("../migrations/0006_audit_links.sql"),
     ),
 ];
 
@@ -192,8 +197,8 @@ impl SqliteStore {
                 });
             }
             // A step that changes what an audited kind covers logs the new hashes with it.
-            if *version == 5 {
-                audit::rehash_after_step_5(&tx).map_err(|e| {
+            if *version == 6 {
+                audit::rehash_after_step_6(&tx).map_err(|e| {
                     StoreError::Audit(format!(
                         "{} (migration {version:04} {name}): {e}",
                         self.path
@@ -224,15 +229,10 @@ impl SqliteStore {
 
 // --- value encoding -----------------------------------------------------------------------
 
-/// The days a dated spot can be consolidated with: the day before to the day after.
-fn day_window(d: Option<NaiveDate>) -> Option<(String, String)> {
-    let d = d?;
-    let from = d.pred_opt().unwrap_or(d);
-    let to = d.succ_opt().unwrap_or(d);
-    Some((
-        from.format("%Y-%m-%d").to_string(),
-        to.format("%Y-%m-%d").to_string(),
-    ))
+/// A window's bounds as the text the `date` and `reported` columns hold.
+fn window_text(w: &DayWindow) -> [String; 4] {
+    let t = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    [t(w.dated.0), t(w.dated.1), t(w.reported.0), t(w.reported.1)]
 }
 
 fn date_text(d: Option<NaiveDate>) -> Option<String> {
@@ -274,7 +274,9 @@ fn opt_u32(v: Option<i64>) -> Option<u32> {
 
 /// Columns of `spots` in the order [`spot_from_row`] reads them, from offset `at`.
 const SPOT_COLS: &str = "s.id, s.type, s.date, s.place_key, s.admin1, s.lat, s.lon, s.precision, \
-                         s.perpetrator, s.block";
+                         s.perpetrator, s.block, s.reported";
+/// Number of [`SPOT_COLS`].
+const SPOT_NCOLS: usize = 11;
 
 fn spot_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Result<Spot, String>> {
     let kind: String = r.get(at + 1)?;
@@ -287,11 +289,13 @@ fn spot_from_row(r: &Row<'_>, at: usize) -> rusqlite::Result<Result<Spot, String
     let lon: Option<f64> = r.get(at + 6)?;
     let perpetrator: String = r.get(at + 8)?;
     let block: i64 = r.get(at + 9)?;
+    let reported: Option<String> = r.get(at + 10)?;
     Ok((|| {
         Ok(Spot {
             id,
             kind: parse_vocab(&kind)?,
             date: parse_date(date)?,
+            reported: parse_date(reported)?,
             place_key,
             admin1,
             lat,
@@ -632,7 +636,7 @@ impl Store for SqliteStore {
     fn insert_spot(&mut self, s: &Spot) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO spots (id, type, date, place_key, admin1, lat, lon, precision, \
-             perpetrator, block) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             perpetrator, block, reported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 s.id,
                 s.kind.as_str(),
@@ -644,6 +648,7 @@ impl Store for SqliteStore {
                 s.precision.map(GeoPrecision::as_str),
                 s.perpetrator,
                 s.block,
+                date_text(s.reported),
             ],
         )?;
         Ok(())
@@ -652,20 +657,24 @@ impl Store for SqliteStore {
     fn spots_in_box(
         &mut self,
         kind: &str,
-        date: Option<NaiveDate>,
+        days: Option<&DayWindow>,
         lat: (f64, f64),
         lon: (f64, f64),
     ) -> Result<Vec<Spot>, StoreError> {
-        match day_window(date) {
-            Some((from, to)) => {
+        match days {
+            Some(w) => {
+                let [d0, d1, r0, r1] = window_text(w);
                 let sql = format!(
                     "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.date BETWEEN ?6 AND ?7 \
                      AND s.lat BETWEEN ?2 AND ?3 AND s.lon BETWEEN ?4 AND ?5 \
                      UNION ALL SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 \
                      AND s.date IS NULL AND s.lat BETWEEN ?2 AND ?3 AND s.lon BETWEEN ?4 AND ?5 \
-                     ORDER BY 1"
+                     AND (s.reported IS NULL OR s.reported BETWEEN ?8 AND ?9) ORDER BY 1"
                 );
-                self.spots_query(&sql, params![kind, lat.0, lat.1, lon.0, lon.1, from, to])
+                self.spots_query(
+                    &sql,
+                    params![kind, lat.0, lat.1, lon.0, lon.1, d0, d1, r0, r1],
+                )
             }
             None => {
                 let sql = format!(
@@ -681,17 +690,19 @@ impl Store for SqliteStore {
         &mut self,
         kind: &str,
         place_key: &str,
-        date: Option<NaiveDate>,
+        days: Option<&DayWindow>,
     ) -> Result<Vec<Spot>, StoreError> {
-        match day_window(date) {
-            Some((from, to)) => {
+        match days {
+            Some(w) => {
+                let [d0, d1, r0, r1] = window_text(w);
                 let sql = format!(
                     "SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 AND s.place_key = ?2 \
                      AND s.date BETWEEN ?3 AND ?4 \
                      UNION ALL SELECT {SPOT_COLS} FROM spots s WHERE s.type = ?1 \
-                     AND s.place_key = ?2 AND s.date IS NULL ORDER BY 1"
+                     AND s.place_key = ?2 AND s.date IS NULL \
+                     AND (s.reported IS NULL OR s.reported BETWEEN ?5 AND ?6) ORDER BY 1"
                 );
-                self.spots_query(&sql, params![kind, place_key, from, to])
+                self.spots_query(&sql, params![kind, place_key, d0, d1, r0, r1])
             }
             None => {
                 let sql = format!(
@@ -775,21 +786,23 @@ impl Store for SqliteStore {
         let rows = st
             .query_map([block], |r| {
                 let spot = spot_from_row(r, 0)?;
-                let target: String = r.get(14)?;
+                // The mention's own columns follow the spot's.
+                let c = SPOT_NCOLS;
+                let target: String = r.get(c + 4)?;
                 Ok((|| {
                     Ok::<_, String>(ClusterMention {
                         spot: spot?,
-                        id: r.get(10).map_err(|e| e.to_string())?,
-                        article: r.get(11).map_err(|e| e.to_string())?,
-                        group: r.get(12).map_err(|e| e.to_string())?,
-                        place: r.get(13).map_err(|e| e.to_string())?,
+                        id: r.get(c).map_err(|e| e.to_string())?,
+                        article: r.get(c + 1).map_err(|e| e.to_string())?,
+                        group: r.get(c + 2).map_err(|e| e.to_string())?,
+                        place: r.get(c + 3).map_err(|e| e.to_string())?,
                         target: parse_vocab(&target)?,
-                        target_actor: r.get(15).map_err(|e| e.to_string())?,
-                        killed: opt_u32(r.get(16).map_err(|e| e.to_string())?),
-                        injured: opt_u32(r.get(17).map_err(|e| e.to_string())?),
-                        claimed: r.get(18).map_err(|e| e.to_string())?,
-                        incident: r.get(19).map_err(|e| e.to_string())?,
-                        published: parse_date(r.get(20).map_err(|e| e.to_string())?)?,
+                        target_actor: r.get(c + 5).map_err(|e| e.to_string())?,
+                        killed: opt_u32(r.get(c + 6).map_err(|e| e.to_string())?),
+                        injured: opt_u32(r.get(c + 7).map_err(|e| e.to_string())?),
+                        claimed: r.get(c + 8).map_err(|e| e.to_string())?,
+                        incident: r.get(c + 9).map_err(|e| e.to_string())?,
+                        published: parse_date(r.get(c + 10).map_err(|e| e.to_string())?)?,
                     })
                 })())
             })
@@ -1109,6 +1122,7 @@ impl Store for SqliteStore {
                 id: i.id,
                 kind: i.kind,
                 date: i.date,
+                reported: None,
                 place_key: i.place.clone().unwrap_or_default(),
                 admin1: i.admin1.clone(),
                 lat: i.lat,
@@ -1257,21 +1271,16 @@ impl Store for SqliteStore {
     }
 }
 
-/// The WHERE clauses of a filtered listing, one per pass: dated incidents first, then (when
-/// no day bound excludes them) the undated ones. Two passes let each follow an index's order
-/// instead of sorting NULLs last.
+/// The WHERE clauses of a filtered listing, one per pass: dated incidents first, then the
+/// undated ones. Two passes let each follow an index's order instead of sorting NULLs last.
+///
+/// Day bounds apply to an incident's day, or for one no source gives a day, to the
+/// publication day it is dated by (`reported`); an incident with neither is left out by a
+/// bound. The server's listing applies the same rule (`read::IncidentQuery`).
 fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::Value>)> {
     use rusqlite::types::Value as V;
     let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<V> = Vec::new();
-    if let Some(d) = filter.since {
-        clauses.push("i.date >= ?");
-        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-    }
-    if let Some(d) = filter.until {
-        clauses.push("i.date <= ?");
-        values.push(V::Text(d.format("%Y-%m-%d").to_string()));
-    }
     if let Some(a) = &filter.admin1 {
         clauses.push("i.admin1 = ?");
         values.push(V::Text(a.clone()));
@@ -1288,16 +1297,24 @@ fn filter_passes(filter: &IncidentFilter) -> Vec<(String, Vec<rusqlite::types::V
         clauses.push("i.grade = ?");
         values.push(V::Text(g.as_str().into()));
     }
-    let with = |extra: &str| {
-        let mut all = clauses.clone();
-        all.push(extra);
-        all.join(" AND ")
-    };
-    let mut passes = vec![(with("i.date IS NOT NULL"), values.clone())];
-    if filter.since.is_none() && filter.until.is_none() {
-        passes.push((with("i.date IS NULL"), values));
-    }
-    passes
+    [
+        ("i.date IS NOT NULL", "i.date"),
+        ("i.date IS NULL", "i.reported"),
+    ]
+    .into_iter()
+    .map(|(pass, day)| {
+        let mut all: Vec<String> = clauses.iter().map(|c| c.to_string()).collect();
+        let mut vals = values.clone();
+        all.push(pass.to_string());
+        for (bound, op) in [(filter.since, ">="), (filter.until, "<=")] {
+            if let Some(d) = bound {
+                all.push(format!("{day} {op} ?"));
+                vals.push(V::Text(d.format("%Y-%m-%d").to_string()));
+            }
+        }
+        (all.join(" AND "), vals)
+    })
+    .collect()
 }
 
 impl SqliteStore {

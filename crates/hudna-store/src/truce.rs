@@ -131,7 +131,11 @@ pub struct StoredProposal {
 /// A finding as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredFinding {
-    /// The incident's public id.
+    /// The incident's public id. Written as a decimal string in JSON, as every finding's
+    /// incident id is (`hudna check --truce-file` names extracted incidents `r18#3fa9c2d1`,
+    /// and the API gives `incident_id` as a string), so that a reader of findings meets one
+    /// type; read back from a string or a number.
+    #[serde(with = "id_as_string")]
     pub incident: i64,
     /// The truce.
     pub truce: String,
@@ -157,6 +161,31 @@ pub struct StoredFinding {
     pub first_run: i64,
     /// The check run that last wrote it.
     pub run: i64,
+}
+
+/// A public id as a JSON string (`"42"`), read from a string or a number.
+mod id_as_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(id: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(id)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(i64),
+        Text(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        match Either::deserialize(d)? {
+            Either::Number(n) => Ok(n),
+            Either::Text(t) => t.trim().parse().map_err(|_| {
+                serde::de::Error::custom(format!("incident id `{t}` is not a public id"))
+            }),
+        }
+    }
 }
 
 /// Which findings a listing wants. Empty fields do not filter.
@@ -281,6 +310,14 @@ pub trait TruceStore {
     ) -> Result<Vec<CheckRun>, StoreError>;
     /// What a run changed, in order.
     fn finding_changes(&mut self, run: i64) -> Result<Vec<FindingChange>, StoreError>;
+
+    /// The humanitarian notifications filed through hudna that a check judges with the
+    /// terms of `truce`: the active ones filed under it or under no truce, by id, each with
+    /// the name of the organisation that filed it.
+    fn filed_notifications(
+        &mut self,
+        truce: &str,
+    ) -> Result<Vec<(crate::NotificationRecord, String)>, StoreError>;
 
     /// A fact about the database (see `record_meta`).
     fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError>;

@@ -88,6 +88,8 @@ struct Slots {
     art: u32,
     /// A word listed with `+`: with or without a pronoun suffix.
     suffixed: u32,
+    /// The word as listed is a phrase of its own, not only a word of longer ones.
+    whole: bool,
 }
 
 /// Builds a [`PhraseSet`].
@@ -111,7 +113,7 @@ impl PhraseSetBuilder {
     /// Adds a folded phrase (see [`crate::fold`]). An identical word sequence added before
     /// returns [`Added::Existing`] with the earlier index, so callers can merge payloads.
     pub fn add(&mut self, folded: &str, options: PhraseOptions) -> Added {
-        let words = phrase_words(folded);
+        let words = phrase_words(folded, options.latin_skeleton);
         if words.is_empty() {
             return Added::Empty;
         }
@@ -176,6 +178,9 @@ impl PhraseSetBuilder {
                         set.any_suffixed = true;
                     }
                     let slots = set.words.entry(key.into_boxed_str()).or_default();
+                    if slot == 0 && single_word {
+                        slots.whole = true;
+                    }
                     let field = match slot {
                         0 => &mut slots.exact,
                         1 => &mut slots.art,
@@ -224,8 +229,10 @@ impl PhraseSetBuilder {
     }
 }
 
-/// Splits a folded phrase into words, dropping Latin articles and punctuation.
-fn phrase_words(folded: &str) -> Vec<&str> {
+/// Splits a folded phrase into words, dropping Latin articles and punctuation. In a name
+/// (`name`), an article written apart inside it ("Dayr ash Sharqi", as GeoNames writes
+/// them) is dropped too: the news writes "Deir al-Sharqi".
+fn phrase_words(folded: &str, name: bool) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = folded;
     while !rest.is_empty() {
@@ -238,7 +245,9 @@ fn phrase_words(folded: &str) -> Vec<&str> {
         let w = &rest[..end];
         rest = &rest[end..];
         let hyphen = rest.starts_with('-');
-        if LATIN_ARTICLES.contains(&w) || (hyphen && LATIN_HYPHEN_ARTICLES.contains(&w)) {
+        let inside = name && !out.is_empty() && rest.starts_with(' ');
+        if LATIN_ARTICLES.contains(&w) || ((hyphen || inside) && LATIN_HYPHEN_ARTICLES.contains(&w))
+        {
             continue;
         }
         out.push(w);
@@ -336,7 +345,10 @@ impl PhraseSet {
                 if let Some(sl) = self.words.get(w) {
                     if sl.exact != 0 {
                         out.push((sl.exact, 0, false));
-                        exact = true;
+                        // A word known only inside longer names ("Sheikh" of "Sheikh
+                        // Maqsoud") does not hide the rough key ("Sheikh Maskin" is
+                        // "Shaykh Miskin"); short words ("the", "of") always do.
+                        exact = sl.whole || w.len() < 4;
                     }
                 }
                 // The rough key only when the word itself is no known word: "Syria" is the
@@ -621,6 +633,13 @@ mod tests {
         assert_eq!(found(&s, "in Deir al-Zour province")[0].0, 2);
         assert_eq!(skeleton("sheikhoun"), skeleton("shaykhun"));
         assert_eq!(skeleton("darayya"), skeleton("daraya"));
+        // A word known only inside a longer name still finds other names by its rough key.
+        let s = set(
+            &["Sheikh Maqsoud", "Shaykh Miskin", "Dayr ash Sharqi"],
+            true,
+        );
+        assert_eq!(found(&s, "in Sheikh Maskin")[0].0, 1);
+        assert_eq!(found(&s, "in Deir al-Sharqi")[0].0, 2);
     }
 
     #[test]

@@ -267,6 +267,7 @@ pub fn synthetic_truce(cfg: &BenchConfig) -> Truce {
                 window: Window::default(),
                 notified: notices(&mut rng, at),
                 basis: Basis::Documented,
+                visibility: Default::default(),
                 note: None,
                 source: None,
             }
@@ -298,6 +299,7 @@ pub fn synthetic_truce(cfg: &BenchConfig) -> Truce {
             },
             notified: notices(&mut rng, start - 3),
             basis: Basis::Documented,
+            visibility: Default::default(),
             note: None,
             source: None,
         });

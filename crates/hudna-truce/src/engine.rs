@@ -168,8 +168,10 @@ impl Engine {
     }
 }
 
-/// How far inside an area distances are measured for an incident: beyond two precision
-/// radii (and at least 10 km) the confidence is 1 and explanations say "more than".
+/// How far inside an area the index searches for its boundary: beyond two precision radii
+/// (and at least 10 km) the confidence is 1 whatever the distance, so the search stops there;
+/// a finding that states the distance has it measured in full afterwards
+/// ([`PreparedArea::boundary_km`]).
 fn depth_cap(inc: &CheckedIncident) -> f64 {
     (2.0 * inc.precision.radius_km()).max(10.0)
 }
@@ -181,7 +183,8 @@ fn protected(target: Target) -> bool {
     )
 }
 
-/// How far inside an area, for explanations.
+/// How far inside an area, for explanations. Distances are measured in full before they get
+/// here; "more than" is only said of an area whose boundary could not be measured at all.
 fn depth(d: f64, cap: f64) -> String {
     if d.is_finite() {
         km(d)
@@ -201,6 +204,11 @@ fn km(d: f64) -> String {
 fn pct(f: f64) -> String {
     format!("{:.0}%", f * 100.0)
 }
+
+/// Where an incident stands against the covered area: the chance it lies inside, and the
+/// covered zone holding it with the km inside as the index gave them (none when the truce
+/// has no covered area and so applies everywhere).
+type Scope<'z> = (f64, Option<(&'z Zone, u32, f64)>);
 
 /// How sure it is that a group is the designated one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -370,7 +378,7 @@ impl CompiledTruce {
         let t = &self.truce;
         if naive {
             for (i, a) in self.areas.iter().enumerate() {
-                if let Some(d) = a.inside_km_naive(lon, lat, cap_km) {
+                if let Some(d) = a.inside_km_naive(lon, lat) {
                     hits.zones.push((i as u32, d));
                 }
             }
@@ -440,7 +448,7 @@ impl CompiledTruce {
         };
         self.gather(lon, lat, depth_cap(inc), naive, hits);
         let start = out.len();
-        self.evaluate(inc, span, hits, None, out);
+        self.evaluate(inc, span, (lon, lat), hits, None, out);
         let mut proposals: Vec<Proposal> = hits
             .zones
             .iter()
@@ -465,7 +473,7 @@ impl CompiledTruce {
             let mut tried = Vec::new();
             for p in proposals {
                 tried.clear();
-                self.evaluate(inc, span, hits, Some(p), &mut tried);
+                self.evaluate(inc, span, (lon, lat), hits, Some(p), &mut tried);
                 self.compare(p, &base, &tried, out);
             }
         }
@@ -626,6 +634,7 @@ impl CompiledTruce {
         &self,
         inc: &CheckedIncident,
         span: Span,
+        (lon, lat): (f64, f64),
         hits: &Hits,
         adopt: Option<Proposal>,
         out: &mut Vec<Finding>,
@@ -676,6 +685,15 @@ impl CompiledTruce {
                 });
             }
         };
+        // km inside zone `z`, from the distance the index gave (infinite when the boundary is
+        // beyond the search cap): measured in full only for a finding that states it.
+        let inside = |z: u32, d: f64| {
+            if d.is_finite() {
+                d
+            } else {
+                self.areas[z as usize].boundary_km(lon, lat)
+            }
+        };
         let grave_if_protected = if protected(inc.target) {
             Severity::Grave
         } else {
@@ -685,7 +703,7 @@ impl CompiledTruce {
         // Scope: the covered area and the period.
         let covered_active = self.covered_in_force
             || matches!(adopt, Some(Proposal::Zone(z)) if t.zones[z].kind == ZoneKind::CoveredArea);
-        let covered: Option<(f64, Option<(&Zone, f64)>)> = if covered_active {
+        let covered: Option<Scope<'_>> = if covered_active {
             hits.zones
                 .iter()
                 .filter(|(z, _)| {
@@ -696,18 +714,23 @@ impl CompiledTruce {
                 .map(|(z, d)| {
                     (
                         inside_probability(*d, radius),
-                        Some((&t.zones[*z as usize], *d)),
+                        Some((&t.zones[*z as usize], *z, *d)),
                     )
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         } else {
             Some((1.0, None))
         };
-        let where_ = |c: &Option<(&Zone, f64)>| match c {
-            Some((z, d)) => format!("{} inside covered area {}", depth(*d, cap), z.id),
-            None => "in the truce's territory (no covered area set)".to_string(),
-        };
         if let (Some((p_cov, cov)), Some((p_time, k))) = (covered, self.period(span)) {
+            // How far inside the covered area, measured once and only when a finding says it.
+            let cov_km = OnceCell::new();
+            let distance = || cov.map(|(_, z, d)| *cov_km.get_or_init(|| inside(z, d)));
+            let where_ = || match (cov, distance()) {
+                (Some((z, _, _)), Some(d)) => {
+                    format!("{} inside covered area {}", depth(d, cap), z.id)
+                }
+                _ => "in the truce's territory (no covered area set)".to_string(),
+            };
             let mid = span.mid();
             let (pm, pd) = self.designated(
                 &inc.perpetrator,
@@ -719,7 +742,6 @@ impl CompiledTruce {
                 Some(a) => self.designated(a, inc.target_group.as_deref(), mid, adopt),
                 None => (Match::No, None),
             };
-            let distance = cov.map(|c| c.1);
             if let (Match::Certain, Some(di)) = (pm, pd) {
                 let d = &t.designations[di];
                 push(
@@ -728,14 +750,14 @@ impl CompiledTruce {
                     Rule::ExcludedPerpetrator,
                     Severity::Info,
                     p_time * p_cov,
-                    distance,
+                    distance(),
                     format!(
                         "{by} is designated ({} as {}, listed by {} from {}): its {what} on {when}, {}, is outside the truce — recorded, not a violation",
                         d.status.as_str(),
                         d.label(),
                         d.listed_by,
                         self.text.listed_from[di],
-                        where_(&cov), what = what(), by = by(), when = when()),
+                        where_(), what = what(), by = by(), when = when()),
                 );
             }
             if let (Match::Certain, Some(di)) = (tm, td) {
@@ -746,7 +768,7 @@ impl CompiledTruce {
                     Rule::ExcludedTarget,
                     Severity::Info,
                     p_time * p_cov,
-                    distance,
+                    distance(),
                     format!(
                         "the side attacked, {}, is designated ({} as {}, listed by {} from {}): {by}'s {what} on {when}, {}, is outside the truce — recorded, not a violation",
                         inc.target_actor.as_deref().unwrap_or_default(),
@@ -754,7 +776,7 @@ impl CompiledTruce {
                         d.label(),
                         d.listed_by,
                         self.text.listed_from[di],
-                        where_(&cov), what = what(), by = by(), when = when()),
+                        where_(), what = what(), by = by(), when = when()),
                 );
             }
             if pm != Match::Certain && tm != Match::Certain {
@@ -779,10 +801,10 @@ impl CompiledTruce {
                         Rule::Unattributed,
                         Severity::Review,
                         p_time * p_cov * factor,
-                        distance,
+                        distance(),
                         format!(
                             "{what} by {by} on {when}, {}, during period {} ({}){}: needs investigation{caveat}",
-                            where_(&cov),
+                            where_(),
                             t.periods[k].id,
                             self.period_window(k),
                             partial(p_time), what = what(), by = by(), when = when()),
@@ -794,10 +816,10 @@ impl CompiledTruce {
                         Rule::PartyAttack,
                         grave_if_protected,
                         f * p_cov * factor,
-                        distance,
+                        distance(),
                         format!(
                             "{by} {what} on {when}, {}, during period {} ({}){}; {} is a party since {}{caveat}",
-                            where_(&cov),
+                            where_(),
                             t.periods[k].id,
                             self.period_window(k),
                             partial(f),
@@ -836,6 +858,7 @@ impl CompiledTruce {
                 continue;
             }
             let p_in = inside_probability(d, radius);
+            let d = inside(z, d);
             let list = &self.text.zone_restricted[z as usize];
             let attribution = if unknown && !zone.restricted.is_empty() {
                 UNATTRIBUTED_FACTOR

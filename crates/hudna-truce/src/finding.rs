@@ -161,8 +161,11 @@ pub struct Finding {
     /// How certain, 0–1 (two decimals): the chance that the incident, given how precisely
     /// its place and date are known and who is said to have done it, falls under the term.
     pub confidence: f64,
-    /// For rules that depend on a distance: km inside the area (to its boundary), or from
-    /// the site or route.
+    /// The distance that triggered the finding: km inside the covered area (scope rules:
+    /// party attack, unattributed, excluded) or the zone (zone and no-fly breaches), to its
+    /// nearest boundary, measured in full; or km from the notified site or route. Absent only
+    /// for scope rules under a truce without a covered area, which applies everywhere and so
+    /// has no boundary to measure from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
     /// One line saying why, with the distance and the time that triggered it.

@@ -42,10 +42,11 @@ pub use engine::{Engine, RunStats};
 pub use error::{LoadError, Problem};
 pub use finding::{Effect, Finding, ProposalEffect, Rule, Severity};
 pub use geometry::GeometryError;
-pub use incident::{CheckedIncident, DatePrecision, UNKNOWN_ACTOR};
+pub use incident::{extracted_id, extracted_ids, CheckedIncident, DatePrecision, UNKNOWN_ACTOR};
 pub use load::{load_truce, parse_truce, parse_truce_with, ActorCodes};
 pub use model::{
-    Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind, Party,
-    PartyRole, Period, Site, Source, Status, Truce, Window, Zone, ZoneKind,
+    Basis, Designation, Facility, Movement, Names, Notice, Notification, NotificationKind,
+    NotificationVisibility, Party, PartyRole, Period, Site, Source, Status, Truce, Window, Zone,
+    ZoneKind, FILED_TERM_PREFIX,
 };
 pub use time::parse_offset as parse_utc_offset;

@@ -2,7 +2,12 @@
 //! check that has to pass before the terms are used.
 //!
 //! Problems are collected rather than stopping at the first, so that one run shows
-//! everything to fix; each names the file, line, column and field.
+//! everything to fix; each names the file, line, column and field. For that the file is not
+//! deserialised in one go (serde stops at the first bad field) but parsed into a tree of
+//! spanned TOML values and read table by table, field by field: an unknown field, a value of
+//! the wrong type, an incident type or zone kind outside the vocabulary, an unknown actor
+//! code, a bad date or an invalid geometry is each reported, and reading goes on. Only a
+//! TOML syntax error ends it.
 
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
@@ -10,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset};
 use hudna_core::IncidentType;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 use crate::error::{Lines, LoadError, Problem};
@@ -102,6 +109,12 @@ pub fn parse_truce(
 /// a stored version is read again through this without the files still being on disk; the
 /// loader records through it which files a truce uses. `read` returns the file's text, or why
 /// it cannot.
+///
+/// Every problem the file holds is collected before returning: unknown fields, values of the
+/// wrong type or outside a vocabulary, unknown actor codes, bad dates and invalid geometries,
+/// each with its line, column and field. Only a TOML syntax error stops the reading, since
+/// past it the parser cannot tell what the file means; the syntax errors the parser can
+/// recover from are all reported together.
 pub fn parse_truce_with(
     text: &str,
     file: &str,
@@ -109,20 +122,28 @@ pub fn parse_truce_with(
     actors: &ActorCodes,
 ) -> Result<Truce, LoadError> {
     let lines = Lines::new(text);
-    let raw: RawTruce = match toml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let offset = e.span().map_or(0, |s| s.start);
-            let (line, column) = lines.locate(offset);
-            return Err(LoadError::Invalid(vec![Problem {
-                file: file.to_string(),
-                line,
-                column,
-                field: lines.field_at(offset),
-                reason: e.message().trim().to_string(),
-            }]));
-        }
-    };
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let mut problems: Vec<Problem> = errors
+            .iter()
+            .map(|e| {
+                let offset = e.span().map_or(0, |s| s.start);
+                let (line, column) = lines.locate(offset);
+                Problem {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    field: lines.field_at(offset),
+                    reason: format!("TOML syntax: {}", e.message().trim()),
+                }
+            })
+            .collect();
+        // After an error the parser resumes at the next token, which on the same line is
+        // usually the rest of the broken value: only the first error of a line is news.
+        problems.sort_by_key(|p| (p.line, p.column));
+        problems.dedup_by_key(|p| p.line);
+        return Err(LoadError::Invalid(problems));
+    }
     let mut cx = Cx {
         file,
         lines: &lines,
@@ -131,200 +152,162 @@ pub fn parse_truce_with(
         problems: Vec::new(),
         ids: HashSet::new(),
     };
-    let truce = cx.truce(raw);
+    let top = Rec {
+        table: root.get_ref(),
+        at: 0..0,
+        path: String::new(),
+    };
+    let truce = cx.truce(&top);
     if cx.problems.is_empty() {
         Ok(truce)
     } else {
-        cx.problems.sort_by_key(|p| (p.line, p.column));
+        cx.problems.sort_by(|a, b| {
+            (a.line, a.column, &a.field, &a.reason).cmp(&(b.line, b.column, &b.field, &b.reason))
+        });
+        cx.problems.dedup();
         Err(LoadError::Invalid(cx.problems))
     }
 }
 
 // ---------------------------------------------------------------------------------------
-// The file as written.
+// The file as written: a tree of spanned TOML values, read field by field so that one bad
+// value does not hide the others.
 
 type Dt = Spanned<toml::value::Datetime>;
+type Node<'i> = Spanned<DeValue<'i>>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTruce {
-    id: Spanned<String>,
-    name: RawNames,
-    utc_offset: Spanned<String>,
-    source: RawSource,
-    #[serde(default)]
-    period: Vec<RawPeriod>,
-    #[serde(default)]
-    party: Vec<RawParty>,
-    #[serde(default)]
-    designation: Vec<RawDesignation>,
-    #[serde(default)]
-    zone: Vec<RawZone>,
-    #[serde(default)]
-    site: Vec<RawSite>,
-    #[serde(default)]
-    movement: Vec<RawMovement>,
+/// The fields each table may hold. Anything else is reported as unknown (a misspelt
+/// `untill` would otherwise be silently ignored).
+const TOP_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "utc_offset",
+    "source",
+    "period",
+    "party",
+    "designation",
+    "zone",
+    "site",
+    "movement",
+];
+const NAME_FIELDS: &[&str] = &["ar", "en"];
+const SOURCE_FIELDS: &[&str] = &["title", "text", "url", "date", "signatories", "guarantors"];
+const PERIOD_FIELDS: &[&str] = &["id", "from", "until", "utc_offset", "note", "source"];
+const PARTY_FIELDS: &[&str] = &[
+    "actor",
+    "accepted",
+    "withdrawn",
+    "period",
+    "role",
+    "note",
+    "source",
+];
+const DESIGNATION_FIELDS: &[&str] = &[
+    "id",
+    "actor",
+    "group",
+    "aliases",
+    "listed_by",
+    "listed_from",
+    "delisted_at",
+    "status",
+    "proposed_by",
+    "note",
+    "source",
+];
+const ZONE_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "name",
+    "geometry",
+    "restricted",
+    "forbidden",
+    "controlled_by",
+    "from",
+    "until",
+    "status",
+    "proposed_by",
+    "note",
+    "source",
+];
+const NOTICE_FIELDS: &[&str] = &["party", "at", "via", "source"];
+const SITE_FIELDS: &[&str] = &[
+    "id",
+    "facility",
+    "name",
+    "organisation",
+    "lat",
+    "lon",
+    "radius_km",
+    "from",
+    "until",
+    "notified",
+    "basis",
+    "visibility",
+    "note",
+    "source",
+];
+const MOVEMENT_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "organisation",
+    "route",
+    "corridor_km",
+    "from",
+    "until",
+    "notified",
+    "basis",
+    "visibility",
+    "note",
+    "source",
+];
+const GEOMETRY_FILE_FIELDS: &[&str] = &["file", "feature"];
+
+/// One table of the file, with where it starts (for missing fields) and its field path.
+struct Rec<'a, 'i> {
+    table: &'a DeTable<'i>,
+    at: Range<usize>,
+    path: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNames {
-    ar: Spanned<String>,
-    en: Spanned<String>,
+impl<'a, 'i> Rec<'a, 'i> {
+    fn field(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn raw(&self, key: &str) -> Option<&'a Node<'i>> {
+        self.table.get(key)
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    title: String,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    date: Dt,
-    #[serde(default)]
-    signatories: Vec<String>,
-    #[serde(default)]
-    guarantors: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPeriod {
-    id: Spanned<String>,
-    #[serde(default)]
-    from: Option<Dt>,
-    #[serde(default)]
-    until: Option<Dt>,
-    #[serde(default)]
-    utc_offset: Option<Spanned<String>>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParty {
-    actor: Spanned<String>,
-    accepted: Dt,
-    #[serde(default)]
-    withdrawn: Option<Dt>,
-    #[serde(default)]
-    period: Option<Spanned<String>>,
-    #[serde(default)]
-    role: Option<PartyRole>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDesignation {
-    id: Spanned<String>,
-    actor: Spanned<String>,
-    #[serde(default)]
-    group: Option<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    listed_by: String,
-    listed_from: Dt,
-    #[serde(default)]
-    delisted_at: Option<Dt>,
-    status: Status,
-    #[serde(default)]
-    proposed_by: Option<Spanned<String>>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawZone {
-    id: Spanned<String>,
-    kind: ZoneKind,
-    #[serde(default)]
-    name: Option<String>,
-    geometry: Spanned<toml::Value>,
-    #[serde(default)]
-    restricted: Vec<Spanned<String>>,
-    #[serde(default)]
-    forbidden: Vec<IncidentType>,
-    #[serde(default)]
-    controlled_by: Vec<Spanned<String>>,
-    #[serde(default)]
-    from: Option<Dt>,
-    #[serde(default)]
-    until: Option<Dt>,
-    status: Status,
-    #[serde(default)]
-    proposed_by: Option<Spanned<String>>,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNotice {
-    party: Spanned<String>,
-    at: Dt,
-    #[serde(default)]
-    via: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSite {
-    id: Spanned<String>,
-    facility: Facility,
-    name: String,
-    organisation: String,
-    lat: Spanned<f64>,
-    lon: Spanned<f64>,
-    radius_km: Spanned<f64>,
-    #[serde(default)]
-    from: Option<Dt>,
-    #[serde(default)]
-    until: Option<Dt>,
-    #[serde(default)]
-    notified: Vec<RawNotice>,
-    #[serde(default)]
-    basis: Basis,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMovement {
-    id: Spanned<String>,
-    name: String,
-    organisation: String,
-    route: Spanned<toml::Value>,
-    corridor_km: Spanned<f64>,
-    #[serde(default)]
-    from: Option<Dt>,
-    #[serde(default)]
-    until: Option<Dt>,
-    #[serde(default)]
-    notified: Vec<RawNotice>,
-    #[serde(default)]
-    basis: Basis,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
+/// The closest of `known` to a misspelt `word`, when it is close enough to be a typo.
+fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let here = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(here + 1);
+                prev = here;
+            }
+        }
+        row[b.len()]
+    }
+    known
+        .iter()
+        .map(|k| (distance(word, k), *k))
+        .filter(|(d, k)| *d <= 2 && *d < k.chars().count())
+        .min()
+        .map(|(_, k)| k)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,6 +334,151 @@ impl Cx<'_> {
         });
     }
 
+    // -- Reading values ------------------------------------------------------------------
+
+    /// Reports every field of `r` not in `fields`.
+    fn known(&mut self, r: &Rec<'_, '_>, fields: &[&str]) {
+        for (k, _) in r.table.iter() {
+            let key: &str = k.get_ref();
+            if fields.contains(&key) {
+                continue;
+            }
+            let reason = match nearest(key, fields) {
+                Some(n) => format!("unknown field `{key}`; did you mean `{n}`?"),
+                None => format!("unknown field `{key}` (fields here: {})", fields.join(", ")),
+            };
+            self.problem(k.span(), r.field(key), reason);
+        }
+    }
+
+    /// A table value, its fields checked against `fields`.
+    fn rec<'a, 'i>(
+        &mut self,
+        node: &'a Node<'i>,
+        path: String,
+        fields: &[&str],
+    ) -> Option<Rec<'a, 'i>> {
+        let DeValue::Table(table) = node.get_ref() else {
+            self.problem(
+                node.span(),
+                path,
+                format!("expected a table, found {}", node.get_ref().type_str()),
+            );
+            return None;
+        };
+        let r = Rec {
+            table,
+            at: node.span(),
+            path,
+        };
+        self.known(&r, fields);
+        Some(r)
+    }
+
+    /// The sub-table `key` of `r`; missing is a problem when `required`.
+    fn table<'a, 'i>(
+        &mut self,
+        r: &Rec<'a, 'i>,
+        key: &str,
+        fields: &[&str],
+        required: bool,
+    ) -> Option<Rec<'a, 'i>> {
+        match r.raw(key) {
+            Some(node) => self.rec(node, r.field(key), fields),
+            None => {
+                if required {
+                    self.problem(
+                        r.at.clone(),
+                        r.field(key),
+                        format!("missing table [{}]", r.field(key)),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// The tables of an array of tables (`[[zone]]`) or of an array of inline tables.
+    fn tables<'a, 'i>(&mut self, r: &Rec<'a, 'i>, key: &str, fields: &[&str]) -> Vec<Rec<'a, 'i>> {
+        let Some(node) = r.raw(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = node.get_ref() else {
+            self.problem(
+                node.span(),
+                r.field(key),
+                format!(
+                    "expected an array of tables ([[{key}]]), found {}",
+                    node.get_ref().type_str()
+                ),
+            );
+            return Vec::new();
+        };
+        let base = r.field(key);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.rec(item, format!("{base}[{i}]"), fields))
+            .collect()
+    }
+
+    /// A value read as `T`; a value of the wrong type or outside `T`'s vocabulary is a
+    /// problem at the value.
+    fn value<T: DeserializeOwned>(&mut self, node: &Node<'_>, field: String) -> Option<Spanned<T>> {
+        match Spanned::<T>::deserialize(ValueDeserializer::from(node.clone())) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let span = e.span().unwrap_or_else(|| node.span());
+                self.problem(span, field, e.message().trim().to_string());
+                None
+            }
+        }
+    }
+
+    /// An optional field.
+    fn opt<T: DeserializeOwned>(&mut self, r: &Rec<'_, '_>, key: &str) -> Option<Spanned<T>> {
+        let node = r.raw(key)?;
+        self.value(node, r.field(key))
+    }
+
+    /// An optional text field, as written.
+    fn text(&mut self, r: &Rec<'_, '_>, key: &str) -> Option<String> {
+        self.opt::<String>(r, key).map(Spanned::into_inner)
+    }
+
+    /// A required field: missing is a problem at the start of its table.
+    fn req<T: DeserializeOwned>(&mut self, r: &Rec<'_, '_>, key: &str) -> Option<Spanned<T>> {
+        if r.raw(key).is_none() {
+            self.problem(r.at.clone(), r.field(key), format!("missing field `{key}`"));
+            return None;
+        }
+        self.opt(r, key)
+    }
+
+    /// A list field, element by element: a bad element is reported by its index and the
+    /// others are kept.
+    fn list<T: DeserializeOwned>(&mut self, r: &Rec<'_, '_>, key: &str) -> Vec<Spanned<T>> {
+        let Some(node) = r.raw(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = node.get_ref() else {
+            self.problem(
+                node.span(),
+                r.field(key),
+                format!("expected an array, found {}", node.get_ref().type_str()),
+            );
+            return Vec::new();
+        };
+        let base = r.field(key);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.value(item, format!("{base}[{i}]")))
+            .collect()
+    }
+
+    // -- Checking values -----------------------------------------------------------------
+
     fn actor(&mut self, code: &Spanned<String>, field: &str) -> String {
         let c = code.get_ref().trim();
         if !self.actors.contains(c) {
@@ -364,10 +492,40 @@ impl Cx<'_> {
         c.to_string()
     }
 
-    fn term_id(&mut self, id: &Spanned<String>, field: &str) -> String {
+    /// Every actor code of a list field.
+    fn actors(&mut self, r: &Rec<'_, '_>, key: &str) -> Vec<String> {
+        let base = r.field(key);
+        self.list::<String>(r, key)
+            .iter()
+            .enumerate()
+            .map(|(j, a)| self.actor(a, &format!("{base}[{j}]")))
+            .collect()
+    }
+
+    /// An optional actor-code field.
+    fn actor_field(&mut self, r: &Rec<'_, '_>, key: &str) -> Option<String> {
+        self.opt::<String>(r, key)
+            .map(|a| self.actor(&a, &r.field(key)))
+    }
+
+    /// The term id of `r`, checked for being present, not empty and unique in the truce.
+    fn term_id(&mut self, r: &Rec<'_, '_>) -> String {
+        let Some(id) = self.req::<String>(r, "id") else {
+            return String::new();
+        };
         let s = id.get_ref().trim().to_string();
+        let field = r.field("id");
         if s.is_empty() {
             self.problem(id.span(), field, "an id cannot be empty");
+        } else if s.starts_with(FILED_TERM_PREFIX) {
+            self.problem(
+                id.span(),
+                field,
+                format!(
+                    "id `{s}`: ids starting with `{FILED_TERM_PREFIX}` are kept for \
+                     notifications filed through hudna"
+                ),
+            );
         } else if !self.ids.insert(s.clone()) {
             self.problem(
                 id.span(),
@@ -394,54 +552,110 @@ impl Cx<'_> {
         }
     }
 
-    fn window(
+    /// A date field read as an instant.
+    fn date_field(
         &mut self,
-        from: &Option<Dt>,
-        until: &Option<Dt>,
+        r: &Rec<'_, '_>,
+        key: &str,
         offset: FixedOffset,
-        field: &str,
-    ) -> Window {
-        let f = from
-            .as_ref()
-            .and_then(|v| self.instant(v, offset, false, &format!("{field}.from")));
-        let u = until
-            .as_ref()
-            .and_then(|v| self.instant(v, offset, true, &format!("{field}.until")));
-        if let (Some(a), Some(b), Some(span)) = (f, u, until.as_ref().map(|u| u.span())) {
+        end_of_day: bool,
+        required: bool,
+    ) -> Option<DateTime<FixedOffset>> {
+        let v: Dt = if required {
+            self.req(r, key)?
+        } else {
+            self.opt(r, key)?
+        };
+        self.instant(&v, offset, end_of_day, &r.field(key))
+    }
+
+    /// The `from`/`until` window of `r`.
+    fn window(&mut self, r: &Rec<'_, '_>, offset: FixedOffset) -> Window {
+        let from = self.date_field(r, "from", offset, false, false);
+        let until = self.date_field(r, "until", offset, true, false);
+        if let (Some(a), Some(b)) = (from, until) {
             if b <= a {
+                let span = r.raw("until").map_or(r.at.clone(), |u| u.span());
                 self.problem(
                     span,
-                    format!("{field}.until"),
+                    r.field("until"),
                     format!("`until` ({b}) is not after `from` ({a})"),
                 );
             }
         }
-        Window { from: f, until: u }
+        Window { from, until }
+    }
+
+    /// A UTC offset field.
+    fn offset(&mut self, r: &Rec<'_, '_>, key: &str, required: bool) -> Option<FixedOffset> {
+        let v: Spanned<String> = if required {
+            self.req(r, key)?
+        } else {
+            self.opt(r, key)?
+        };
+        match parse_offset(v.get_ref()) {
+            Ok(o) => Some(o),
+            Err(e) => {
+                self.problem(v.span(), r.field(key), e);
+                None
+            }
+        }
+    }
+
+    /// A distance in km, above 0 and at most 100.
+    fn km(&mut self, r: &Rec<'_, '_>, key: &str, what: &str) -> Option<f64> {
+        let v = self.req::<f64>(r, key)?;
+        let x = *v.get_ref();
+        if x.is_finite() && x > 0.0 && x <= 100.0 {
+            Some(x)
+        } else {
+            self.problem(
+                v.span(),
+                r.field(key),
+                format!("{what} {x} km must be above 0 and at most 100"),
+            );
+            None
+        }
+    }
+
+    /// A latitude or longitude in range.
+    fn degrees(&mut self, r: &Rec<'_, '_>, key: &str, what: &str, limit: f64) -> Option<f64> {
+        let v = self.req::<f64>(r, key)?;
+        let x = *v.get_ref();
+        if x.is_finite() && (-limit..=limit).contains(&x) {
+            Some(x)
+        } else {
+            self.problem(
+                v.span(),
+                r.field(key),
+                format!("{what} {x} is out of range (−{limit}…{limit})"),
+            );
+            None
+        }
     }
 
     /// Reads a geometry value: an inline GeoJSON table, or a path (string, or a table with
     /// `file` and optionally `feature`) relative to the truce file.
     fn geojson(
         &mut self,
-        v: &Spanned<toml::Value>,
-        field: &str,
-    ) -> Option<(geojson::Geometry, String)> {
+        r: &Rec<'_, '_>,
+        key: &str,
+    ) -> Option<(geojson::Geometry, String, Range<usize>)> {
+        let field = r.field(key);
+        let Some(v) = r.raw(key) else {
+            self.problem(r.at.clone(), field, format!("missing field `{key}`"));
+            return None;
+        };
         let span = v.span();
         let (path, feature) = match v.get_ref() {
-            toml::Value::String(p) => (Some(p.clone()), None),
-            toml::Value::Table(t) if t.contains_key("file") => {
-                let p = t.get("file").and_then(|f| f.as_str()).map(str::to_string);
-                let f = t
-                    .get("feature")
-                    .and_then(|f| f.as_str())
-                    .map(str::to_string);
-                if p.is_none() {
-                    self.problem(span, field, "`file` must be a path string");
-                    return None;
-                }
-                (p, f)
+            DeValue::String(p) => (Some(p.to_string()), None),
+            DeValue::Table(t) if t.contains_key("file") => {
+                let sub = self.rec(v, field.clone(), GEOMETRY_FILE_FIELDS)?;
+                let p = self.req::<String>(&sub, "file")?.into_inner();
+                let f = self.text(&sub, "feature");
+                (Some(p), f)
             }
-            toml::Value::Table(_) => (None, None),
+            DeValue::Table(_) => (None, None),
             _ => {
                 self.problem(
                     span,
@@ -453,15 +667,16 @@ impl Cx<'_> {
         };
         match path {
             None => {
-                let json = match serde_json::to_value(v.get_ref()) {
+                let json = match serde_json::Value::deserialize(ValueDeserializer::from(v.clone()))
+                {
                     Ok(j) => j,
                     Err(e) => {
-                        self.problem(span, field, format!("not GeoJSON: {e}"));
+                        self.problem(span, field, format!("not GeoJSON: {}", e.message().trim()));
                         return None;
                     }
                 };
                 match serde_json::from_value::<geojson::Geometry>(json) {
-                    Ok(g) => Some((g, "inline".to_string())),
+                    Ok(g) => Some((g, "inline".to_string(), span)),
                     Err(e) => {
                         self.problem(span, field, format!("not a GeoJSON geometry: {e}"));
                         None
@@ -477,7 +692,7 @@ impl Cx<'_> {
                     }
                 };
                 match pick_geometry(&text, feature.as_deref()) {
-                    Ok((g, label)) => Some((g, format!("{rel}{label}"))),
+                    Ok((g, label)) => Some((g, format!("{rel}{label}"), span)),
                     Err(e) => {
                         self.problem(span, field, format!("{rel}: {e}"));
                         None
@@ -487,320 +702,73 @@ impl Cx<'_> {
         }
     }
 
-    fn notices(&mut self, raw: &[RawNotice], offset: FixedOffset, field: &str) -> Vec<Notice> {
-        raw.iter()
-            .enumerate()
-            .filter_map(|(i, n)| {
-                let f = format!("{field}.notified[{i}]");
-                let party = self.actor(&n.party, &format!("{f}.party"));
-                let at = self.instant(&n.at, offset, false, &format!("{f}.at"))?;
+    fn notices(&mut self, r: &Rec<'_, '_>, offset: FixedOffset) -> Vec<Notice> {
+        self.tables(r, "notified", NOTICE_FIELDS)
+            .iter()
+            .filter_map(|n| {
+                let party = self
+                    .req::<String>(n, "party")
+                    .map(|p| self.actor(&p, &n.field("party")));
+                let at = self.date_field(n, "at", offset, false, true);
+                let via = self.text(n, "via");
+                let source = self.text(n, "source");
                 Some(Notice {
-                    party,
-                    at,
-                    via: n.via.clone(),
-                    source: n.source.clone(),
+                    party: party?,
+                    at: at?,
+                    via,
+                    source,
                 })
             })
             .collect()
     }
 
-    fn truce(&mut self, raw: RawTruce) -> Truce {
-        let id = raw.id.get_ref().trim().to_string();
-        if id.is_empty() {
-            self.problem(raw.id.span(), "id", "the truce id cannot be empty");
-        }
-        for (v, f) in [(&raw.name.ar, "name.ar"), (&raw.name.en, "name.en")] {
-            if v.get_ref().trim().is_empty() {
-                self.problem(v.span(), f, "a name cannot be empty");
-            }
-        }
-        let utc_offset = match parse_offset(raw.utc_offset.get_ref()) {
-            Ok(o) => o,
-            Err(e) => {
-                self.problem(raw.utc_offset.span(), "utc_offset", e);
-                chrono::Utc.fix()
-            }
-        };
-        let date = raw.source.date.get_ref();
-        let source_date = match date.date.and_then(|d| {
-            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-        }) {
-            Some(d) => d,
-            None => {
-                self.problem(raw.source.date.span(), "source.date", "expected a date");
-                NaiveDate::MIN
-            }
-        };
-        let guarantors = raw
-            .source
-            .guarantors
-            .iter()
-            .enumerate()
-            .map(|(i, g)| self.actor(g, &format!("source.guarantors[{i}]")))
-            .collect();
-        let source = Source {
-            title: raw.source.title.clone(),
-            text: raw.source.text.clone(),
-            url: raw.source.url.clone(),
-            date: source_date,
-            signatories: raw.source.signatories.clone(),
-            guarantors,
-        };
+    // -- The truce -----------------------------------------------------------------------
 
-        if raw.period.is_empty() {
-            self.problem(
-                raw.id.span(),
-                "period",
-                "a truce needs at least one [[period]]",
-            );
-        }
-        let periods: Vec<Period> = raw
-            .period
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let f = format!("period[{i}]");
-                let pid = self.term_id(&p.id, &format!("{f}.id"));
-                let offset = match &p.utc_offset {
-                    Some(o) => match parse_offset(o.get_ref()) {
-                        Ok(x) => x,
-                        Err(e) => {
-                            self.problem(o.span(), format!("{f}.utc_offset"), e);
-                            utc_offset
-                        }
-                    },
-                    None => utc_offset,
-                };
-                Period {
-                    id: pid,
-                    window: self.window(&p.from, &p.until, offset, &f),
-                    note: p.note.clone(),
-                    source: p.source.clone(),
+    fn truce(&mut self, r: &Rec<'_, '_>) -> Truce {
+        self.known(r, TOP_FIELDS);
+        let id = match self.req::<String>(r, "id") {
+            Some(v) => {
+                let id = v.get_ref().trim().to_string();
+                if id.is_empty() {
+                    self.problem(v.span(), "id", "the truce id cannot be empty");
                 }
-            })
-            .collect();
+                id
+            }
+            None => String::new(),
+        };
+        let name = match self.table(r, "name", NAME_FIELDS, true) {
+            Some(n) => {
+                let text = |cx: &mut Self, key: &str| -> String {
+                    match cx.req::<String>(&n, key) {
+                        Some(v) => {
+                            if v.get_ref().trim().is_empty() {
+                                cx.problem(v.span(), n.field(key), "a name cannot be empty");
+                            }
+                            v.into_inner()
+                        }
+                        None => String::new(),
+                    }
+                };
+                let ar = text(self, "ar");
+                let en = text(self, "en");
+                Names { ar, en }
+            }
+            None => Names::default(),
+        };
+        let utc_offset = self
+            .offset(r, "utc_offset", true)
+            .unwrap_or_else(|| chrono::Utc.fix());
+        let source = self.source(r);
+        let periods = self.periods(r, utc_offset);
         let period_ids: HashSet<String> = periods.iter().map(|p| p.id.clone()).collect();
-
-        let parties =
-            raw.party
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| {
-                    let f = format!("party[{i}]");
-                    let actor = self.actor(&p.actor, &format!("{f}.actor"));
-                    if let Some(per) = &p.period {
-                        if !period_ids.contains(per.get_ref().trim()) {
-                            self.problem(
-                                per.span(),
-                                format!("{f}.period"),
-                                format!("no period has id `{}`", per.get_ref()),
-                            );
-                        }
-                    }
-                    let accepted =
-                        self.instant(&p.accepted, utc_offset, false, &format!("{f}.accepted"));
-                    let withdrawn = p.withdrawn.as_ref().and_then(|w| {
-                        self.instant(w, utc_offset, false, &format!("{f}.withdrawn"))
-                    });
-                    Some(Party {
-                        actor,
-                        accepted: accepted?,
-                        withdrawn,
-                        period: p.period.as_ref().map(|s| s.get_ref().trim().to_string()),
-                        role: p.role.unwrap_or(PartyRole::Party),
-                        note: p.note.clone(),
-                        source: p.source.clone(),
-                    })
-                })
-                .collect();
-
-        let designations =
-            raw.designation
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| {
-                    let f = format!("designation[{i}]");
-                    let did = self.term_id(&d.id, &format!("{f}.id"));
-                    let actor = self.actor(&d.actor, &format!("{f}.actor"));
-                    let proposed_by = d
-                        .proposed_by
-                        .as_ref()
-                        .map(|p| self.actor(p, &format!("{f}.proposed_by")));
-                    let from = self.instant(
-                        &d.listed_from,
-                        utc_offset,
-                        false,
-                        &format!("{f}.listed_from"),
-                    );
-                    let until = d.delisted_at.as_ref().and_then(|u| {
-                        self.instant(u, utc_offset, false, &format!("{f}.delisted_at"))
-                    });
-                    Some(Designation {
-                        id: did,
-                        actor,
-                        group: d.group.clone().filter(|g| !g.trim().is_empty()),
-                        aliases: d.aliases.clone(),
-                        listed_by: d.listed_by.clone(),
-                        listed_from: from?,
-                        delisted_at: until,
-                        status: d.status,
-                        proposed_by,
-                        note: d.note.clone(),
-                        source: d.source.clone(),
-                    })
-                })
-                .collect();
-
-        let zones = raw
-            .zone
-            .iter()
-            .enumerate()
-            .filter_map(|(i, z)| {
-                let f = format!("zone[{i}]");
-                let zid = self.term_id(&z.id, &format!("{f}.id"));
-                let restricted = z
-                    .restricted
-                    .iter()
-                    .enumerate()
-                    .map(|(j, a)| self.actor(a, &format!("{f}.restricted[{j}]")))
-                    .collect();
-                let controlled_by = z
-                    .controlled_by
-                    .iter()
-                    .enumerate()
-                    .map(|(j, a)| self.actor(a, &format!("{f}.controlled_by[{j}]")))
-                    .collect();
-                let proposed_by = z
-                    .proposed_by
-                    .as_ref()
-                    .map(|p| self.actor(p, &format!("{f}.proposed_by")));
-                let window = self.window(&z.from, &z.until, utc_offset, &f);
-                let field = format!("{f}.geometry");
-                let (g, label) = self.geojson(&z.geometry, &field)?;
-                let geometry = match area_from_geojson(&g) {
-                    Ok(mp) => mp,
-                    Err(e) => {
-                        self.problem(z.geometry.span(), field, format!("{label}: {e}"));
-                        return None;
-                    }
-                };
-                Some(Zone {
-                    id: zid,
-                    kind: z.kind,
-                    name: z.name.clone(),
-                    geometry,
-                    restricted,
-                    forbidden: z.forbidden.clone(),
-                    controlled_by,
-                    window,
-                    status: z.status,
-                    proposed_by,
-                    note: z.note.clone(),
-                    source: z.source.clone(),
-                })
-            })
-            .collect();
-
-        let mut notifications: Vec<Notification> = Vec::new();
-        for (i, s) in raw.site.iter().enumerate() {
-            let f = format!("site[{i}]");
-            let sid = self.term_id(&s.id, &format!("{f}.id"));
-            let (lat, lon, r) = (*s.lat.get_ref(), *s.lon.get_ref(), *s.radius_km.get_ref());
-            let mut ok = true;
-            if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-                self.problem(
-                    s.lat.span(),
-                    format!("{f}.lat"),
-                    format!("latitude {lat} is out of range (−90…90)"),
-                );
-                ok = false;
-            }
-            if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-                self.problem(
-                    s.lon.span(),
-                    format!("{f}.lon"),
-                    format!("longitude {lon} is out of range (−180…180)"),
-                );
-                ok = false;
-            }
-            if !(r.is_finite() && r > 0.0 && r <= 100.0) {
-                self.problem(
-                    s.radius_km.span(),
-                    format!("{f}.radius_km"),
-                    format!("radius {r} km must be above 0 and at most 100"),
-                );
-                ok = false;
-            }
-            let window = self.window(&s.from, &s.until, utc_offset, &f);
-            let notified = self.notices(&s.notified, utc_offset, &f);
-            if ok {
-                notifications.push(Notification {
-                    id: sid,
-                    name: s.name.clone(),
-                    organisation: s.organisation.clone(),
-                    kind: NotificationKind::Site(Site {
-                        facility: s.facility,
-                        lat,
-                        lon,
-                        radius_km: r,
-                    }),
-                    window,
-                    notified,
-                    basis: s.basis,
-                    note: s.note.clone(),
-                    source: s.source.clone(),
-                });
-            }
-        }
-        for (i, m) in raw.movement.iter().enumerate() {
-            let f = format!("movement[{i}]");
-            let mid = self.term_id(&m.id, &format!("{f}.id"));
-            let w = *m.corridor_km.get_ref();
-            let width_ok = w.is_finite() && w > 0.0 && w <= 100.0;
-            if !width_ok {
-                self.problem(
-                    m.corridor_km.span(),
-                    format!("{f}.corridor_km"),
-                    format!("corridor width {w} km must be above 0 and at most 100"),
-                );
-            }
-            let window = self.window(&m.from, &m.until, utc_offset, &f);
-            let notified = self.notices(&m.notified, utc_offset, &f);
-            let field = format!("{f}.route");
-            let Some((g, label)) = self.geojson(&m.route, &field) else {
-                continue;
-            };
-            let route = match line_from_geojson(&g) {
-                Ok(l) => l,
-                Err(e) => {
-                    self.problem(m.route.span(), field, format!("{label}: {e}"));
-                    continue;
-                }
-            };
-            if width_ok {
-                notifications.push(Notification {
-                    id: mid,
-                    name: m.name.clone(),
-                    organisation: m.organisation.clone(),
-                    kind: NotificationKind::Movement(Movement {
-                        route,
-                        corridor_km: w,
-                    }),
-                    window,
-                    notified,
-                    basis: m.basis,
-                    note: m.note.clone(),
-                    source: m.source.clone(),
-                });
-            }
-        }
-
+        let parties = self.parties(r, utc_offset, &period_ids);
+        let designations = self.designations(r, utc_offset);
+        let zones = self.zones(r, utc_offset);
+        let mut notifications = self.sites(r, utc_offset);
+        notifications.extend(self.movements(r, utc_offset));
         Truce {
             id,
-            name: Names {
-                ar: raw.name.ar.into_inner(),
-                en: raw.name.en.into_inner(),
-            },
+            name,
             utc_offset,
             source,
             periods,
@@ -810,6 +778,298 @@ impl Cx<'_> {
             notifications,
             file: self.file.to_string(),
         }
+    }
+
+    fn source(&mut self, r: &Rec<'_, '_>) -> Source {
+        let Some(s) = self.table(r, "source", SOURCE_FIELDS, true) else {
+            return Source {
+                title: String::new(),
+                text: None,
+                url: None,
+                date: NaiveDate::MIN,
+                signatories: Vec::new(),
+                guarantors: Vec::new(),
+            };
+        };
+        let title = self
+            .req::<String>(&s, "title")
+            .map(Spanned::into_inner)
+            .unwrap_or_default();
+        let text = self.text(&s, "text");
+        let url = self.text(&s, "url");
+        let date = match self.req::<toml::value::Datetime>(&s, "date") {
+            Some(v) => match v.get_ref().date.and_then(|d| {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            }) {
+                Some(d) => d,
+                None => {
+                    self.problem(v.span(), s.field("date"), "expected a date");
+                    NaiveDate::MIN
+                }
+            },
+            None => NaiveDate::MIN,
+        };
+        let signatories = self
+            .list::<String>(&s, "signatories")
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect();
+        let guarantors = self.actors(&s, "guarantors");
+        Source {
+            title,
+            text,
+            url,
+            date,
+            signatories,
+            guarantors,
+        }
+    }
+
+    fn periods(&mut self, r: &Rec<'_, '_>, utc_offset: FixedOffset) -> Vec<Period> {
+        let recs = self.tables(r, "period", PERIOD_FIELDS);
+        if r.raw("period").is_none() {
+            self.problem(
+                r.raw("id").map_or(0..0, |v| v.span()),
+                "period",
+                "a truce needs at least one [[period]]",
+            );
+        }
+        recs.iter()
+            .map(|p| {
+                let id = self.term_id(p);
+                let offset = self.offset(p, "utc_offset", false).unwrap_or(utc_offset);
+                Period {
+                    id,
+                    window: self.window(p, offset),
+                    note: self.text(p, "note"),
+                    source: self.text(p, "source"),
+                }
+            })
+            .collect()
+    }
+
+    fn parties(
+        &mut self,
+        r: &Rec<'_, '_>,
+        utc_offset: FixedOffset,
+        period_ids: &HashSet<String>,
+    ) -> Vec<Party> {
+        self.tables(r, "party", PARTY_FIELDS)
+            .iter()
+            .filter_map(|p| {
+                let actor = self
+                    .req::<String>(p, "actor")
+                    .map(|a| self.actor(&a, &p.field("actor")));
+                let accepted = self.date_field(p, "accepted", utc_offset, false, true);
+                let withdrawn = self.date_field(p, "withdrawn", utc_offset, false, false);
+                let period = self.opt::<String>(p, "period").map(|per| {
+                    let id = per.get_ref().trim().to_string();
+                    if !period_ids.contains(&id) {
+                        self.problem(
+                            per.span(),
+                            p.field("period"),
+                            format!("no period has id `{}`", per.get_ref()),
+                        );
+                    }
+                    id
+                });
+                let role = self.opt::<PartyRole>(p, "role").map(Spanned::into_inner);
+                let note = self.text(p, "note");
+                let source = self.text(p, "source");
+                Some(Party {
+                    actor: actor?,
+                    accepted: accepted?,
+                    withdrawn,
+                    period,
+                    role: role.unwrap_or(PartyRole::Party),
+                    note,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    fn designations(&mut self, r: &Rec<'_, '_>, utc_offset: FixedOffset) -> Vec<Designation> {
+        self.tables(r, "designation", DESIGNATION_FIELDS)
+            .iter()
+            .filter_map(|d| {
+                let id = self.term_id(d);
+                let actor = self
+                    .req::<String>(d, "actor")
+                    .map(|a| self.actor(&a, &d.field("actor")));
+                let group = self.text(d, "group").filter(|g| !g.trim().is_empty());
+                let aliases = self
+                    .list::<String>(d, "aliases")
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect();
+                let listed_by = self.req::<String>(d, "listed_by").map(Spanned::into_inner);
+                let listed_from = self.date_field(d, "listed_from", utc_offset, false, true);
+                let delisted_at = self.date_field(d, "delisted_at", utc_offset, false, false);
+                if let (Some(a), Some(b)) = (listed_from, delisted_at) {
+                    if b <= a {
+                        let span = d.raw("delisted_at").map_or(d.at.clone(), |v| v.span());
+                        self.problem(
+                            span,
+                            d.field("delisted_at"),
+                            format!("`delisted_at` ({b}) is not after `listed_from` ({a})"),
+                        );
+                    }
+                }
+                let status = self.req::<Status>(d, "status").map(Spanned::into_inner);
+                let proposed_by = self.actor_field(d, "proposed_by");
+                let note = self.text(d, "note");
+                let source = self.text(d, "source");
+                Some(Designation {
+                    id,
+                    actor: actor?,
+                    group,
+                    aliases,
+                    listed_by: listed_by?,
+                    listed_from: listed_from?,
+                    delisted_at,
+                    status: status?,
+                    proposed_by,
+                    note,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    fn zones(&mut self, r: &Rec<'_, '_>, utc_offset: FixedOffset) -> Vec<Zone> {
+        self.tables(r, "zone", ZONE_FIELDS)
+            .iter()
+            .filter_map(|z| {
+                let id = self.term_id(z);
+                let kind = self.req::<ZoneKind>(z, "kind").map(Spanned::into_inner);
+                let name = self.text(z, "name");
+                let restricted = self.actors(z, "restricted");
+                let forbidden = self
+                    .list::<IncidentType>(z, "forbidden")
+                    .into_iter()
+                    .map(Spanned::into_inner)
+                    .collect();
+                let controlled_by = self.actors(z, "controlled_by");
+                let window = self.window(z, utc_offset);
+                let status = self.req::<Status>(z, "status").map(Spanned::into_inner);
+                let proposed_by = self.actor_field(z, "proposed_by");
+                let note = self.text(z, "note");
+                let source = self.text(z, "source");
+                let geometry =
+                    self.geojson(z, "geometry").and_then(
+                        |(g, label, span)| match area_from_geojson(&g) {
+                            Ok(mp) => Some(mp),
+                            Err(e) => {
+                                self.problem(span, z.field("geometry"), format!("{label}: {e}"));
+                                None
+                            }
+                        },
+                    );
+                Some(Zone {
+                    id,
+                    kind: kind?,
+                    name,
+                    geometry: geometry?,
+                    restricted,
+                    forbidden,
+                    controlled_by,
+                    window,
+                    status: status?,
+                    proposed_by,
+                    note,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    fn sites(&mut self, r: &Rec<'_, '_>, utc_offset: FixedOffset) -> Vec<Notification> {
+        self.tables(r, "site", SITE_FIELDS)
+            .iter()
+            .filter_map(|s| {
+                let id = self.term_id(s);
+                let facility = self.req::<Facility>(s, "facility").map(Spanned::into_inner);
+                let name = self.req::<String>(s, "name").map(Spanned::into_inner);
+                let organisation = self
+                    .req::<String>(s, "organisation")
+                    .map(Spanned::into_inner);
+                let lat = self.degrees(s, "lat", "latitude", 90.0);
+                let lon = self.degrees(s, "lon", "longitude", 180.0);
+                let radius_km = self.km(s, "radius_km", "radius");
+                let window = self.window(s, utc_offset);
+                let notified = self.notices(s, utc_offset);
+                let basis = self.opt::<Basis>(s, "basis").map(Spanned::into_inner);
+                let visibility = self
+                    .opt::<NotificationVisibility>(s, "visibility")
+                    .map(Spanned::into_inner);
+                let note = self.text(s, "note");
+                let source = self.text(s, "source");
+                Some(Notification {
+                    id,
+                    name: name?,
+                    organisation: organisation?,
+                    kind: NotificationKind::Site(Site {
+                        facility: facility?,
+                        lat: lat?,
+                        lon: lon?,
+                        radius_km: radius_km?,
+                    }),
+                    window,
+                    notified,
+                    basis: basis.unwrap_or_default(),
+                    visibility: visibility.unwrap_or_default(),
+                    note,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    fn movements(&mut self, r: &Rec<'_, '_>, utc_offset: FixedOffset) -> Vec<Notification> {
+        self.tables(r, "movement", MOVEMENT_FIELDS)
+            .iter()
+            .filter_map(|m| {
+                let id = self.term_id(m);
+                let name = self.req::<String>(m, "name").map(Spanned::into_inner);
+                let organisation = self
+                    .req::<String>(m, "organisation")
+                    .map(Spanned::into_inner);
+                let corridor_km = self.km(m, "corridor_km", "corridor width");
+                let window = self.window(m, utc_offset);
+                let notified = self.notices(m, utc_offset);
+                let basis = self.opt::<Basis>(m, "basis").map(Spanned::into_inner);
+                let visibility = self
+                    .opt::<NotificationVisibility>(m, "visibility")
+                    .map(Spanned::into_inner);
+                let note = self.text(m, "note");
+                let source = self.text(m, "source");
+                let route = self.geojson(m, "route").and_then(|(g, label, span)| {
+                    match line_from_geojson(&g) {
+                        Ok(l) => Some(l),
+                        Err(e) => {
+                            self.problem(span, m.field("route"), format!("{label}: {e}"));
+                            None
+                        }
+                    }
+                });
+                Some(Notification {
+                    id,
+                    name: name?,
+                    organisation: organisation?,
+                    kind: NotificationKind::Movement(Movement {
+                        route: route?,
+                        corridor_km: corridor_km?,
+                    }),
+                    window,
+                    notified,
+                    basis: basis.unwrap_or_default(),
+                    visibility: visibility.unwrap_or_default(),
+                    note,
+                    source,
+                })
+            })
+            .collect()
     }
 }
 

@@ -320,6 +320,43 @@ pub enum Basis {
     Illustrative,
 }
 
+/// The prefix of the term ids given to notifications filed through hudna (`filed:12` for the
+/// stored notification 12) when they are judged with a truce's terms. A truce file's own
+/// term ids may not start with it, so the two never collide.
+pub const FILED_TERM_PREFIX: &str = "filed:";
+
+/// Who may read a notification of the truce file (its place, route and name).
+///
+/// A humanitarian organisation tells the parties where its hospitals and convoys are so
+/// that they are not hit; it does not thereby publish them. So a notification is, by
+/// default, for the parties it was given to and whoever speaks for them, the organisation
+/// that gave it, and the co-chairs; a notification already on the public record may say so.
+/// The truce itself stays public: only its notifications carry a visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationVisibility {
+    /// The co-chairs, the organisations representing a notified party, and the
+    /// organisation named by `organisation` (matched against the record's organisations
+    /// by name).
+    #[default]
+    Notified,
+    /// Every signed-in account of the contact group.
+    Members,
+    /// Everyone, anonymous visitors included.
+    Public,
+}
+
+impl NotificationVisibility {
+    /// The spelling in truce files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationVisibility::Notified => "notified",
+            NotificationVisibility::Members => "members",
+            NotificationVisibility::Public => "public",
+        }
+    }
+}
+
 /// One party told of a site or movement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -382,6 +419,8 @@ pub struct Notification {
     pub notified: Vec<Notice>,
     /// Documented or illustrative.
     pub basis: Basis,
+    /// Who may read it.
+    pub visibility: NotificationVisibility,
     /// Remarks.
     pub note: Option<String>,
     /// Where the site, the movement and the notices are recorded.

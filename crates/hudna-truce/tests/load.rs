@@ -42,6 +42,31 @@ fn the_test_truce_reads() {
 }
 
 #[test]
+fn notifications_are_for_the_notified_unless_they_say_otherwise() {
+    use hudna_truce::NotificationVisibility as V;
+    let t = crate::common::truce();
+    assert!(t.notifications.iter().all(|n| n.visibility == V::Notified));
+    let text = with(
+        "radius_km = 0.5",
+        "radius_km = 0.5\nvisibility = \"public\"",
+    );
+    let t = parse_truce(&text, "t.toml", None, &actors()).unwrap();
+    let site = t.notifications.iter().find(|n| n.id == "hospital").unwrap();
+    assert_eq!(site.visibility, V::Public);
+    let text = with(
+        "radius_km = 0.5",
+        "radius_km = 0.5\nvisibility = \"everyone\"",
+    );
+    let p = problems(&text);
+    assert_eq!(p[0].field, "site[0].visibility", "{p:?}");
+    assert_eq!(p[0].line, line_of(&text, "\"everyone\""));
+    // Ids of filed notifications are not for truce files.
+    let text = with("id = \"hospital\"", "id = \"filed:3\"");
+    let p = problems(&text);
+    assert_eq!(p[0].field, "site[0].id", "{p:?}");
+}
+
+#[test]
 fn toml_syntax_error_has_a_line() {
     let text = with("radius_km = 0.5", "radius_km = = 0.5");
     let p = problems(&text);
@@ -234,4 +259,126 @@ fn geometries_by_path_are_read_beside_the_truce() {
         load_truce(dir.path().join("absent.toml"), &actors()),
         Err(LoadError::Io { .. })
     ));
+}
+
+/// Applies every `(from, to)` replacement once, in order.
+fn edited(edits: &[(&str, &str)]) -> String {
+    let mut text = TRUCE.to_string();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_not_only_the_first() {
+    // Ten mistakes of eight kinds, spread over the file: none may hide another.
+    let text = edited(&[
+        // An unknown field, twice (the misspelling the audit found).
+        (
+            "until = 2016-09-19T19:00:00\n\n[[party]]",
+            "untill = 2016-09-19T19:00:00\n\n[[party]]",
+        ),
+        ("from = 2016-09-21\n", "untill = 2016-09-21\n"),
+        // An incident type outside the vocabulary, next to a valid one.
+        (
+            "forbidden = [\"shelling\", \"air_strike\"]",
+            "forbidden = [\"shelling\", \"airstrike\"]",
+        ),
+        // An unknown actor code.
+        ("actor = \"RUS\"", "actor = \"RUSSIA\""),
+        // A zone kind outside the vocabulary.
+        ("kind = \"no_fly\"", "kind = \"nofly\""),
+        // An unclosed ring.
+        (
+            "[[38.0, 35.0], [38.2, 35.0], [38.2, 35.2], [38.0, 35.2], [38.0, 35.0]]",
+            "[[38.0, 35.0], [38.2, 35.0], [38.2, 35.2], [38.0, 35.2]]",
+        ),
+        // A date written as a string, and a window that ends before it starts.
+        ("listed_from = 2016-04-26", "listed_from = \"2016-04-26\""),
+        ("until = 2016-09-19\n", "until = 2016-09-18\n"),
+        // A value of the wrong type, and a missing field.
+        ("radius_km = 0.5", "radius_km = \"half a km\""),
+        ("organisation = \"UN / SARC\"\n", ""),
+    ]);
+    let p = problems(&text);
+    let expect = |field: &str, line_needle: &str, reason: &str| {
+        let line = line_of(&text, line_needle);
+        assert!(
+            p.iter()
+                .any(|x| x.field == field && x.line == line && x.reason.contains(reason)),
+            "no `{field}` at line {line} containing `{reason}` in:\n{}",
+            p.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    };
+    expect(
+        "period[0].untill",
+        "untill = 2016-09-19T19:00:00",
+        "unknown field `untill`; did you mean `until`?",
+    );
+    expect(
+        "zone[3].untill",
+        "untill = 2016-09-21",
+        "unknown field `untill`",
+    );
+    expect("zone[1].forbidden[1]", "\"airstrike\"", "airstrike");
+    expect("party[1].actor", "RUSSIA", "unknown actor code `RUSSIA`");
+    expect("zone[2].kind", "kind = \"nofly\"", "nofly");
+    expect(
+        "zone[2].geometry",
+        "[38.2, 35.2], [38.0, 35.2]]]",
+        "not closed",
+    );
+    expect(
+        "designation[1].listed_from",
+        "\"2016-04-26\"",
+        "expected a TOML datetime",
+    );
+    expect(
+        "movement[0].until",
+        "until = 2016-09-18",
+        "is not after `from`",
+    );
+    expect("site[0].radius_km", "half a km", "invalid type");
+    expect(
+        "movement[0].organisation",
+        "[[movement]]",
+        "missing field `organisation`",
+    );
+    assert_eq!(p.len(), 10, "{p:#?}");
+    // In file order, each printed as file:line:column: field: reason.
+    assert!(p
+        .windows(2)
+        .all(|w| (w[0].line, w[0].column) <= (w[1].line, w[1].column)));
+    let shown = LoadError::Invalid(p.clone()).to_string();
+    assert_eq!(shown.lines().count(), 10, "{shown}");
+    assert!(shown.lines().all(|l| l.starts_with("t.toml:")), "{shown}");
+}
+
+#[test]
+fn syntax_errors_stop_the_reading_but_each_line_is_reported() {
+    let text = edited(&[
+        ("radius_km = 0.5", "radius_km = = 0.5"),
+        ("corridor_km = 2.0", "corridor_km = = 2.0"),
+        // A semantic problem: not reported, since the file could not be read as a whole.
+        ("actor = \"RUS\"", "actor = \"RUSSIA\""),
+    ]);
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert_eq!(p[0].line, line_of(&text, "radius_km = = 0.5"));
+    assert_eq!(p[1].line, line_of(&text, "corridor_km = = 2.0"));
+    assert!(
+        p.iter().all(|x| x.reason.starts_with("TOML syntax: ")),
+        "{p:?}"
+    );
+    // TOML itself rejects an impossible calendar date.
+    let text = with("listed_from = 2016-04-26", "listed_from = 2016-02-30");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].field, "designation[1].listed_from");
+    assert!(p[0].reason.contains("invalid date"), "{p:?}");
 }

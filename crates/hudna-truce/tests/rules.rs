@@ -643,3 +643,336 @@ fn undated_and_unlocated_incidents_are_counted_not_checked() {
     assert!(f.is_empty());
     assert_eq!((stats.undated, stats.unlocated), (1, 1));
 }
+
+/// The test truce with one replacement made in its text.
+fn truce_with(from: &str, to: &str) -> hudna_truce::Truce {
+    let text = crate::common::TRUCE;
+    assert!(text.contains(from), "{from}");
+    hudna_truce::parse_truce(
+        &text.replacen(from, to, 1),
+        "t.toml",
+        None,
+        &crate::common::actors(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// km per degree of latitude (a great circle on the mean Earth, as the engine measures).
+const KM_PER_DEG: f64 = 6371.0088 * std::f64::consts::PI / 180.0;
+
+#[test]
+fn every_finding_states_the_distance_that_triggered_it() {
+    let mut on_isis = inc(
+        "b",
+        "RUS",
+        K::AirStrike,
+        T::Armed,
+        (2016, 9, 14),
+        OPEN.0,
+        OPEN.1,
+    );
+    on_isis.target_actor = Some("ISIS".into());
+    let incidents = vec![
+        inc(
+            "a",
+            "SYR_GOV",
+            K::Shelling,
+            T::Civilians,
+            (2016, 9, 14),
+            OPEN.0,
+            OPEN.1,
+        ),
+        on_isis,
+        inc(
+            "c",
+            "ISIS",
+            K::Explosion,
+            T::Civilians,
+            (2016, 9, 14),
+            OPEN.0,
+            OPEN.1,
+        ),
+        inc(
+            "d",
+            "UNKNOWN",
+            K::Shelling,
+            T::Civilians,
+            (2016, 9, 14),
+            OPEN.0,
+            OPEN.1,
+        ),
+        inc(
+            "e",
+            "OPP",
+            K::Shelling,
+            T::Armed,
+            (2016, 9, 16),
+            DMZ.0,
+            DMZ.1,
+        ),
+        inc(
+            "f",
+            "RUS",
+            K::AirStrike,
+            T::Civilians,
+            (2016, 9, 16),
+            38.1,
+            35.1,
+        ),
+        inc(
+            "g",
+            "SYR_GOV",
+            K::AirStrike,
+            T::Medical,
+            (2016, 9, 16),
+            HOSPITAL.0,
+            HOSPITAL.1,
+        ),
+        inc(
+            "h",
+            "UNKNOWN",
+            K::AirStrike,
+            T::Humanitarian,
+            (2016, 9, 19),
+            ROUTE.0,
+            ROUTE.1,
+        ),
+    ];
+    let engine = Engine::new(vec![truce()]);
+    let f = engine.check(&incidents);
+    for rule in Rule::ALL {
+        assert!(f.iter().any(|x| x.rule == *rule), "no {rule:?} in {f:#?}");
+    }
+    for x in &f {
+        let d = x
+            .distance_km
+            .unwrap_or_else(|| panic!("no distance: {x:#?}"));
+        assert!(d >= 0.0 && d.is_finite(), "{x:#?}");
+        assert!(
+            !x.explanation.contains("more than") && x.explanation.contains(" km "),
+            "{}",
+            x.explanation
+        );
+    }
+    // Deep inside the covered area the distance is measured in full, not capped: OPEN is
+    // 2.6° of latitude north of the country box's southern edge, its nearest.
+    let pa = of(&f, Rule::PartyAttack);
+    let deep = pa.iter().find(|x| x.incident == "a").unwrap();
+    let expected = 2.6 * KM_PER_DEG;
+    assert!(
+        (deep.distance_km.unwrap() - expected).abs() < 0.01,
+        "{} vs {expected}",
+        deep.distance_km.unwrap()
+    );
+    assert!(
+        deep.explanation
+            .contains("289.1 km inside covered area country"),
+        "{}",
+        deep.explanation
+    );
+    // The same with the naive scan.
+    assert_eq!(f, engine.check_naive(&incidents));
+
+    // Without a covered area the truce applies everywhere: the scope rules have no boundary
+    // to measure from and say so; the others still state theirs.
+    let everywhere = truce_with(
+        "kind = \"covered_area\"",
+        "kind = \"control_area\"\nrestricted = [\"TUR\"]",
+    );
+    let f = Engine::new(vec![everywhere]).check(&incidents);
+    for x in &f {
+        match x.rule {
+            Rule::PartyAttack
+            | Rule::Unattributed
+            | Rule::ExcludedPerpetrator
+            | Rule::ExcludedTarget => {
+                assert_eq!(x.distance_km, None, "{x:#?}");
+                assert!(
+                    x.explanation.contains("no covered area set"),
+                    "{}",
+                    x.explanation
+                );
+            }
+            _ => assert!(x.distance_km.is_some(), "{x:#?}"),
+        }
+    }
+    assert!(f.iter().any(|x| x.rule == Rule::PartyAttack));
+}
+
+#[test]
+fn designations_hold_only_between_listing_and_delisting() {
+    // ISIS designated from 14 Sep to the start of 17 Sep only (invented dates, inside the
+    // period of 12–19 Sep, so that both ends can be crossed).
+    let t = truce_with(
+        "listed_from = 2004-10-06",
+        "listed_from = 2016-09-14\ndelisted_at = 2016-09-17",
+    );
+    let engine = Engine::new(vec![t]);
+    let by_isis = |day: u32| {
+        engine.check(&[inc(
+            "a",
+            "ISIS",
+            K::Explosion,
+            T::Civilians,
+            (2016, 9, day),
+            OPEN.0,
+            OPEN.1,
+        )])
+    };
+    let on_isis = |day: u32| {
+        let mut i = inc(
+            "b",
+            "RUS",
+            K::AirStrike,
+            T::Armed,
+            (2016, 9, day),
+            OPEN.0,
+            OPEN.1,
+        );
+        i.target_actor = Some("ISIS".into());
+        engine.check(&[i])
+    };
+    // Before the listing: not excluded. ISIS is no party, so nothing is said of its act;
+    // the strike on it by a party is a party attack.
+    for day in [12, 13] {
+        assert!(
+            of(&by_isis(day), Rule::ExcludedPerpetrator).is_empty(),
+            "{day}"
+        );
+        let f = on_isis(day);
+        assert!(of(&f, Rule::ExcludedTarget).is_empty(), "{day}: {f:#?}");
+        assert_eq!(of(&f, Rule::PartyAttack).len(), 1, "{day}: {f:#?}");
+    }
+    // While listed (the day of listing included, the day before delisting too): excluded.
+    for day in [14, 15, 16] {
+        let f = by_isis(day);
+        let ex = of(&f, Rule::ExcludedPerpetrator);
+        assert_eq!(ex.len(), 1, "{day}: {f:#?}");
+        assert!(
+            ex[0].explanation.contains("from 2016-09-14"),
+            "{}",
+            ex[0].explanation
+        );
+        let f = on_isis(day);
+        assert_eq!(of(&f, Rule::ExcludedTarget).len(), 1, "{day}: {f:#?}");
+        assert!(of(&f, Rule::PartyAttack).is_empty(), "{day}: {f:#?}");
+    }
+    // From the delisting on: not excluded any more.
+    for day in [17, 18] {
+        assert!(
+            of(&by_isis(day), Rule::ExcludedPerpetrator).is_empty(),
+            "{day}"
+        );
+        let f = on_isis(day);
+        assert!(of(&f, Rule::ExcludedTarget).is_empty(), "{day}: {f:#?}");
+        assert_eq!(of(&f, Rule::PartyAttack).len(), 1, "{day}: {f:#?}");
+    }
+}
+
+/// Confidence of the party attack of a point `d_km` north of the covered area's southern
+/// edge (latitude 32), at precision `p`, with the distance the finding states.
+fn party_attack_at(p: GeoPrecision, d_km: f64) -> (f64, f64) {
+    let mut i = inc(
+        "a",
+        "SYR_GOV",
+        K::Shelling,
+        T::Civilians,
+        (2016, 9, 14),
+        38.6,
+        32.0 + d_km / KM_PER_DEG,
+    );
+    i.precision = p;
+    let f = check(i);
+    let pa = of(&f, Rule::PartyAttack);
+    assert_eq!(pa.len(), 1, "{p:?} {d_km}: {f:#?}");
+    (
+        pa[0].confidence,
+        pa[0]
+            .distance_km
+            .expect("a party attack states its distance"),
+    )
+}
+
+#[test]
+fn confidence_reflects_every_geographic_precision_level() {
+    // Every level the extractor can give (whatever it adds later), finest first.
+    let mut levels = GeoPrecision::ALL.to_vec();
+    levels.sort_by(|a, b| a.radius_km().total_cmp(&b.radius_km()));
+    let mut at_one_km = 1.0;
+    for p in levels {
+        let r = p.radius_km();
+        // Beyond the level's radius the whole disc is inside: certain.
+        assert_eq!(party_attack_at(p, r * 1.01).0, 1.0, "{p:?}");
+        // Half a radius inside: the share of the disc inside (0.80), whatever the level.
+        let (c, d) = party_attack_at(p, r / 2.0);
+        assert_eq!(c, 0.8, "{p:?}");
+        assert!((d - r / 2.0).abs() < 0.01, "{p:?}: {d}");
+        // A tenth of a radius inside: barely more likely in than out.
+        let near = party_attack_at(p, r / 10.0).0;
+        assert!(near > 0.5 && near < 0.6, "{p:?}: {near}");
+        // At one kilometre, a coarser place is never more certain than a finer one.
+        let c = party_attack_at(p, 1.0).0;
+        assert!(c <= at_one_km, "{p:?}: {c} > {at_one_km}");
+        at_one_km = c;
+    }
+    // The levels as the documentation states them, one kilometre inside the boundary.
+    assert_eq!(party_attack_at(GeoPrecision::Point, 1.0).0, 1.0);
+    assert_eq!(party_attack_at(GeoPrecision::Locality, 1.0).0, 0.8);
+    assert_eq!(party_attack_at(GeoPrecision::District, 1.0).0, 0.54);
+    assert_eq!(party_attack_at(GeoPrecision::Admin1, 1.0).0, 0.51);
+    assert_eq!(party_attack_at(GeoPrecision::Country, 1.0).0, 0.5);
+}
+
+#[test]
+fn a_hit_near_a_radius_or_corridor_edge_is_less_certain_than_one_at_the_centre() {
+    let site = |dy_km: f64, p: GeoPrecision| {
+        let mut i = inc(
+            "a",
+            "SYR_GOV",
+            K::AirStrike,
+            T::Medical,
+            (2016, 9, 16),
+            HOSPITAL.0,
+            HOSPITAL.1 + dy_km / KM_PER_DEG,
+        );
+        i.precision = p;
+        of(&check(i), Rule::NotifiedSiteHit)
+            .first()
+            .map(|f| (f.confidence, f.distance_km.unwrap()))
+    };
+    // The hospital's radius is 0.5 km.
+    let (centre, d0) = site(0.0, GeoPrecision::Point).unwrap();
+    let (edge, d1) = site(0.4, GeoPrecision::Point).unwrap();
+    assert_eq!(centre, 1.0);
+    assert!(edge < 0.7, "{edge}");
+    assert!(d0 < 0.01 && (d1 - 0.4).abs() < 0.01, "{d0} {d1}");
+    // A village centroid on the hospital could be 2 km off: far from certain.
+    let (village, _) = site(0.0, GeoPrecision::Locality).unwrap();
+    assert!(village < centre && village > 0.5, "{village}");
+    assert_eq!(site(0.6, GeoPrecision::Point), None);
+
+    let convoy = |dy_km: f64| {
+        let i = at(
+            inc(
+                "b",
+                "UNKNOWN",
+                K::AirStrike,
+                T::Humanitarian,
+                (2016, 9, 19),
+                ROUTE.0,
+                ROUTE.1 + dy_km / KM_PER_DEG,
+            ),
+            19,
+            15,
+        );
+        of(&check(i), Rule::NotifiedMovementHit)
+            .first()
+            .map(|f| f.confidence)
+    };
+    // The corridor is 2 km wide: 1 km each side of the route.
+    let on_route = convoy(0.0).unwrap();
+    let near_edge = convoy(0.85).unwrap();
+    assert_eq!(on_route, 1.0);
+    assert!(near_edge < on_route, "{near_edge}");
+    assert_eq!(convoy(1.2), None);
+}

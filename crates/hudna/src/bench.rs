@@ -22,9 +22,11 @@ enum What {
         /// Size of the corpus in MB.
         #[arg(long, default_value_t = 50.0)]
         mb: f64,
-        /// Articles to repeat (default: the shared development set).
-        #[arg(long, default_value = "../shared/eval/dev/articles.jsonl")]
-        articles: PathBuf,
+        /// Articles to repeat (default: the shared development set,
+        /// `../shared/eval/dev/articles.jsonl` from the working directory or from the
+        /// repository hudna was built in).
+        #[arg(long)]
+        articles: Option<PathBuf>,
     },
     /// Drawing the theatre map as SVG with many incidents.
     Map {
@@ -101,7 +103,13 @@ enum What {
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     match &args.what {
-        What::Extract { mb, articles } => extract(cli, *mb, articles),
+        What::Extract { mb, articles } => {
+            let path = match articles {
+                Some(p) => p.clone(),
+                None => shared_dev_articles()?,
+            };
+            extract(cli, *mb, &path)
+        }
         What::Map {
             incidents,
             width,
@@ -138,9 +146,28 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Where the shared development articles are, seen from the working directory (the
+/// repository root, as in CI) or, failing that, from the repository this binary was built
+/// in, so that `hudna bench extract` works from any directory of this machine.
+pub(crate) fn shared_dev_articles() -> anyhow::Result<PathBuf> {
+    const REL: &str = "../shared/eval/dev/articles.jsonl";
+    let built_in = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let candidates = [PathBuf::from(REL), built_in.join(REL)];
+    if let Some(found) = candidates.iter().find(|p| p.is_file()) {
+        return Ok(found.clone());
+    }
+    anyhow::bail!(
+        "no development articles at {} (from the working directory) or {}; \
+         give a JSON Lines file of articles with --articles",
+        candidates[0].display(),
+        candidates[1].display()
+    )
+}
+
 fn extract(cli: &Cli, mb: f64, path: &PathBuf) -> anyhow::Result<ExitCode> {
     let extractor = crate::extractor(cli)?;
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let f = std::fs::File::open(path)
+        .with_context(|| format!("--articles: cannot open {}", path.display()))?;
     let mut reader = JsonlArticles::new(std::io::BufReader::new(f));
     let mut seed: Vec<Article> = Vec::new();
     while let Some(next) = reader.next_article() {

@@ -16,10 +16,12 @@ use crate::{Cli, DbArg};
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
-    /// Incidents on or after this day (YYYY-MM-DD).
+    /// Incidents on or after this day (YYYY-MM-DD); one no source gives a day counts on the
+    /// publication day it is dated by (`reported`).
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
-    /// Incidents on or before this day (YYYY-MM-DD).
+    /// Incidents on or before this day (YYYY-MM-DD); one no source gives a day counts on the
+    /// publication day it is dated by (`reported`).
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
     /// Governorate (first-level unit), as the record spells it (e.g. Idlib, Rural Damascus).

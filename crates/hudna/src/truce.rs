@@ -78,8 +78,8 @@ pub struct CheckArgs {
     #[arg(long = "truce-file", value_name = "TRUCE.toml")]
     truces: Vec<PathBuf>,
     /// With `--truce-file`: incidents as `hudna extract` writes them, one JSON object a line
-    /// (`-` or nothing: standard input). Each incident's id is its article id and its place
-    /// in the file's incidents of that article (`r18#0`).
+    /// (`-` or nothing: standard input). Each incident's id is its article id and a hash of
+    /// its content (`r18#3fa9c2d1`), the same whatever the order of the lines.
     #[arg(requires = "truces")]
     incidents: Option<PathBuf>,
     /// With `--truce-file`: only findings of this rule (e.g. `party_attack`).
@@ -360,8 +360,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             "<stdin>".into(),
         ),
     };
-    let mut incidents = Vec::new();
-    let mut per_article: std::collections::HashMap<String, usize> = Default::default();
+    let mut extracted: Vec<Incident> = Vec::new();
     let mut rejected = 0usize;
     for (n, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("{name}: read error at line {}", n + 1))?;
@@ -369,12 +368,7 @@ pub fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         match serde_json::from_str::<Incident>(&line) {
-            Ok(inc) => {
-                let k = per_article.entry(inc.article_id.clone()).or_insert(0);
-                let id = format!("{}#{k}", inc.article_id);
-                *k += 1;
-                incidents.push(CheckedIncident::from_incident(id, &inc, offset));
-            }
+            Ok(inc) => extracted.push(inc),
             Err(e) => {
                 eprintln!("{name}:{}: not an incident: {e}", n + 1);
                 rejected += 1;
@@ -382,6 +376,11 @@ pub fn run_check(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    let incidents: Vec<CheckedIncident> = hudna_truce::extracted_ids(&extracted)
+        .into_iter()
+        .zip(&extracted)
+        .map(|(id, inc)| CheckedIncident::from_incident(id, inc, offset))
+        .collect();
     let engine = Engine::new(truces);
     let (findings, stats) = engine.check_with_stats(&incidents);
     let mut out = BufWriter::new(io::stdout().lock());

@@ -207,6 +207,56 @@ fn a_bad_truce_file_is_refused_by_file_line_and_field_and_nothing_is_lost() {
     assert_eq!(list[0]["current_version"], 1);
 }
 
+#[test]
+fn every_problem_of_a_truce_file_is_reported_before_anything_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let files = tempfile::tempdir().unwrap();
+    // The audit's case: `untill` on two lines and a misspelt incident type, plus an unknown
+    // actor code: four problems, all reported, with their lines, in one run.
+    let bad = truce_copy(files.path(), |t| {
+        t.replace(
+            "until = 2016-09-19T19:00:00\n",
+            "untill = 2016-09-19T19:00:00\n",
+        )
+        .replacen(
+            "\"air_strike\", \"armed_clash\"",
+            "\"airstrike\", \"armed_clash\"",
+            1,
+        )
+        .replacen("actor = \"COAL\"", "actor = \"NOBODY\"", 1)
+    });
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let lines_of = |needle: &str| -> Vec<usize> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i + 1)
+            .collect()
+    };
+    let untill = lines_of("untill = ");
+    assert_eq!(untill.len(), 2, "the scenario changed: {untill:?}");
+    let out = run(&["truce", "load", s(&bad), "--db", s(&db)], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for (line, field) in [
+        (untill[0], "period[1].untill"),
+        (untill[1], "zone[1].untill"),
+        (lines_of("\"airstrike\"")[0], "zone[1].forbidden[0]"),
+        (lines_of("NOBODY")[0], "party[6].actor"),
+    ] {
+        let at = format!("{}:{line}:", s(&bad));
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&at) && l.contains(&format!(": {field}: "))),
+            "no {field} at line {line}:\n{err}"
+        );
+    }
+    assert!(err.contains("4 problem(s); nothing stored"), "{err}");
+    let list = json_lines(&ok(run(&["truce", "list", "--db", s(&db), "--json"], b"")));
+    assert!(list.is_empty(), "{list:?}");
+}
+
 /// A record of the scenario's reports with its truce loaded (the environment variable names
 /// the database, as `--db` would).
 fn scenario_record(dir: &Path) -> PathBuf {
@@ -241,7 +291,8 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
     for f in &stored {
         assert_eq!(f["truce"], "issg-2016");
         assert_eq!(f["truce_version"], 1);
-        assert!(f["incident"].is_i64() && f["term"].is_string() && f["severity"].is_string());
+        // The incident id is a string, as in `check --truce-file` output and the API.
+        assert!(f["incident"].is_string() && f["term"].is_string() && f["severity"].is_string());
         assert!(f["confidence"]
             .as_f64()
             .is_some_and(|c| (0.0..=1.0).contains(&c)));
@@ -254,7 +305,7 @@ fn check_stores_findings_and_a_rerun_with_nothing_changed_judges_nothing() {
         .collect();
     assert!(stored
         .iter()
-        .all(|f| incidents.contains(&f["incident"].as_i64().unwrap())));
+        .all(|f| incidents.contains(&f["incident"].as_str().unwrap().parse::<i64>().unwrap())));
 
     let again = ok(run(&["check", "--db", s(&db)], b""));
     let text = stdout(&again);
@@ -421,9 +472,9 @@ fn findings_export_as_jsonl_and_csv_with_filters() {
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), all.len());
-    assert_eq!(rows[0][0], all[0]["incident"].as_i64().unwrap().to_string());
+    assert_eq!(&rows[0][0], all[0]["incident"].as_str().unwrap());
     assert!(rows.iter().any(|r| &r[9] == "would_add"));
-    let one = all[0]["incident"].as_i64().unwrap().to_string();
+    let one = all[0]["incident"].as_str().unwrap().to_string();
     let of_one = json_lines(&ok(run(
         &["findings", "--db", s(&db), "--incident", &one],
         b"",
@@ -595,7 +646,7 @@ fn an_incident_keeps_its_id_when_an_earlier_report_arrives() {
         } else {
             &c["after"]
         };
-        assert_eq!(f["incident"], id);
+        assert_eq!(f["incident"], id.to_string());
         assert_ne!(c["change"], "removed", "{c}");
     }
 }

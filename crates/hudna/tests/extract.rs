@@ -1,6 +1,6 @@
 //! `hudna extract`: the development-set ratchet and bad input.
 
-use crate::common::{json_lines, repo, run, shared, stderr};
+use crate::common::{hudna, json_lines, repo, run, shared, stderr};
 
 /// The best figures reached so far on the development set. A change that lowers one fails
 /// this test; a change that raises one should raise it here too.
@@ -69,6 +69,7 @@ fn bad_lines_are_reported_with_their_number_and_skipped() {
     input.extend_from_slice(b"{\"text\":\"no id here\"}\n");
     input.extend_from_slice(b"{\"id\":\"x\"}\n");
     input.extend_from_slice(b"{\"id\":\"y\",\"text\":\"\xff\xfe broken\"}\n");
+    input.extend_from_slice(b"{\"id\":\"z\",\"text\":\"  \\n  \"}\n");
     input.extend_from_slice(GOOD.replace("g1", "g2").as_bytes());
     input.push(b'\n');
     let out = run(&["extract", "-"], &input);
@@ -85,6 +86,7 @@ fn bad_lines_are_reported_with_their_number_and_skipped() {
         "{err}"
     );
     assert!(err.contains("<stdin>:line 5: not UTF-8"), "{err}");
+    assert!(err.contains("<stdin>:line 6: field `text`: empty"), "{err}");
     let incidents = json_lines(&out);
     let ids: Vec<&str> = incidents
         .iter()
@@ -136,4 +138,38 @@ fn the_bundled_sample_reads_without_rejects() {
     let out = run(&["extract", "data/samples/articles.jsonl"], b"");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(json_lines(&out).len() >= 8, "the sample reports incidents");
+}
+
+#[test]
+fn bench_extract_finds_the_development_set_from_any_directory() {
+    shared();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = hudna()
+        .current_dir(elsewhere.path())
+        .args(["bench", "extract", "--mb", "0.2"])
+        .output()
+        .expect("hudna runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().expect("a report line");
+    let report: serde_json::Value = serde_json::from_str(last).expect("JSON on the last line");
+    assert!(
+        report["mb_per_s"].as_f64().is_some_and(|v| v > 0.0),
+        "{last}"
+    );
+    // A missing file is named, with the flag that gives another.
+    let out = hudna()
+        .current_dir(elsewhere.path())
+        .args([
+            "bench",
+            "extract",
+            "--mb",
+            "0.2",
+            "--articles",
+            "no/such.jsonl",
+        ])
+        .output()
+        .expect("hudna runs");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no/such.jsonl"), "{}", stderr(&out));
 }

@@ -225,10 +225,59 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         ("format=xml", "format"),
         ("admin_1=Idlib", "admin_1"),
         ("limit=5&limit=6", "limit"),
+        ("perpetrator=XYZ", "perpetrator"),
     ] {
         let r = get(&s.url(&format!("/api/v1/incidents?{q}")), tok);
         assert_error(&r, 400, Some(field));
     }
+    // A perpetrator that is not an actor of the theatre can match nothing: say so, with the
+    // codes that exist, as `hudna incidents --perpetrator` does.
+    let r = get(&s.url("/api/v1/incidents?perpetrator=XYZ"), tok).json();
+    assert!(r["error"].as_str().unwrap().contains("SYR_GOV"), "{r}");
+    // Codes are matched as the CLI matches them, without regard to case.
+    let upper = get(
+        &s.url("/api/v1/incidents?perpetrator=SYR_GOV&limit=1000"),
+        tok,
+    )
+    .json();
+    let lower = get(
+        &s.url("/api/v1/incidents?perpetrator=syr_gov&limit=1000"),
+        tok,
+    )
+    .json();
+    assert!(!upper["items"].as_array().unwrap().is_empty());
+    assert_eq!(upper, lower);
+    // The same check on the dashboard's filters.
+    let page = get(&s.url("/?perpetrator=XYZ"), tok);
+    assert_eq!(page.status, 400);
+    // An unknown truce in the findings filter.
+    assert_error(
+        &get(&s.url("/api/v1/findings?truce=nope"), tok),
+        400,
+        Some("truce"),
+    );
+    assert_eq!(get(&s.url("/findings?truce=nope"), tok).status, 400);
+    // An unknown parameter names what the endpoint takes, or that it takes none.
+    let r = get(&s.url("/api/v1/audit?sinse=2016-09-01"), tok);
+    assert_error(&r, 400, Some("sinse"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("takes since, limit"),
+        "{}",
+        r.body
+    );
+    let r = get(&s.url("/api/v1/me?verbose=1"), tok);
+    assert_error(&r, 400, Some("verbose"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("takes no query parameters"),
+        "{}",
+        r.body
+    );
     assert_error(&get(&s.url("/api/v1/incidents/abc"), tok), 400, Some("id"));
     assert_error(&get(&s.url("/api/v1/incidents/123"), tok), 404, None);
     assert_error(&get(&s.url("/api/v1/nowhere"), tok), 404, None);
@@ -240,7 +289,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
     assert_error(
         &post(b"{\"kind\": \"site\",", "application/json"),
         400,
-        None,
+        Some("body"),
     );
     assert_error(
         &post(b"kind=site", "application/x-www-form-urlencoded"),
@@ -248,7 +297,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         Some("Content-Type"),
     );
     let big = format!("{{\"name\": \"{}\"}}", "x".repeat(200 * 1024));
-    assert_error(&post(big.as_bytes(), "application/json"), 413, None);
+    assert_error(&post(big.as_bytes(), "application/json"), 413, Some("body"));
 
     let base = json!({
         "kind": "site", "name": "Clinic", "facility": "hospital",
@@ -299,6 +348,20 @@ fn bad_input_gets_a_4xx_naming_the_field() {
                 json!([{ "party": "rus", "at": "2016-09-01" }]),
             ),
             "parties[0].party",
+        ),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "ZZZ", "at": "2016-09-01" }]),
+            ),
+            "parties[0].party",
+        ),
+        (
+            with(
+                &["parties"],
+                json!([{ "party": "RUS", "at": "2016-09-01" }, { "party": "NOBODY", "at": "2016-09-01" }]),
+            ),
+            "parties[1].party",
         ),
         (
             with(&["parties"], json!([{ "party": "RUS", "at": "soon" }])),
@@ -598,17 +661,34 @@ fn sign_in_sessions_and_csrf() {
             Some(("application/x-www-form-urlencoded", body.as_bytes())),
         )
     };
+    // The sign-in form comes with a token bound to a short-lived cookie of its own.
+    let login_form = || {
+        let page = request("GET", &s.url("/login"), None, &[], None);
+        assert_eq!(page.status, 200);
+        let set = page.header("set-cookie").unwrap().to_string();
+        assert!(set.starts_with("hudna_login="), "{set}");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        let cookie = set.split(';').next().unwrap().to_string();
+        (cookie, form_value(&page.body, "csrf"))
+    };
+    let sign_in = |fields: &str| {
+        let (cookie, token) = login_form();
+        form(
+            "/login",
+            Some(&cookie),
+            &format!("{fields}&csrf={}", crate::common::server::urlencode(&token)),
+        )
+    };
     // A wrong password.
-    let r = form("/login", None, "username=sami&password=wrong");
+    let r = sign_in("username=sami&password=wrong");
     assert_eq!(r.status, 401);
     assert!(r.body.contains("Wrong user name or password."));
-    assert!(r.header("set-cookie").is_none());
+    assert!(!r.header("set-cookie").unwrap().contains("hudna_session"));
     // The right one: a session cookie that scripts cannot read and other sites do not send.
-    let r = form(
-        "/login",
-        None,
-        "username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications",
-    );
+    let r = sign_in("username=sami&password=a+long+enough+pass+phrase+42&next=%2Fnotifications");
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("location"), Some("/notifications"));
     let set = r.header("set-cookie").unwrap().to_string();
@@ -679,11 +759,7 @@ fn sign_in_sessions_and_csrf() {
     .json();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     // A token from another session does not work.
-    let r2 = form(
-        "/login",
-        None,
-        "username=amal&password=a+long+enough+pass+phrase+42",
-    );
+    let r2 = sign_in("username=amal&password=a+long+enough+pass+phrase+42");
     let other = r2
         .header("set-cookie")
         .unwrap()
@@ -713,6 +789,119 @@ fn sign_in_sessions_and_csrf() {
     )
     .json();
     assert_eq!(me["signed_in"], false);
+}
+
+/// The value of a form field (`name="…" value="…"`) in a page.
+fn form_value(body: &str, name: &str) -> String {
+    body.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no field {name}: {body}"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Signing in is refused (403) unless the form came from this server, in this browser:
+/// without the form's token, with a token of another form, or from another site's page.
+#[test]
+fn sign_in_forms_from_elsewhere_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    setup(&db);
+    let s = TestServer::start(&db);
+    let creds = "username=amal&password=a+long+enough+pass+phrase+42";
+    let fresh = || {
+        let page = request("GET", &s.url("/login"), None, &[], None);
+        let cookie = page
+            .header("set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        (cookie, form_value(&page.body, "csrf"))
+    };
+    let post = |cookie: Option<&str>, token: Option<&str>, extra: &[(&str, &str)]| {
+        let mut h: Vec<(&str, &str)> = extra.to_vec();
+        if let Some(c) = cookie {
+            h.push(("Cookie", c));
+        }
+        let body = match token {
+            Some(t) => format!("{creds}&csrf={}", crate::common::server::urlencode(t)),
+            None => creds.to_string(),
+        };
+        request(
+            "POST",
+            &s.url("/login"),
+            None,
+            &h,
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    let signed_in = |r: &Reply| {
+        r.headers.iter().any(|(k, v)| {
+            k == "set-cookie" && v.starts_with("hudna_session=") && !v.contains("Max-Age=0")
+        })
+    };
+    let (cookie, token) = fresh();
+    let (other_cookie, other_token) = fresh();
+    let origin = s.base.clone();
+    let refer = format!("{}/login", s.base);
+    for (why, r) in [
+        ("no token, no cookie", post(None, None, &[])),
+        ("a token without its cookie", post(None, Some(&token), &[])),
+        ("a cookie without a token", post(Some(&cookie), None, &[])),
+        (
+            "another form's token",
+            post(Some(&cookie), Some(&other_token), &[]),
+        ),
+        ("a forged token", post(Some(&cookie), Some("00.11"), &[])),
+        (
+            "another site's form",
+            post(
+                Some(&cookie),
+                Some(&token),
+                &[("Origin", "https://evil.example")],
+            ),
+        ),
+        (
+            "an opaque origin",
+            post(Some(&cookie), Some(&token), &[("Origin", "null")]),
+        ),
+        (
+            "another site's page, by its Referer",
+            post(
+                Some(&cookie),
+                Some(&token),
+                &[("Referer", "https://evil.example/login")],
+            ),
+        ),
+    ] {
+        assert_eq!(r.status, 403, "{why}: {}", r.body);
+        assert!(!signed_in(&r), "{why}");
+        assert!(r.body.contains("id=\"login-error\""), "{why}");
+    }
+    // The server's own form, sent from its own page, signs in.
+    let r = post(
+        Some(&other_cookie),
+        Some(&other_token),
+        &[("Origin", origin.as_str()), ("Referer", refer.as_str())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(signed_in(&r));
+    // And the form's cookie is spent.
+    assert!(r.headers.iter().any(|(k, v)| k == "set-cookie"
+        && v.starts_with("hudna_login=;")
+        && v.contains("Max-Age=0")));
+    // In Arabic, the refusal is in Arabic.
+    let r = post(Some(&cookie), None, &[("Accept-Language", "ar")]);
+    assert_eq!(r.status, 403);
+    assert!(
+        r.body.contains("انتهت صلاحية نموذج تسجيل الدخول"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]
@@ -927,4 +1116,252 @@ fn findings_truces_and_changes_through_the_api() {
     assert!(page.body.contains("data-zone=\"castello-dmz\""));
     let page = get(&s.url("/findings?rule=notified_movement_hit"), m);
     assert!(page.body.contains("data-rule=\"notified_movement_hit\""));
+}
+
+/// Signs in through the dashboard's form (with its token and cookie) and returns the session
+/// cookie (`hudna_session=…`).
+fn sign_in(s: &TestServer, user: &str, password: &str) -> String {
+    let page = request("GET", &s.url("/login"), None, &[], None);
+    let login_cookie = page
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "username={}&password={}&csrf={}",
+        crate::common::server::urlencode(user),
+        crate::common::server::urlencode(password),
+        crate::common::server::urlencode(&form_value(&page.body, "csrf"))
+    );
+    let r = request(
+        "POST",
+        &s.url("/login"),
+        None,
+        &[("Cookie", &login_cookie)],
+        Some(("application/x-www-form-urlencoded", body.as_bytes())),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("hudna_session="))
+        .unwrap()
+        .1
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// On Arabic pages the interface's own words are Arabic: errors (with the field named),
+/// notification statuses, who may see a record (organisations by name), the audit log's
+/// actions, record kinds and actors, and the rules and severities of findings. What stays
+/// English is marked as such: the server's technical detail of an error, and the
+/// explanations the compliance engine writes.
+#[test]
+fn arabic_pages_speak_arabic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let passwords = demo_db(&db);
+    let russia = token_for(&db, "ru.member");
+    let s = TestServer::start(&db);
+    let ar = [("Accept-Language", "ar")];
+    let page = |path: &str, tok: &str| {
+        let r = request("GET", &s.url(path), Some(tok), &ar, None);
+        assert!(r.body.contains("<html lang=\"ar\" dir=\"rtl\">"), "{path}");
+        r
+    };
+
+    // SARC's warehouse, notified to Russia: its status and who may see it.
+    let p = page("/notifications", &russia);
+    assert!(p.body.contains("<td>ساري</td>"), "{}", p.body);
+    assert!(!p.body.contains(">active<"));
+    assert!(!p.body.contains("orgs:"));
+    assert!(p.body.contains(
+        "Delegation of the Russian Federation، Syrian Arab Red Crescent فقط، والرئيسان المشاركان"
+    ));
+
+    // The audit log: actions, kinds and actors in words.
+    let p = page("/audit", &russia);
+    assert!(p.body.contains("إنشاء · حادثة"), "{}", p.body);
+    assert!(p.body.contains("سطر الأوامر ("));
+    assert!(p.body.contains("هدنة، تلقائياً"));
+    for english in ["create ", "update ", ">system<", ">user:"] {
+        assert!(!p.body.contains(english), "{english}");
+    }
+
+    // A bad filter: the field named in Arabic, the server's detail folded away as English.
+    let r = request("GET", &s.url("/?perpetrator=XYZ"), Some(&russia), &ar, None);
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("قيمة الحقل perpetrator غير صالحة."),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<details class=\"muted\"><summary>تفاصيل تقنية (بالإنجليزية)</summary><p lang=\"en\" dir=\"ltr\">perpetrator `XYZ`"));
+    let r = request("GET", &s.url("/?since=yesterday"), Some(&russia), &ar, None);
+    assert!(r.body.contains("قيمة since ليست تاريخاً"), "{}", r.body);
+
+    // The convoy finding: rule and severity in Arabic, the explanation marked as English.
+    let convoy = get(
+        &s.url("/api/v1/findings?rule=notified_movement_hit"),
+        Some(&russia),
+    )
+    .json()["items"][0]["incident_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = page(&format!("/incidents/{convoy}"), &russia);
+    assert!(p.body.contains("إصابة تحرّك جرى الإخطار به"));
+    assert!(p.body.contains("</strong> · جسيم"));
+    assert!(p
+        .body
+        .contains("<span lang=\"en\" dir=\"ltr\">deconfliction failure"));
+    assert!(p.body.contains("للأعضاء فقط"), "its visibility");
+    let p = page("/findings?rule=notified_movement_hit", &russia);
+    assert!(p
+        .body
+        .contains("<td>إصابة تحرّك جرى الإخطار به</td><td>جسيم</td>"));
+
+    // Forms: a missing CSRF token and a bad value, in Arabic.
+    let cookie = sign_in(&s, "sarc", &passwords["sarc"]);
+    let form = |body: &str| {
+        request(
+            "POST",
+            &s.url("/notifications"),
+            None,
+            &[("Cookie", &cookie), ("Accept-Language", "ar")],
+            Some(("application/x-www-form-urlencoded", body.as_bytes())),
+        )
+    };
+    let site = "name=Clinic&facility=hospital&lat=x&lon=36.6&radius_km=0.5&parties=RUS&notified_at=2016-09-01";
+    let r = form(site);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("انتهت صلاحية هذا النموذج"), "{}", r.body);
+    assert!(!r.body.contains("Your role does not allow this"));
+    let csrf = form_value(
+        &request(
+            "GET",
+            &s.url("/notifications"),
+            None,
+            &[("Cookie", &cookie)],
+            None,
+        )
+        .body,
+        "csrf",
+    );
+    let r = form(&format!(
+        "{site}&csrf={}",
+        crate::common::server::urlencode(&csrf)
+    ));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("قيمة الحقل lat غير صالحة."), "{}", r.body);
+    let r = form(&format!(
+        "{}&csrf={}",
+        site.replace("lat=x", "lat=35.9")
+            .replace("parties=RUS", "parties=ZZZ"),
+        crate::common::server::urlencode(&csrf)
+    ));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("قيمة الحقل parties[0].party غير صالحة."),
+        "{}",
+        r.body
+    );
+}
+
+/// A humanitarian files a site through the API where an incident later struck; `hudna check`
+/// judges the record against it as against the truce file's own sites: a
+/// `notified_site_hit` on the term `filed:ID`, seen by the filer and the co-chairs, not by a
+/// member whose organisation was not notified.
+#[test]
+fn a_notification_filed_through_the_api_is_judged_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo_db(&db);
+    let sarc = token_for(&db, "sarc");
+    let member = token_for(&db, "member");
+    let chair = token_for(&db, "us.cochair");
+    let s = TestServer::start(&db);
+    // An incident of 16 September by a named party, with coordinates.
+    let list = all_pages(&s, "since=2016-09-16&until=2016-09-16", Some(&chair));
+    let target = list
+        .iter()
+        .find(|i| {
+            i["lat"].is_number() && i["perpetrator"] != "UNKNOWN" && i["geo_precision"] == "point"
+        })
+        .or_else(|| {
+            list.iter()
+                .find(|i| i["lat"].is_number() && i["perpetrator"] != "UNKNOWN")
+        })
+        .expect("an incident to notify");
+    let (id, lat, lon) = (
+        target["id"].as_str().unwrap().to_string(),
+        target["lat"].as_f64().unwrap(),
+        target["lon"].as_f64().unwrap(),
+    );
+    let party = target["perpetrator"].as_str().unwrap();
+    let r = send_json(
+        "POST",
+        &s.url("/api/v1/notifications"),
+        Some(&sarc),
+        &json!({
+            "kind": "site", "name": "SARC first-aid point", "facility": "other",
+            "geometry": { "type": "Point", "coordinates": [lon, lat] }, "radius_km": 0.5,
+            "valid_from": "2016-09-10", "truce_id": "issg-2016",
+            "parties": [ { "party": party, "at": "2016-09-12T09:00:00Z" } ]
+        }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let filed = format!("filed:{}", r.json()["id"].as_str().unwrap());
+    let site_hits = |tok: &str| -> Vec<Value> {
+        get(
+            &s.url(&format!(
+                "/api/v1/findings?incident={id}&rule=notified_site_hit"
+            )),
+            Some(tok),
+        )
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["term_id"] == filed.as_str())
+            .cloned()
+            .collect()
+    };
+    assert!(site_hits(&chair).is_empty(), "not judged before a check");
+
+    let o = run(&["check", "--db", db.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("notifications filed through hudna judged with it: 2"),
+        "the demo's warehouse and this one: {out}"
+    );
+    let found = site_hits(&sarc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f["severity"], "grave");
+    assert!(
+        f["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("SARC first-aid point (Syrian Arab Red Crescent"),
+        "{f}"
+    );
+    assert_eq!(site_hits(&chair).len(), 1);
+    // Germany's delegation was not notified: it sees neither the site nor the finding.
+    assert!(site_hits(&member).is_empty());
+    let one = get(&s.url(&format!("/api/v1/incidents/{id}")), Some(&member)).json();
+    assert!(!one["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["term_id"] == filed.as_str()));
+    // A second check judges nothing again.
+    let o = run(&["check", "--db", db.to_str().unwrap(), "--json"], b"");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"][0]["evaluated"], 0, "{v}");
+    assert_eq!(v["runs"][0]["filed_changed"], false);
 }

@@ -274,3 +274,142 @@ fn only_the_truce_asked_for_is_checked() {
     assert_eq!(both.runs.len(), 2);
     assert_eq!(both.runs[1].evaluated, 0, "issg-copy was judged already");
 }
+
+/// A site filed through hudna (not in the truce file) is judged like the file's own: an
+/// incident in its radius after the parties were told is a `notified_site_hit` on the term
+/// `filed:ID`, naming the organisation that filed it; every incident is judged again when the
+/// filed set changes, nothing when it does not; a withdrawn site's findings go, and a site
+/// filed under another truce is not judged with this one.
+#[test]
+fn notifications_filed_through_hudna_are_judged_with_the_truce() {
+    use hudna_access::{OrgKind, Role};
+    use hudna_audit::Actor;
+    use hudna_store::NotificationRecord;
+
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    load(&mut store, |t| t);
+    let mut list = incidents();
+    // A Russian air strike on a clinic north-west of Aleppo, on 16 Sep.
+    list.push(incident(
+        6,
+        "RUS",
+        IncidentType::AirStrike,
+        Target::Medical,
+        Some(16),
+        (36.300, 37.000),
+    ));
+    put(&mut store, &list);
+    let first = run(&mut store);
+    let hit = |store: &mut SqliteStore| -> Vec<StoredFinding> {
+        store
+            .truce_findings("issg-2016")
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.rule == "notified_site_hit")
+            .collect()
+    };
+    assert!(hit(&mut store).iter().all(|f| f.incident != 6));
+
+    let actor = Actor::Cli("test".into());
+    let org = store
+        .create_org(&actor, "Relief Clinics", OrgKind::Ngo, &[])
+        .unwrap();
+    let filer = store
+        .create_user(&actor, "filer", "Filer", org, Role::Humanitarian, None)
+        .unwrap();
+    let site = |truce: Option<&str>, lon: f64| NotificationRecord {
+        id: 0,
+        org_id: org.0,
+        kind: "site".into(),
+        name: "Clinic of Kafr Hamra".into(),
+        facility: Some("hospital".into()),
+        geometry: serde_json::json!({ "type": "Point", "coordinates": [lon, 36.300] }),
+        radius_km: Some(1.0),
+        corridor_km: None,
+        valid_from: Some("2016-09-10T00:00:00Z".into()),
+        valid_until: None,
+        parties: serde_json::json!([{ "party": "RUS", "at": "2016-09-12T09:00:00Z" }]),
+        truce_id: truce.map(str::to_string),
+        status: "active".into(),
+        visibility: format!("orgs:{}", org.0),
+        created_by: filer.0,
+        created_at: NOW.into(),
+    };
+    // Filed under another truce: not judged with this one, and nothing to judge again.
+    store
+        .create_notification(&actor, &site(Some("another-truce"), 37.0))
+        .unwrap();
+    let r = run(&mut store);
+    assert_eq!((r.evaluated, r.added), (0, 0));
+
+    // Filed under no truce: judged with every one.
+    let id = store
+        .create_notification(&actor, &site(None, 37.001))
+        .unwrap();
+    let r = run(&mut store);
+    assert_eq!(
+        r.evaluated, first.incidents,
+        "the filed set changed: everything"
+    );
+    assert_eq!((r.filed_notifications, r.filed_changed), (1, true));
+    let added: Vec<&StoredFinding> = r
+        .changes
+        .iter()
+        .filter(|c| c.change == "added")
+        .map(|c| c.after.as_ref().unwrap())
+        .collect();
+    assert_eq!(added.len(), 1, "{:#?}", r.changes);
+    let f = added[0];
+    assert_eq!(
+        (f.incident, f.rule.as_str(), f.term.clone()),
+        (6, "notified_site_hit", format!("filed:{id}"))
+    );
+    assert_eq!(f.severity, "grave");
+    assert!(
+        f.explanation.contains("Relief Clinics"),
+        "{}",
+        f.explanation
+    );
+    assert!(
+        f.explanation.contains("RUS on 2016-09-12"),
+        "{}",
+        f.explanation
+    );
+    assert!(r.changes[0].reason.contains("filed through hudna"));
+    assert_eq!(hit(&mut store).len(), 1);
+
+    // Nothing changed: nothing judged.
+    let r = run(&mut store);
+    assert_eq!((r.evaluated, r.added, r.removed), (0, 0, 0));
+    assert_eq!((r.filed_notifications, r.filed_changed), (1, false));
+
+    // The incremental record equals one check of the same record from scratch.
+    let incremental = findings(&mut store);
+    let mut fresh = SqliteStore::open_in_memory().unwrap();
+    load(&mut fresh, |t| t);
+    put(&mut fresh, &list);
+    let o = fresh
+        .create_org(&actor, "Relief Clinics", OrgKind::Ngo, &[])
+        .unwrap();
+    let u = fresh
+        .create_user(&actor, "filer", "Filer", o, Role::Humanitarian, None)
+        .unwrap();
+    let mut again = site(None, 37.001);
+    again.org_id = o.0;
+    again.created_by = u.0;
+    fresh
+        .create_notification(&actor, &site(Some("another-truce"), 37.0))
+        .unwrap();
+    let fid = fresh.create_notification(&actor, &again).unwrap();
+    assert_eq!(fid, id);
+    run(&mut fresh);
+    assert_eq!(findings(&mut fresh), incremental);
+
+    // Withdrawn: its finding goes.
+    let mut n = store.notification(id).unwrap().unwrap();
+    n.status = "withdrawn".into();
+    store.update_notification(&actor, &n).unwrap();
+    let r = run(&mut store);
+    assert_eq!(r.removed, 1, "{:#?}", r.changes);
+    assert!(hit(&mut store).iter().all(|f| f.incident != 6));
+}

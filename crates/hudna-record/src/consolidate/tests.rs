@@ -44,7 +44,7 @@ fn mention(
         id,
         article: Some(article),
         group: Some(group),
-        spot: spot_of(&incident),
+        spot: spot_of(&incident, None),
         place: incident.place.clone(),
         target: Target::Civilians,
         target_actor: None,
@@ -81,8 +81,12 @@ fn one_event_needs_type_place_day_and_a_compatible_perpetrator() {
     assert!(!compatible(&a, &two_days, &s));
     let undated = mention(4, 40, 40, None, "كفرنبل", KAFRANBEL, "UNKNOWN", None).spot;
     assert!(compatible(&a, &undated, &s));
-    let opposing = mention(5, 50, 50, day(18), "كفرنبل", KAFRANBEL, "OPP", None).spot;
+    // Opposing sides: a day apart, two events; the same day at the same spot, one disputed
+    // event (see `reports_blaming_opposing_sides_…`).
+    let opposing = mention(5, 50, 50, day(19), "كفرنبل", KAFRANBEL, "OPP", None).spot;
     assert!(!compatible(&a, &opposing, &s));
+    let disputed = mention(5, 50, 50, day(18), "كفرنبل", KAFRANBEL, "OPP", None).spot;
+    assert!(compatible(&a, &disputed, &s));
     let far = mention(6, 60, 60, day(18), "حاس", KAFRANBEL + 0.08, "SYR_GOV", None).spot;
     assert!(!compatible(&a, &far, &s), "9 km away is another place");
     let mut air = a.clone();
@@ -214,6 +218,26 @@ fn grades_follow_independent_sources_claims_and_disputes() {
 }
 
 #[test]
+fn an_actor_listed_on_two_sides_is_on_both() {
+    let s = Sides::from_tsv(
+        "code\tside\nOPP\topposition\nHTS\topposition\nOPP\tturkish_operations\nTUR\tturkish_operations\nSYR_GOV\tgovernment\n",
+    )
+    .unwrap();
+    assert!(s.compatible("OPP", "HTS"), "OPP is opposition");
+    assert!(
+        s.compatible("OPP", "TUR"),
+        "OPP is in the Turkish operations"
+    );
+    assert!(s.compatible("TUR", "OPP"));
+    assert!(!s.compatible("TUR", "HTS"), "no side in common");
+    assert!(!s.compatible("OPP", "SYR_GOV"));
+    // The theatre's own file lists OPP twice, as its comment says an actor may be.
+    let syria = Sides::from_tsv(include_str!("../../../../data/theatres/syria/sides.tsv")).unwrap();
+    assert!(syria.compatible("OPP", "HTS") && syria.compatible("OPP", "TUR"));
+    assert!(!syria.compatible("TUR", "HTS"));
+}
+
+#[test]
 fn sides_files_are_checked() {
     assert!(Sides::from_tsv("SYR_GOV government\n").is_err());
     let s = Sides::from_tsv("# comment\ncode\tside\n").unwrap();
@@ -283,9 +307,10 @@ fn public_ids_pass_to_the_cluster_with_most_of_the_reports() {
 #[test]
 fn an_undated_incident_is_dated_by_its_earliest_report() {
     let undated = |id: i64, published: u32| {
-        let mut m = mention(id, id, id, None, "كفرنبل", KAFRANBEL, "SYR_GOV", None);
-        m.published = day(published);
-        m
+        dated_by_publication(
+            mention(id, id, id, None, "كفرنبل", KAFRANBEL, "SYR_GOV", None),
+            day(published),
+        )
     };
     let ms = vec![undated(1, 20), undated(2, 19)];
     let i = aggregate(&ms, &[0, 1], None);
@@ -312,4 +337,249 @@ fn an_undated_incident_is_dated_by_its_earliest_report() {
     bare.published = None;
     let i = aggregate(&[bare], &[0], None);
     assert_eq!((i.date, i.reported, i.date_precision), (None, None, None));
+}
+
+/// `m` as read from an article published on `published`.
+fn dated_by_publication(mut m: ClusterMention, published: Option<NaiveDate>) -> ClusterMention {
+    m.published = published;
+    if m.spot.date.is_none() {
+        m.spot.reported = published;
+    }
+    m
+}
+
+#[test]
+fn a_report_dated_by_publication_only_matches_the_days_around_it() {
+    let s = sides();
+    // Government artillery on the town, in a round-up published on the 14th that gives no day.
+    let undated = |published: u32| {
+        dated_by_publication(
+            mention(1, 1, 1, None, "كفرنبل", KAFRANBEL, "SYR_GOV", None),
+            day(published),
+        )
+        .spot
+    };
+    let on = |d: u32| mention(2, 2, 2, day(d), "كفرنبل", KAFRANBEL, "SYR_GOV", None).spot;
+    let r = undated(14);
+    // It happened on the 14th or in the three days before; a report's day may be one off.
+    for d in 10..=15 {
+        assert!(compatible(&r, &on(d), &s), "day {d}");
+    }
+    for d in [9, 16, 20, 30] {
+        assert!(
+            !compatible(&r, &on(d), &s),
+            "day {d} is too far from the 14th"
+        );
+    }
+    // Two such reports: publication days at most four apart.
+    assert!(compatible(&r, &undated(18), &s));
+    assert!(compatible(&r, &undated(10), &s));
+    assert!(!compatible(&r, &undated(19), &s));
+    // Nothing dates it: any day.
+    let bare = mention(3, 3, 3, None, "كفرنبل", KAFRANBEL, "SYR_GOV", None).spot;
+    assert!(compatible(&bare, &on(30), &s) && compatible(&bare, &r, &s));
+
+    // The store's neighbour search covers exactly the compatible days.
+    let window = day_window(&r).unwrap();
+    let inside = |x: NaiveDate, (a, b): (NaiveDate, NaiveDate)| a <= x && x <= b;
+    for d in 1..=30 {
+        assert_eq!(
+            inside(day(d).unwrap(), window.dated),
+            compatible(&r, &on(d), &s),
+            "dated {d}"
+        );
+        assert_eq!(
+            inside(day(d).unwrap(), window.reported),
+            compatible(&r, &undated(d), &s),
+            "published {d}"
+        );
+    }
+    let window = day_window(&on(14)).unwrap();
+    for d in 1..=30 {
+        assert_eq!(
+            inside(day(d).unwrap(), window.dated),
+            compatible(&on(14), &on(d), &s)
+        );
+        assert_eq!(
+            inside(day(d).unwrap(), window.reported),
+            compatible(&on(14), &undated(d), &s)
+        );
+    }
+    assert_eq!(day_window(&bare), None);
+}
+
+/// A mention of `kind` at a point (`precision`), on `date`, blamed on `perpetrator`.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    id: i64,
+    kind: IncidentType,
+    date: Option<NaiveDate>,
+    place: &str,
+    (lat, lon): (f64, f64),
+    precision: GeoPrecision,
+    perpetrator: &str,
+    target: Target,
+) -> ClusterMention {
+    let incident = Incident {
+        article_id: String::new(),
+        kind,
+        date,
+        place: Some(place.into()),
+        admin1: Some("Aleppo".into()),
+        lat: Some(lat),
+        lon: Some(lon),
+        perpetrator: perpetrator.into(),
+        target,
+        target_actor: None,
+        killed: None,
+        injured: None,
+        claimed: false,
+        geo_precision: Some(precision),
+        evidence: vec![],
+    };
+    ClusterMention {
+        id,
+        article: Some(id * 10),
+        group: Some(id * 10),
+        spot: spot_of(&incident, day(20)),
+        place: incident.place.clone(),
+        target,
+        target_actor: None,
+        killed: None,
+        injured: None,
+        claimed: false,
+        incident: None,
+        published: day(20),
+    }
+}
+
+/// Urum al-Kubra, where the aid convoy was hit on 19 September 2016.
+const URUM: (f64, f64) = (36.14819, 36.94776);
+
+#[test]
+fn reports_blaming_opposing_sides_are_one_contested_incident_only_when_clearly_one_event() {
+    let s = sides();
+    let convoy = |id: i64, perpetrator: &str| {
+        report(
+            id,
+            IncidentType::AirStrike,
+            day(19),
+            "أورم الكبرى",
+            URUM,
+            GeoPrecision::Locality,
+            perpetrator,
+            Target::Humanitarian,
+        )
+    };
+    // Opposition media blame Russian jets; another outlet spells the town in Latin letters
+    // and blames the government; a third gives Moscow's version, blaming the rebels.
+    let mut other_spelling = convoy(2, "SYR_GOV");
+    other_spelling.place = Some("Urum al-Kubra".into());
+    let ms = vec![convoy(1, "RUS"), other_spelling, convoy(3, "OPP")];
+    assert!(compatible(&ms[0].spot, &ms[2].spot, &s));
+    let clusters = cluster(&ms, &s);
+    assert_eq!(clusters.len(), 1, "{clusters:?}");
+    let i = aggregate(&ms, &clusters[0], None);
+    assert!(i.contested);
+    assert_eq!((i.grade, i.sources, i.reports), (Grade::Contested, 3, 3));
+
+    // Not when the type differs, for a clash (both sides fight in it), on another day, with
+    // a day known only by publication, at a place 3 km off (close enough for reports that
+    // agree), or at a vague place.
+    let base = convoy(1, "RUS");
+    let apart = |m: ClusterMention, why: &str| {
+        assert!(!compatible(&base.spot, &m.spot, &s), "{why}");
+        assert_eq!(cluster(&[base.clone(), m], &s).len(), 2, "{why}");
+    };
+    let mut shelling = convoy(3, "OPP");
+    shelling.spot.kind = IncidentType::Shelling;
+    apart(shelling, "another type");
+    let clash = |id, perp| {
+        report(
+            id,
+            IncidentType::ArmedClash,
+            day(19),
+            "أورم الكبرى",
+            URUM,
+            GeoPrecision::Locality,
+            perp,
+            Target::Armed,
+        )
+    };
+    assert!(!compatible(
+        &clash(1, "RUS").spot,
+        &clash(3, "OPP").spot,
+        &s
+    ));
+    let mut next_day = convoy(3, "OPP");
+    next_day.spot.date = day(20);
+    apart(next_day, "a day later");
+    let mut by_publication = convoy(3, "OPP");
+    by_publication.spot.date = None;
+    by_publication.spot.reported = day(19);
+    apart(by_publication, "dated only by publication");
+    let near = report(
+        3,
+        IncidentType::AirStrike,
+        day(19),
+        "الجينة",
+        (URUM.0 + 0.027, URUM.1),
+        GeoPrecision::Locality,
+        "OPP",
+        Target::Humanitarian,
+    );
+    assert!(
+        compatible(
+            &base.spot,
+            &{
+                let mut n = near.spot.clone();
+                n.perpetrator = "SYR_GOV".into();
+                n
+            },
+            &s
+        ),
+        "3 km is one place for reports that agree"
+    );
+    apart(near, "3 km away");
+    let mut district = convoy(3, "OPP");
+    district.spot.precision = Some(GeoPrecision::District);
+    apart(district, "a district is not a spot");
+}
+
+#[test]
+fn an_unattributed_seed_does_not_gather_opposing_sides_from_around_it() {
+    let s = sides();
+    let at = |id: i64, dlat: f64, perpetrator: &str| {
+        report(
+            id,
+            IncidentType::Shelling,
+            day(19),
+            &format!("p{id}"),
+            (URUM.0 + dlat, URUM.1),
+            GeoPrecision::Point,
+            perpetrator,
+            Target::Civilians,
+        )
+    };
+    // The seed, unattributed; government shelling 2 km north, rebel shelling 2 km south:
+    // each may be the seed's event, but they are 4 km apart, so not one another's.
+    let ms = vec![
+        at(1, 0.0, "UNKNOWN"),
+        at(2, 0.018, "SYR_GOV"),
+        at(3, -0.018, "OPP"),
+    ];
+    let clusters = cluster(&ms, &s);
+    let ids: Vec<Vec<i64>> = clusters
+        .iter()
+        .map(|c| c.iter().map(|&i| ms[i].id).collect())
+        .collect();
+    assert_eq!(ids, vec![vec![1, 2], vec![3]]);
+    // The rebel report at the seed's very spot may stand beside the government one only if
+    // it is within a kilometre of it too.
+    let ms = vec![
+        at(1, 0.0, "UNKNOWN"),
+        at(2, 0.005, "SYR_GOV"),
+        at(3, -0.002, "OPP"),
+    ];
+    assert_eq!(cluster(&ms, &s).len(), 1);
 }

@@ -918,8 +918,8 @@ impl SqliteStore {
 
 // --- changes of what a kind covers ------------------------------------------------------
 
-/// Articles as audited before their syndication link was part of them (schema 4).
-const ARTICLE_V4: AuditedKind = AuditedKind {
+/// Articles as audited before their syndication link was part of them (schema 5).
+const ARTICLE_V5: AuditedKind = AuditedKind {
     kind: "article",
     table: "articles",
     filter: "1 = 1",
@@ -937,8 +937,8 @@ const ARTICLE_V4: AuditedKind = AuditedKind {
     ],
 };
 
-/// Incidents as audited before their links and settings were part of them (schema 4).
-const INCIDENT_V4: AuditedKind = AuditedKind {
+/// Incidents as audited before their links and settings were part of them (schema 5).
+const INCIDENT_V5: AuditedKind = AuditedKind {
     kind: "incident",
     table: "incidents",
     filter: "1 = 1",
@@ -970,20 +970,20 @@ const INCIDENT_V4: AuditedKind = AuditedKind {
     ],
 };
 
-/// Schema step 5 made articles cover their syndication link and incidents their links and
+/// Schema step 6 made articles cover their syndication link and incidents their links and
 /// settings, which changes the hash of every such record. Logs, by `system` with the action
 /// `rehash`, the new hash of each record whose row still matches its last logged version
 /// under the old definition; a record that does not (it was changed outside hudna before the
 /// upgrade) is left as it is, so that `hudna audit verify` still names it. Returns how many
 /// entries were written. Runs inside the migration's transaction.
-pub(crate) fn rehash_after_step_5(conn: &Connection) -> Result<u64, String> {
+pub(crate) fn rehash_after_step_6(conn: &Connection) -> Result<u64, String> {
     let mut prev = head(conn)?;
     if prev.is_none() {
         return Ok(0);
     }
     let at = Utc::now();
     let mut n = 0;
-    for old in [&ARTICLE_V4, &INCIDENT_V4] {
+    for old in [&ARTICLE_V5, &INCIDENT_V5] {
         let new = audited_kind(old.kind).ok_or_else(|| format!("{} is not audited", old.kind))?;
         let mut logged: std::collections::HashMap<String, Hash> = Default::default();
         {

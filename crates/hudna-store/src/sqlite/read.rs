@@ -197,7 +197,22 @@ fn evidence(text: &str) -> Result<Vec<[usize; 2]>, String> {
     serde_json::from_str(text).map_err(|e| format!("mention evidence `{text}`: {e}"))
 }
 
+/// The query's day bounds on the column `day` (an incident's `i.date`, or for an undated one
+/// the publication day `i.reported` it is dated by).
+fn day_bounds(q: &IncidentQuery, day: &str) -> (Vec<String>, Vec<V>) {
+    let mut conds = Vec::new();
+    let mut vals = Vec::new();
+    for (bound, op) in [(q.since, ">="), (q.until, "<=")] {
+        if let Some(d) = bound {
+            conds.push(format!("{day} {op} ?"));
+            vals.push(V::Text(d.format("%Y-%m-%d").to_string()));
+        }
+    }
+    (conds, vals)
+}
+
 impl SqliteStore {
+    /// The query's conditions but its day bounds (see [`day_bounds`]).
     fn base_clauses(&self, q: &IncidentQuery) -> Result<(Vec<String>, Vec<V>), StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<V> = Vec::new();
@@ -213,12 +228,6 @@ impl SqliteStore {
             clauses.push(c.to_string());
             values.push(v);
         };
-        if let Some(d) = q.since {
-            push("i.date >= ?", V::Text(d.format("%Y-%m-%d").to_string()));
-        }
-        if let Some(d) = q.until {
-            push("i.date <= ?", V::Text(d.format("%Y-%m-%d").to_string()));
-        }
         if let Some(a) = &q.admin1 {
             push("i.admin1 = ?", V::Text(a.clone()));
         }
@@ -243,34 +252,42 @@ impl SqliteStore {
     }
 
     /// One page of incidents that pass the query, in (date, id) order with undated ones last.
+    /// Day bounds apply to an undated incident's publication day (`reported`), as in
+    /// `hudna incidents`.
     pub fn incident_page(&self, q: &IncidentQuery) -> Result<IncidentPage, StoreError> {
         let (clauses, values) = self.base_clauses(q)?;
-        let dated_bound = q.since.is_some() || q.until.is_some();
         let want = q.limit + 1;
         let mut items: Vec<(IncidentRecord, String)> = Vec::new();
-        // Pass 1: dated incidents after the cursor.
+        let with_bounds = |cond: String, mut vals: Vec<V>, day: &str| {
+            let (bounds, bound_vals) = day_bounds(q, day);
+            let mut all = vec![cond];
+            all.extend(bounds);
+            vals.extend(bound_vals);
+            (all.join(" AND "), vals)
+        };
+        let undated = || with_bounds("i.date IS NULL".into(), vec![], "i.reported");
+        // Pass 1: dated incidents after the cursor; pass 2: undated ones.
         let mut passes: Vec<(String, Vec<V>)> = Vec::new();
         match q.after {
             None => {
-                passes.push(("i.date IS NOT NULL".into(), vec![]));
-                if !dated_bound {
-                    passes.push(("i.date IS NULL".into(), vec![]));
-                }
+                passes.push(with_bounds("i.date IS NOT NULL".into(), vec![], "i.date"));
+                passes.push(undated());
             }
             Some(Cursor { date: Some(d), id }) => {
                 let d = d.format("%Y-%m-%d").to_string();
-                passes.push((
+                passes.push(with_bounds(
                     "i.date IS NOT NULL AND (i.date > ? OR (i.date = ? AND i.id > ?))".into(),
                     vec![V::Text(d.clone()), V::Text(d), V::Integer(id)],
+                    "i.date",
                 ));
-                if !dated_bound {
-                    passes.push(("i.date IS NULL".into(), vec![]));
-                }
+                passes.push(undated());
             }
             Some(Cursor { date: None, id }) => {
-                if !dated_bound {
-                    passes.push(("i.date IS NULL AND i.id > ?".into(), vec![V::Integer(id)]));
-                }
+                passes.push(with_bounds(
+                    "i.date IS NULL AND i.id > ?".into(),
+                    vec![V::Integer(id)],
+                    "i.reported",
+                ));
             }
         }
         for (cond, extra) in passes {
@@ -312,16 +329,22 @@ impl SqliteStore {
         Ok(IncidentPage { items, next })
     }
 
-    /// How many incidents that pass the query fall on each day (undated ones are not
-    /// counted), in day order. The cursor and limit are ignored.
+    /// How many incidents that pass the query fall on each day — an undated incident on the
+    /// publication day it is dated by, so that a day's count is what a listing bounded to that
+    /// day gives — in day order. Incidents with neither are not counted. The cursor and limit
+    /// are ignored.
     pub fn incidents_per_day(
         &self,
         q: &IncidentQuery,
     ) -> Result<Vec<(NaiveDate, u64)>, StoreError> {
-        let (mut clauses, values) = self.base_clauses(q)?;
-        clauses.push("i.date IS NOT NULL".into());
+        let (mut clauses, mut values) = self.base_clauses(q)?;
+        let day = "COALESCE(i.date, i.reported)";
+        clauses.push(format!("{day} IS NOT NULL"));
+        let (bounds, bound_vals) = day_bounds(q, day);
+        clauses.extend(bounds);
+        values.extend(bound_vals);
         let sql = format!(
-            "SELECT i.date, COUNT(*) FROM incidents i WHERE {} GROUP BY i.date ORDER BY i.date",
+            "SELECT {day} AS day, COUNT(*) FROM incidents i WHERE {} GROUP BY day ORDER BY day",
             clauses.join(" AND ")
         );
         let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
@@ -481,8 +504,10 @@ impl SqliteStore {
     }
 
     /// An article, if the scope may read at least one incident read from it (an article
-    /// nobody may see an incident of is not shown either). Mentions whose incident the scope
-    /// may not read are listed without their incident.
+    /// nobody may see an incident of is not shown either), with the mentions the scope may
+    /// read: those of incidents it may read, and those linked to no incident. A mention of an
+    /// incident the scope may not read is left out altogether — its type, day, place and
+    /// perpetrator are what hudna read about that incident, and would tell it.
     pub fn article_visible(
         &self,
         id: i64,
@@ -523,11 +548,11 @@ impl SqliteStore {
             return Ok(None);
         };
         let sql = format!(
-            "SELECT m.id, CASE WHEN i.id IS NOT NULL AND {cond} THEN i.id END, m.type, m.date, \
-             m.place, m.perpetrator, m.evidence \
+            "SELECT m.id, i.id, m.type, m.date, m.place, m.perpetrator, m.evidence \
              FROM mentions m LEFT JOIN incident_sources l ON l.mention_id = m.id \
              LEFT JOIN incidents i ON i.id = l.incident_id \
-             WHERE m.article_id = ?1 ORDER BY m.ordinal"
+             WHERE m.article_id = ?1 AND (l.incident_id IS NULL OR (i.id IS NOT NULL AND {cond})) \
+             ORDER BY m.ordinal"
         );
         let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut rows = st.query([id]).map_err(|e| self.err(e))?;
@@ -564,7 +589,9 @@ impl SqliteStore {
 
     /// Findings of incidents the scope may read, in (incident, truce, proposal, rule, term)
     /// order, `limit` from `offset`. Empty filters do not filter; `in_force_only` leaves out
-    /// what proposed terms would change.
+    /// what proposed terms would change. Findings of the notification rules
+    /// ([`NOTIFICATION_RULES`]) on a `hidden` (truce, term) pair are left out: they would
+    /// place a notified site or route the caller may not read.
     #[allow(clippy::too_many_arguments)]
     pub fn findings_visible(
         &self,
@@ -574,6 +601,7 @@ impl SqliteStore {
         severity: Option<&str>,
         incident: Option<i64>,
         in_force_only: bool,
+        hidden: &[(String, String)],
         limit: usize,
         offset: usize,
     ) -> Result<Vec<crate::StoredFinding>, StoreError> {
@@ -602,6 +630,10 @@ impl SqliteStore {
         if in_force_only {
             clauses.push("f.proposal_term = ''".into());
         }
+        if let Some((clause, vals)) = hidden_terms_clause(hidden) {
+            clauses.push(clause);
+            values.extend(vals);
+        }
         values.push(V::Integer(limit as i64));
         values.push(V::Integer(offset as i64));
         let cols: Vec<String> = super::truce::FINDING_COLS
@@ -625,9 +657,47 @@ impl SqliteStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// How many findings of `truce` (under terms in force and proposed alike) are of
+    /// incidents the scope may read, the notification findings on `hidden` terms left out as
+    /// [`SqliteStore::findings_visible`] does.
+    pub fn findings_visible_count(
+        &self,
+        scope: ReadScope,
+        truce: &str,
+        hidden: &[(String, String)],
+    ) -> Result<u64, StoreError> {
+        let cond = scope
+            .sql_condition("i.visibility")
+            .map_err(|e| StoreError::Invalid {
+                field: "visibility".into(),
+                reason: e.to_string(),
+            })?;
+        let mut values = vec![V::Text(truce.to_string())];
+        let extra = match hidden_terms_clause(hidden) {
+            Some((c, v)) => {
+                values.extend(v);
+                format!(" AND {c}")
+            }
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM findings f WHERE f.truce_id = ?{extra} AND EXISTS (SELECT 1 \
+             FROM incidents i WHERE i.public_id = f.incident_id AND {cond})"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let n: i64 = st
+            .query_row(rusqlite::params_from_iter(values), |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The most serious severity of each incident's findings under terms in force, by public
-    /// id (`grave`, `serious`, `review`, `info`).
-    pub fn worst_severities(&self) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    /// id (`grave`, `serious`, `review`, `info`), leaving out the notification findings on a
+    /// `hidden` (truce, term) pair as [`SqliteStore::findings_visible`] does.
+    pub fn worst_severities(
+        &self,
+        hidden: &[(String, String)],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
         let mut out: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
         if !self.has_table("findings")? {
             return Ok(out);
@@ -639,11 +709,17 @@ impl SqliteStore {
             "info" => 1,
             _ => 0,
         };
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT incident_id, severity FROM findings WHERE proposal_term = ''")
+        let (extra, values) = match hidden_terms_clause(hidden) {
+            Some((c, v)) => (format!(" AND {c}"), v),
+            None => (String::new(), Vec::new()),
+        };
+        let sql = format!(
+            "SELECT f.incident_id, f.severity FROM findings f WHERE f.proposal_term = ''{extra}"
+        );
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(values))
             .map_err(|e| self.err(e))?;
-        let mut rows = st.query([]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let id: i64 = r.get(0).map_err(|e| self.err(e))?;
             let sev: String = r.get(1).map_err(|e| self.err(e))?;
@@ -655,6 +731,94 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Who may read an audited record (the `record_kind` and `record_id` of an audit entry),
+    /// as far as the record says: whether `scope` may read a record that has a visibility or
+    /// takes one from an incident (`incident`, `findings`, `article`, `mention`,
+    /// `notification`); the account a `user` or `api_token` record belongs to; every
+    /// signed-in account for the shared set-up (organisations, truces, check runs). A record
+    /// no longer in the record (a merged incident leads to the one it merged into) is within
+    /// an unrestricted scope only.
+    pub fn audited_record_readers(
+        &self,
+        scope: ReadScope,
+        kind: &str,
+        id: &str,
+    ) -> Result<RecordReaders, StoreError> {
+        let cond = |col: &str| {
+            scope.sql_condition(col).map_err(|e| StoreError::Invalid {
+                field: "visibility".into(),
+                reason: e.to_string(),
+            })
+        };
+        let all = scope == ReadScope::All;
+        let num = |t: &str| t.trim().parse::<i64>().ok();
+        let incident = |public_id: Option<i64>| -> Result<RecordReaders, StoreError> {
+            let Some(current) = public_id
+                .map(|p| self.current_public_id(p))
+                .transpose()?
+                .flatten()
+            else {
+                return Ok(RecordReaders::Visible(all));
+            };
+            let sql = format!(
+                "SELECT 1 FROM incidents i WHERE i.public_id = ?1 AND {}",
+                cond("i.visibility")?
+            );
+            Ok(RecordReaders::Visible(
+                self.one_i64(&sql, [current])?.is_some(),
+            ))
+        };
+        let exists = |sql: String, id: Option<i64>| -> Result<RecordReaders, StoreError> {
+            Ok(RecordReaders::Visible(match id {
+                Some(id) => self.one_i64(&sql, [id])?.is_some(),
+                None => all,
+            }))
+        };
+        match kind {
+            "incident" => incident(num(id)),
+            "findings" => incident(id.rsplit_once('|').and_then(|(_, i)| num(i))),
+            "notification" => exists(
+                format!(
+                    "SELECT 1 FROM notifications n WHERE n.id = ?1 AND {}",
+                    cond("n.visibility")?
+                ),
+                num(id),
+            ),
+            "article" => exists(
+                format!(
+                    "SELECT 1 FROM mentions m JOIN incident_sources l ON l.mention_id = m.id \
+                     JOIN incidents i ON i.id = l.incident_id WHERE m.article_id = ?1 AND {} \
+                     LIMIT 1",
+                    cond("i.visibility")?
+                ),
+                num(id),
+            ),
+            "mention" => exists(
+                format!(
+                    "SELECT 1 FROM incident_sources l JOIN incidents i ON i.id = l.incident_id \
+                     WHERE l.mention_id = ?1 AND {} LIMIT 1",
+                    cond("i.visibility")?
+                ),
+                num(id),
+            ),
+            "user" => Ok(match num(id) {
+                Some(u) => RecordReaders::Account(u),
+                None => RecordReaders::Visible(all),
+            }),
+            "api_token" => {
+                let owner = match num(id) {
+                    Some(t) => self.one_i64("SELECT user_id FROM api_tokens WHERE id = ?1", [t])?,
+                    None => None,
+                };
+                Ok(match owner {
+                    Some(u) => RecordReaders::Account(u),
+                    None => RecordReaders::Visible(all),
+                })
+            }
+            _ => Ok(RecordReaders::Members),
+        }
+    }
+
     /// Whether a table exists (for features that depend on a later migration).
     pub fn has_table(&self, name: &str) -> Result<bool, StoreError> {
         Ok(self
@@ -664,6 +828,40 @@ impl SqliteStore {
             )?
             .is_some())
     }
+}
+
+/// Who may read an audited record; see [`SqliteStore::audited_record_readers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordReaders {
+    /// A record with a visibility, or one that takes it from an incident: whether the scope
+    /// asked about may read it.
+    Visible(bool),
+    /// An account's own record (the account, its API tokens): the account's id.
+    Account(i64),
+    /// The contact group's shared set-up: every signed-in account.
+    Members,
+}
+
+/// The rules whose findings name a humanitarian notification as their term.
+pub const NOTIFICATION_RULES: [&str; 2] = ["notified_site_hit", "notified_movement_hit"];
+
+/// The SQL condition (over findings `f`) that leaves out notification findings on the hidden
+/// (truce, term) pairs, with its values; `None` when nothing is hidden.
+fn hidden_terms_clause(hidden: &[(String, String)]) -> Option<(String, Vec<V>)> {
+    if hidden.is_empty() {
+        return None;
+    }
+    let pairs = vec!["(f.truce_id = ? AND f.term = ?)"; hidden.len()].join(" OR ");
+    let clause = format!(
+        "NOT (f.rule IN ('{}', '{}') AND ({pairs}))",
+        NOTIFICATION_RULES[0], NOTIFICATION_RULES[1]
+    );
+    let mut values = Vec::with_capacity(hidden.len() * 2);
+    for (truce, term) in hidden {
+        values.push(V::Text(truce.clone()));
+        values.push(V::Text(term.clone()));
+    }
+    Some((clause, values))
 }
 
 #[cfg(test)]

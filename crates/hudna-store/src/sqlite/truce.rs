@@ -568,6 +568,30 @@ impl TruceStore for SqliteStore {
         Ok(out)
     }
 
+    fn filed_notifications(
+        &mut self,
+        truce: &str,
+    ) -> Result<Vec<(crate::NotificationRecord, String)>, StoreError> {
+        if !self.has_table("notifications")? {
+            return Ok(Vec::new());
+        }
+        let orgs = self.organisations()?;
+        Ok(self
+            .notifications(hudna_access::ReadScope::All)?
+            .into_iter()
+            .filter(|n| n.status == "active")
+            .filter(|n| n.truce_id.as_deref().is_none_or(|t| t == truce))
+            .map(|n| {
+                let org = orgs
+                    .iter()
+                    .find(|o| o.id.0 == n.org_id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_else(|| format!("organisation {}", n.org_id));
+                (n, org)
+            })
+            .collect())
+    }
+
     fn meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
         let mut st = self
             .conn

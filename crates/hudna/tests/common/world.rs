@@ -36,6 +36,11 @@ impl World {
         &self.tokens[&(role, org)]
     }
 
+    /// The world's database file.
+    pub fn db(&self) -> std::path::PathBuf {
+        self._dir.path().join("world.db")
+    }
+
     /// The record standing for a fixture.
     pub fn rec(&self, f: Fixture) -> i64 {
         self.records

@@ -99,6 +99,7 @@ fn record(path: &Path) -> SqliteStore {
         precision: None,
         perpetrator: "SYR_GOV".into(),
         block: 100,
+        reported: None,
     })
     .unwrap();
     let r = report();
@@ -347,21 +348,21 @@ fn reading_commands_do_not_create_a_database() {
     assert_eq!(problem(&s), None);
 }
 
-/// A database written before step 5 logged its articles and incidents without links: the
+/// A database written before step 6 logged its articles and incidents without links: the
 /// step logs their new hashes, except for a record already changed outside hudna.
 #[test]
-fn step_5_carries_the_old_hashes_over() {
+fn step_6_carries_the_old_hashes_over() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.db");
     drop(record(&path));
-    // Make it look like schema 4: the last entries of the articles and the incident carry
+    // Make it look like schema 5: the last entries of the articles and the incident carry
     // the old definitions' hashes.
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute("DELETE FROM schema_version WHERE version = 5", [])
+        conn.execute("DELETE FROM schema_version WHERE version = 6", [])
             .unwrap();
         let at = Utc::now();
-        for (old, id) in [(&ARTICLE_V4, "1"), (&ARTICLE_V4, "2"), (&INCIDENT_V4, "11")] {
+        for (old, id) in [(&ARTICLE_V5, "1"), (&ARTICLE_V5, "2"), (&INCIDENT_V5, "11")] {
             let h = current_hash(&conn, old, id).unwrap().unwrap();
             let before = last_logged(&conn, old.kind, id).unwrap();
             append_after(
@@ -384,7 +385,7 @@ fn step_5_carries_the_old_hashes_over() {
             .unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 5);
+    assert_eq!(s.schema_version().unwrap(), 6);
     let rehashed: Vec<String> = s
         .audit_entries(None, 1000)
         .unwrap()
