@@ -264,7 +264,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
         r.json()["error"]
             .as_str()
             .unwrap()
-            .ends_with("takes since, limit"),
+            .ends_with("takes since, after, limit"),
         "{}",
         r.body
     );
@@ -1185,8 +1185,9 @@ fn arabic_pages_speak_arabic() {
     // The audit log: actions, kinds and actors in words.
     let p = page("/audit", &russia);
     assert!(p.body.contains("إنشاء · حادثة"), "{}", p.body);
+    // The demo is built from the command line, by whoever ran it (`system` is left for
+    // hudna's own schema steps).
     assert!(p.body.contains("سطر الأوامر ("));
-    assert!(p.body.contains("هدنة، تلقائياً"));
     for english in ["create ", "update ", ">system<", ">user:"] {
         assert!(!p.body.contains(english), "{english}");
     }
