@@ -47,6 +47,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let extractor = crate::extractor(cli)?;
     let theatre = crate::theatre(cli)?;
     let inputs = hudna_ingest::expand(&args.paths)?;
+    args.db.refuse_if_tampered()?;
     let mut store = args.db.open()?;
     let read = ReadOptions {
         format: args.format.0,

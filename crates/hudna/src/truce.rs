@@ -435,6 +435,7 @@ fn text_line(f: &Finding) -> String {
 /// `hudna check` over the record.
 fn check_record(cli: &Cli, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let actors = actor_codes(cli)?;
+    args.db.refuse_if_tampered()?;
     let mut store = args.db.open_existing()?;
     let report = hudna_check::check(store.as_mut(), &actors, args.truce.as_deref(), &now())?;
     if args.json {

@@ -865,3 +865,42 @@ fn commands_log_who_ran_them() {
     }
     assert!(entries.iter().all(|e| e["actor"] != "system"));
 }
+
+/// A batch logs the rows it touches as it finds them, so an ingest or a check run on top of
+/// a row edited outside hudna would launder that edit into the log. Both refuse, write
+/// nothing, and the edit stays visible to `hudna audit verify`.
+#[test]
+fn ingest_and_check_refuse_a_record_edited_outside_hudna() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = build(dir.path());
+    let d = db.to_str().unwrap();
+    let incident = sqlite3_value(
+        &db,
+        "SELECT public_id FROM incidents WHERE reports >= 1 ORDER BY public_id LIMIT 1",
+    );
+    let row = sqlite3_value(
+        &db,
+        &format!("SELECT id FROM incidents WHERE public_id = {incident}"),
+    );
+    sqlite3(
+        &db,
+        &format!("DELETE FROM incident_sources WHERE incident_id = {row}"),
+    );
+    let entries = log(d).len();
+    // A new report (our own words): shelling of Kafr Hamra, 22 September 2016.
+    let article = "{\"id\":\"late-1\",\"published\":\"2016-09-22\",\"text\":\"Government \
+                   artillery shelled the town of Kafr Hamra north of Aleppo on Thursday, \
+                   witnesses said.\"}\n";
+    for args in [vec!["ingest", "-", "--db", d], vec!["check", "--db", d]] {
+        let o = run(&args, article.as_bytes());
+        assert!(!o.status.success(), "{args:?} wrote on a tampered record");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("incident {incident} was changed outside hudna")),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(log(d).len(), entries, "nothing was logged");
+    let (code, v) = verify(d);
+    assert_eq!(code, 1, "{v}");
+}
