@@ -164,7 +164,36 @@ pub fn demo_accounts(db: &std::path::Path) -> anyhow::Result<Vec<DemoAccount>> {
             },
         )?;
     }
+    publish_corroborated(&mut store, &actor)?;
     Ok(out)
+}
+
+/// Makes public the incidents that two or more independent sources report (grades `fair`,
+/// `confirmed`, `contested`), as a contact group might publish its corroborated record for
+/// journalists and researchers; single-source reports stay with the members. Each change is
+/// an audited edit, like an analyst's through the API.
+fn publish_corroborated(
+    store: &mut hudna_store::SqliteStore,
+    actor: &hudna_audit::Actor,
+) -> anyhow::Result<()> {
+    use hudna_core::Grade;
+    use hudna_store::Store;
+    let mut ids = Vec::new();
+    for grade in [Grade::Confirmed, Grade::Fair, Grade::Contested] {
+        let filter = hudna_store::IncidentFilter {
+            grade: Some(grade),
+            ..Default::default()
+        };
+        store.incidents(&filter, &mut |i| {
+            ids.push(i.public_id);
+            Ok(())
+        })?;
+    }
+    ids.sort_unstable();
+    for id in ids {
+        store.edit_incident(actor, id, Some("public"), None)?;
+    }
+    Ok(())
 }
 
 /// The demo accounts as a table for the terminal.
