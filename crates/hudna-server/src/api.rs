@@ -996,10 +996,12 @@ pub async fn file_notification(
     let actor = who
         .actor()
         .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let actors = app.config.actors.clone();
     let stored = app
         .db
         .run(move |s| {
             let id = s.create_notification(&actor, &record)?;
+            rejudge(s, &actors, actor, record.truce_id.as_deref())?;
             s.notification(id)?
                 .ok_or_else(|| ApiError::internal("the new notification was not stored"))
         })
@@ -1071,15 +1073,44 @@ async fn update_notification(
     let actor = who
         .actor()
         .ok_or_else(|| ApiError::internal("no actor for a signed-in caller"))?;
+    let actors = app.config.actors.clone();
     let stored = app
         .db
         .run(move |s| {
             s.update_notification(&actor, &n)?;
+            rejudge(s, &actors, actor, n.truce_id.as_deref())?;
             s.notification(n.id)?
                 .ok_or_else(|| ApiError::internal("the notification vanished"))
         })
         .await?;
     Ok(Json(notification_json(&stored)))
+}
+
+/// Judges the record again after a notification was filed or changed, as a truce change
+/// does, so that its findings appear (or go) at once instead of at the next `hudna check`;
+/// logged as the caller's change. A notification naming no stored truce is judged with every
+/// truce; a record with no truce has nothing to judge.
+fn rejudge(
+    s: &mut hudna_store::SqliteStore,
+    actors: &hudna_truce::ActorCodes,
+    actor: hudna_audit::Actor,
+    truce: Option<&str>,
+) -> Result<(), ApiError> {
+    use hudna_store::{Store, TruceStore};
+    let list = s.truce_list()?;
+    if list.is_empty() {
+        return Ok(());
+    }
+    let only = truce.filter(|t| list.iter().any(|l| l.id == *t));
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    s.set_batch_actor(Some(actor));
+    let judged = hudna_check::check(s, actors, only, &now);
+    s.set_batch_actor(None);
+    match judged {
+        Ok(_) | Err(hudna_check::CheckError::NoTruce) => Ok(()),
+        Err(hudna_check::CheckError::Store(e)) => Err(ApiError::from(e)),
+        Err(e) => Err(ApiError::internal(e)),
+    }
 }
 
 /// The `X-CSRF-Token` header.
