@@ -75,17 +75,7 @@ pub const AUDITED: &[AuditedKind] = &[
         filter: "1 = 1",
         one: None,
         id_column: "id",
-        columns: &[
-            ("id", "id"),
-            ("external_id", "external_id"),
-            ("url", "url"),
-            ("title", "title"),
-            ("published", "published"),
-            ("outlet", "outlet"),
-            ("text", "text"),
-            ("mentions", MENTIONS_OF_ARTICLE),
-            ("canonical", CANONICAL_OF_ARTICLE),
-        ],
+        columns: ARTICLE_COLUMNS,
     },
     // Mentions of structured sources (dataset rows) have no article.
     AuditedKind {
@@ -180,32 +170,7 @@ pub const AUDITED: &[AuditedKind] = &[
         filter: "1 = 1",
         one: None,
         id_column: "public_id",
-        columns: &[
-            ("public_id", "public_id"),
-            ("type", "type"),
-            ("date", "date"),
-            ("date_precision", "date_precision"),
-            ("reported", "reported"),
-            ("place", "place"),
-            ("admin1", "admin1"),
-            ("lat", "lat"),
-            ("lon", "lon"),
-            ("precision", "precision"),
-            ("perpetrator", "perpetrator"),
-            ("contested", "contested"),
-            ("grade", "grade"),
-            ("killed", "killed"),
-            ("injured", "injured"),
-            ("target", "target"),
-            ("target_actor", "target_actor"),
-            ("claimed", "claimed"),
-            ("investigation", "investigation"),
-            ("sources", "sources"),
-            ("reports", "reports"),
-            ("visibility", "visibility"),
-            ("links", LINKS_OF_INCIDENT),
-            ("settings", SETTINGS_OF_INCIDENT),
-        ],
+        columns: INCIDENT_COLUMNS,
     },
     AuditedKind {
         kind: "truce",
@@ -918,6 +883,49 @@ impl SqliteStore {
 
 // --- changes of what a kind covers ------------------------------------------------------
 
+/// An article's audited columns; the syndication link comes last (schema 6 added it, see
+/// [`ARTICLE_V5`]).
+const ARTICLE_COLUMNS: &[(&str, &str)] = &[
+    ("id", "id"),
+    ("external_id", "external_id"),
+    ("url", "url"),
+    ("title", "title"),
+    ("published", "published"),
+    ("outlet", "outlet"),
+    ("text", "text"),
+    ("mentions", MENTIONS_OF_ARTICLE),
+    ("canonical", CANONICAL_OF_ARTICLE),
+];
+
+/// An incident's audited columns; its links and settings come last (schema 6 added them,
+/// see [`INCIDENT_V5`]).
+const INCIDENT_COLUMNS: &[(&str, &str)] = &[
+    ("public_id", "public_id"),
+    ("type", "type"),
+    ("date", "date"),
+    ("date_precision", "date_precision"),
+    ("reported", "reported"),
+    ("place", "place"),
+    ("admin1", "admin1"),
+    ("lat", "lat"),
+    ("lon", "lon"),
+    ("precision", "precision"),
+    ("perpetrator", "perpetrator"),
+    ("contested", "contested"),
+    ("grade", "grade"),
+    ("killed", "killed"),
+    ("injured", "injured"),
+    ("target", "target"),
+    ("target_actor", "target_actor"),
+    ("claimed", "claimed"),
+    ("investigation", "investigation"),
+    ("sources", "sources"),
+    ("reports", "reports"),
+    ("visibility", "visibility"),
+    ("links", LINKS_OF_INCIDENT),
+    ("settings", SETTINGS_OF_INCIDENT),
+];
+
 /// Articles as audited before their syndication link was part of them (schema 5).
 const ARTICLE_V5: AuditedKind = AuditedKind {
     kind: "article",
@@ -925,16 +933,8 @@ const ARTICLE_V5: AuditedKind = AuditedKind {
     filter: "1 = 1",
     one: None,
     id_column: "id",
-    columns: &[
-        ("id", "id"),
-        ("external_id", "external_id"),
-        ("url", "url"),
-        ("title", "title"),
-        ("published", "published"),
-        ("outlet", "outlet"),
-        ("text", "text"),
-        ("mentions", MENTIONS_OF_ARTICLE),
-    ],
+    // Everything but the syndication link, the last column.
+    columns: ARTICLE_COLUMNS.split_at(ARTICLE_COLUMNS.len() - 1).0,
 };
 
 /// Incidents as audited before their links and settings were part of them (schema 5).
@@ -944,30 +944,8 @@ const INCIDENT_V5: AuditedKind = AuditedKind {
     filter: "1 = 1",
     one: None,
     id_column: "public_id",
-    columns: &[
-        ("public_id", "public_id"),
-        ("type", "type"),
-        ("date", "date"),
-        ("date_precision", "date_precision"),
-        ("reported", "reported"),
-        ("place", "place"),
-        ("admin1", "admin1"),
-        ("lat", "lat"),
-        ("lon", "lon"),
-        ("precision", "precision"),
-        ("perpetrator", "perpetrator"),
-        ("contested", "contested"),
-        ("grade", "grade"),
-        ("killed", "killed"),
-        ("injured", "injured"),
-        ("target", "target"),
-        ("target_actor", "target_actor"),
-        ("claimed", "claimed"),
-        ("investigation", "investigation"),
-        ("sources", "sources"),
-        ("reports", "reports"),
-        ("visibility", "visibility"),
-    ],
+    // Everything but the links and settings, the last two columns.
+    columns: INCIDENT_COLUMNS.split_at(INCIDENT_COLUMNS.len() - 2).0,
 };
 
 /// Schema step 6 made articles cover their syndication link and incidents their links and
