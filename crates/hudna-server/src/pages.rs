@@ -115,6 +115,25 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a page and its query, checked against the parameters the page takes:
+    /// a bad parameter is answered with an error page, in the reader's language.
+    async fn for_page(
+        app: App,
+        who: Who,
+        headers: &HeaderMap,
+        q: Option<&str>,
+        allowed: &[&str],
+        path: String,
+    ) -> Result<(Ctx, Params), Response> {
+        let p = Params::parse(q, allowed);
+        let params = p.clone().unwrap_or_default();
+        let ctx = Ctx::new(app, who, headers, &params, path).await;
+        match p {
+            Ok(p) => Ok((ctx, p)),
+            Err(e) => Err(ctx.error(&e)),
+        }
+    }
+
     async fn new(app: App, who: Who, headers: &HeaderMap, params: &Params, path: String) -> Ctx {
         let lang = page_lang(headers, params);
         let shell = match &who.user {
@@ -677,19 +696,18 @@ async fn overview(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), OVERVIEW_PARAMS);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(
+    let (ctx, p) = match Ctx::for_page(
         app.clone(),
         who,
         &headers,
-        &params,
+        q.as_deref(),
+        OVERVIEW_PARAMS,
         path_with_query("/", q.as_deref()),
     )
-    .await;
-    let p = match p {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
     };
     match overview_body(&ctx, &p).await {
         Ok(body) => ctx.render(StatusCode::OK, &ctx.t("nav.home"), &body),
@@ -859,19 +877,19 @@ async fn incident_page(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(
+    let (ctx, _) = match Ctx::for_page(
         app,
         who,
         &headers,
-        &params,
+        q.as_deref(),
+        &["lang"],
         format!("/incidents/{}", url_value(&id)),
     )
-    .await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     match incident_body(&ctx, &id).await {
         Ok((title, body)) => ctx.render(StatusCode::OK, &title, &body),
         Err(e) => ctx.error(&e),
@@ -1161,19 +1179,19 @@ async fn article_page(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(
+    let (ctx, _) = match Ctx::for_page(
         app,
         who,
         &headers,
-        &params,
+        q.as_deref(),
+        &["lang"],
         format!("/articles/{}", url_value(&id)),
     )
-    .await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let scope = ctx.who.caller.read_scope();
     let Ok(id) = id.parse::<i64>() else {
         return ctx.error(&ApiError::not_found("article"));
@@ -1260,12 +1278,19 @@ async fn notifications_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang", "filed"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, "/notifications".into()).await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    let (ctx, params) = match Ctx::for_page(
+        app,
+        who,
+        &headers,
+        q.as_deref(),
+        &["lang", "filed"],
+        "/notifications".into(),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let filed = params.get("filed").map(str::to_string);
     notifications_render(&ctx, StatusCode::OK, None, filed.as_deref()).await
 }
@@ -1601,12 +1626,19 @@ async fn login_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang", "next"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, "/login".into()).await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    let (ctx, params) = match Ctx::for_page(
+        app,
+        who,
+        &headers,
+        q.as_deref(),
+        &["lang", "next"],
+        "/login".into(),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let next = local_path(params.get("next"));
     login_response(&ctx, StatusCode::OK, None, &next)
 }
@@ -1733,12 +1765,11 @@ async fn audit_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, "/audit".into()).await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    let (ctx, _) =
+        match Ctx::for_page(app, who, &headers, q.as_deref(), &["lang"], "/audit".into()).await {
+            Ok(page) => page,
+            Err(refused) => return refused,
+        };
     if ctx.who.user.is_none() {
         return ctx.error(&ApiError::new(StatusCode::UNAUTHORIZED, "sign in", None));
     }
@@ -1855,12 +1886,19 @@ pub async fn truces_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(app, who, &headers, &params, "/truces".into()).await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    let (ctx, _) = match Ctx::for_page(
+        app,
+        who,
+        &headers,
+        q.as_deref(),
+        &["lang"],
+        "/truces".into(),
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let app2 = ctx.app.clone();
     let caller = ctx.who.caller;
     let list = match ctx
@@ -1925,19 +1963,19 @@ pub async fn truce_page(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(q.as_deref(), &["lang"]);
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(
+    let (ctx, _) = match Ctx::for_page(
         app.clone(),
         who,
         &headers,
-        &params,
+        q.as_deref(),
+        &["lang"],
         format!("/truces/{}", url_value(&id)),
     )
-    .await;
-    if let Err(e) = p {
-        return ctx.error(&e);
-    }
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
+    };
     let app2 = app.clone();
     let caller = ctx.who.caller;
     let got = app
@@ -2099,22 +2137,18 @@ pub async fn findings_page(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let p = Params::parse(
-        q.as_deref(),
-        &["lang", "truce", "rule", "severity", "proposals", "cursor"],
-    );
-    let params = p.clone().unwrap_or_default();
-    let ctx = Ctx::new(
+    let (ctx, p) = match Ctx::for_page(
         app,
         who,
         &headers,
-        &params,
+        q.as_deref(),
+        &["lang", "truce", "rule", "severity", "proposals", "cursor"],
         path_with_query("/findings", q.as_deref()),
     )
-    .await;
-    let p = match p {
-        Ok(p) => p,
-        Err(e) => return ctx.error(&e),
+    .await
+    {
+        Ok(page) => page,
+        Err(refused) => return refused,
     };
     let fq = match crate::truces::FindingQuery::from_params(&p) {
         Ok(f) => f,
