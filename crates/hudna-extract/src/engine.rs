@@ -589,17 +589,21 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
     let mut numbers = Vec::new();
     let mut reader = NumberReader::default();
     let mut last_end = u32::MAX;
+    let mut last_digits = false;
     for it in items {
         // "خمسة وعشرون": number words in a row, joined by و or not, make one number.
         let joined = last_end == it.first;
         if it.is_number() {
-            if !joined {
+            // Number words compound ("ثلاثة آلاف"), digits do not: "2020-01-27" is three
+            // numbers, not 2048.
+            if !joined || (it.digits.is_some() && last_digits) {
                 if let Some(n) = reader.finish() {
                     numbers.push(n);
                 }
             }
             reader.feed(it.roles(), it.digits, it.first, it.end);
             last_end = it.end;
+            last_digits = it.digits.is_some();
         } else if it.has(|r| {
             matches!(
                 r,
@@ -693,6 +697,18 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         if win.gap(n.first, n.first).contains(':') {
             continue;
         }
+        // Part of a date, a time or a range written with digits: "2020-01-27", "12/9", "2:00".
+        let digit =
+            |i: u32| win.tok(i).bytes().all(|b| b.is_ascii_digit()) && !win.tok(i).is_empty();
+        let joiner = |g: &str| {
+            let g = g.trim();
+            matches!(g, "-" | "/" | ":" | "." | "–")
+        };
+        if (n.first > 0 && digit(n.first - 1) && joiner(win.gap(n.first, n.first)))
+            || (digit(n.end) && joiner(win.gap(n.end, n.end)))
+        {
+            continue;
+        }
         // Part of a toll already given ("بينهم سبعة أطفال").
         let subset = cues
             .iter()
@@ -723,7 +739,11 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                 // "21 قتيلاً و55 جريحاً": a casualty noun right after the number is what it
                 // counts.
                 let counted = f == n.end && !win.tok(f).starts_with('و');
-                if !counted && n.first - e <= f - n.end + 1 {
+                // "One was killed and nine others were injured": an English count is the
+                // subject of the passive verb after it.
+                let passive =
+                    (n.end..f).any(|k| matches!(win.tok(k), "were" | "was" | "are" | "is"));
+                if !counted && !passive && n.first - e <= f - n.end + 1 {
                     kb
                 } else {
                     ka
@@ -1246,6 +1266,36 @@ impl<'l> Engine<'l> {
                 }
                 _ => None,
             };
+            // "… a car bomb went off in X. 20 others were wounded.": a toll of "others" in
+            // the sentence right after an event, naming no place of its own, completes that
+            // event's toll where it said nothing of this kind.
+            let others = items.iter().any(|it| {
+                matches!(
+                    win.tok(it.first),
+                    "others" | "اخرون" | "اخرين" | "واخرون" | "واخرين"
+                )
+            });
+            if others
+                && heads.is_empty()
+                && !tolls.is_empty()
+                && !items
+                    .iter()
+                    .any(|it| it.disc(Disc::Habitual) || it.disc(Disc::Aftermath))
+            {
+                if let Some(f) = st
+                    .frames
+                    .last_mut()
+                    .filter(|f| st.sentence == f.sentence + 1)
+                {
+                    for t in &tolls {
+                        if !f.tolls.iter().any(|(_, x)| x.kind == t.kind) {
+                            f.tolls.push((None, *t));
+                        }
+                    }
+                    trace!(self, "   => (toll of the event before)");
+                }
+                return;
+            }
             if let (true, false, Some(prev)) = (killed_here, heads.is_empty(), prev) {
                 let ftolls = tolls.iter().map(|t| (None, *t)).collect::<Vec<_>>();
                 let f = Frame {

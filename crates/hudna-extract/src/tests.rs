@@ -853,3 +853,54 @@ fn a_casualty_noun_right_after_a_number_is_what_it_counts() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!((got[0].killed, got[0].injured), (Some(16), Some(50)));
 }
+
+#[test]
+fn digits_of_a_date_or_time_are_not_a_toll() {
+    // A dateline in front of a headline: "2016-09-20" is neither 2036 dead nor 20.
+    let got = read(
+        "2016-09-20 News: Aid convoy bombing kills 20 in Urum al-Kubra",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].killed, Some(20));
+    // A clock time before the toll.
+    let got = read(
+        "At 19:30 an air strike hit the village of Urum al-Kubra, killing 12 people.",
+        Some("2016-09-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].killed, Some(12));
+}
+
+#[test]
+fn english_passive_tolls_count_what_comes_before_them() {
+    let got = read(
+        "Three people were killed and 14 others were injured when a mortar shell hit a market in Harasta.",
+        Some("2017-03-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(3), Some(14)));
+    let got = read(
+        "Rebels fired mortar shells at the Bab Touma neighbourhood of Damascus, claiming the life of a man and causing injuries to six civilians.",
+        Some("2017-03-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(1), Some(6)));
+}
+
+#[test]
+fn a_toll_of_others_in_the_next_sentence_completes_the_event() {
+    let got = read(
+        "A car bomb went off in Azaz on Sunday, killing 5 people. At least 25 others were wounded.",
+        Some("2017-01-08"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(5), Some(25)));
+    // Without "others" a lone toll is not taken: it may be a total for the whole war.
+    let got = read(
+        "A car bomb went off in Azaz on Sunday, killing 5 people. More than 300,000 people have died since 2011.",
+        Some("2017-01-08"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(5), None));
+}
