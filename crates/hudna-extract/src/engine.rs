@@ -39,6 +39,10 @@ const MAX_EVIDENCE: usize = 16;
 /// From this population up a town is a city whose centroid is no point: its incidents get
 /// district precision, so that a finding near a boundary and a merge of reports blaming
 /// opposing sides do not rest on a point that stands for a whole city.
+/// A town this populous keeps its own governorate even where the sentence names another
+/// beside it: the gazetteer's namesakes of such towns are small villages.
+const SIZEABLE_TOWN: u32 = 20_000;
+
 const CITY_POPULATION: u32 = 150_000;
 
 /// A phrase match or a number, in the folded text of one window.
@@ -2466,6 +2470,8 @@ impl<'l> Engine<'l> {
                         PlaceKind::Neighbourhood
                     } else if p.disc(Disc::Camp) {
                         PlaceKind::Site
+                    } else if p.disc(Disc::City) {
+                        PlaceKind::Town
                     } else {
                         PlaceKind::Village
                     }
@@ -3040,12 +3046,16 @@ impl<'l> Engine<'l> {
         // the gazetteer lacks this village; keep the governorate the text gives.
         if let Some(id) = chosen {
             let pl = g.place(id);
+            // (Not a town of some size: "مدينتي جبلة وطرطوس" names two coastal cities in
+            // two governorates, and a namesake of a city of tens of thousands is unlikely.)
+            let sizeable = pl.population.is_some_and(|n| n >= SIZEABLE_TOWN);
             if !p.hint.is_empty()
                 && pl.admin1.is_some_and(|a| !p.hint.contains(&a))
                 && matches!(
                     pl.kind,
                     PlaceKind::Village | PlaceKind::Abandoned | PlaceKind::Town
                 )
+                && !sizeable
             {
                 chosen = None;
             }

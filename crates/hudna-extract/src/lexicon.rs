@@ -166,6 +166,9 @@ pub enum Disc {
     Quarter,
     /// A place word for a camp ("مخيم"): the name after it is a camp.
     Camp,
+    /// A place word for a city ("مدينة"): the name after it is a town or a city, not a
+    /// village, and a namesake village elsewhere is not meant.
+    City,
     /// "the hilltop", "التلة": an anaphor that refers back to a hill or mountain.
     Hill,
     /// "إثر", "جراء", "as a result of": the event word right after it caused what the
@@ -595,6 +598,7 @@ impl Lexicon {
                 "countryside" => Disc::Countryside,
                 "quarter" => Disc::Quarter,
                 "camp" => Disc::Camp,
+                "city" => Disc::City,
                 "hill" => Disc::Hill,
                 "cause" => Disc::Cause,
                 "clausebreak" => Disc::ClauseBreak,
