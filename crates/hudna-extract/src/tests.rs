@@ -904,3 +904,40 @@ fn a_toll_of_others_in_the_next_sentence_completes_the_event() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!((got[0].killed, got[0].injured), (Some(5), None));
 }
+
+#[test]
+fn a_city_word_keeps_a_coastal_city_in_its_own_governorate() {
+    // Jableh lies in Latakia governorate; listed beside Tartous under "مدينتي" it is still
+    // the city, not an unknown village of Tartous.
+    let got = read(
+        "هزت تفجيرات صباح اليوم مدينتي جبلة وطرطوس الساحليتين وأوقعت عشرات القتلى.",
+        Some("2016-05-23"),
+    );
+    let jableh = got
+        .iter()
+        .find(|i| i.place.as_deref() == Some("جبلة"))
+        .expect("Jableh is read");
+    assert_eq!(jableh.admin1.as_deref(), Some("Lattakia"), "{got:#?}");
+}
+
+#[test]
+fn the_capital_refers_back_to_the_city_named() {
+    let got = read(
+        "سقطت قذائف هاون على حي باب توما في دمشق اليوم. وقالت صفحة محلية إن القذائف طالت أحياء العاصمة.",
+        Some("2016-03-01"),
+    );
+    assert!(
+        got.iter().all(|i| i.place.as_deref() != Some("العاصمة")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn a_military_vehicle_is_an_armed_target() {
+    let got = read(
+        "استهدفت طائرة مسيرة تركية سيارة عسكرية في قرية هيمو بريف القامشلي.",
+        Some("2022-08-22"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].target, Target::Armed);
+}
