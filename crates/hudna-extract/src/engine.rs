@@ -803,6 +803,9 @@ struct Scope {
     origin: Vec<(u32, u32)>,
     agent: Vec<(u32, u32)>,
     route: Vec<(u32, u32)>,
+    /// Places that only locate the place named before them ("Jabal Tharda, a ridge
+    /// overlooking Deir ez-Zor airport").
+    locator: Vec<(u32, u32)>,
     aftermath: Vec<(u32, u32)>,
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
@@ -989,6 +992,17 @@ impl<'l> Engine<'l> {
                     end = x.end;
                 }
                 scope.origin.push((it.end, end.max(it.end + 1)));
+            }
+            if it.disc(Disc::Locator) {
+                // Only right after a place (past a few words: ", a ridge overlooking"), and
+                // for the next few words of the clause.
+                let after_place = items.iter().any(|x| {
+                    x.place_group().is_some() && x.end <= it.first && it.first - x.end <= 3
+                });
+                if after_place {
+                    let end = clause_end(it.first).min(it.end + 6);
+                    scope.locator.push((it.end, end));
+                }
             }
             if it.disc(Disc::Unit) {
                 // "لواء هنانو": a unit's name, not a place.
@@ -2546,6 +2560,12 @@ impl<'l> Engine<'l> {
             }
             out.push(m);
             last_place_end = Some(it.end);
+        }
+        // Whatever path read it, a place after a locator only says where the one before it is.
+        for m in out.iter_mut() {
+            if within(&scope.locator, m.at) && m.role != PlaceRole::Origin {
+                m.role = PlaceRole::Container;
+            }
         }
         // Names read from context get the same container rule as gazetteer names: right
         // after another place, introduced by "في"/"in", they contain it ("Kelz in Jabal

@@ -140,6 +140,9 @@ pub enum Disc {
     Container,
     ContainerAfter,
     Vicinity,
+    /// "المشرف على", "overlooking": after a place, the place named next only says where
+    /// the first one is.
+    Locator,
     Placetype,
     Placelist,
     Anaphor,
@@ -611,6 +614,7 @@ impl Lexicon {
                 "container" => Disc::Container,
                 "container_after" => Disc::ContainerAfter,
                 "vicinity" => Disc::Vicinity,
+                "locator" => Disc::Locator,
                 "placetype" => Disc::Placetype,
                 "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,

@@ -941,3 +941,20 @@ fn a_military_vehicle_is_an_armed_target() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].target, Target::Armed);
 }
+
+#[test]
+fn a_place_after_overlooking_only_locates_the_one_before() {
+    let got = read(
+        "Coalition jets bombed army positions on Jabal Tharda, a ridge overlooking the airport of Deir ez-Zor, killing 62 soldiers.",
+        Some("2016-09-17"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].place.as_deref(), Some("Jabal Tharda"));
+    assert_eq!(got[0].killed, Some(62));
+    let got = read(
+        "قصفت طائرات التحالف مواقع لقوات النظام في جبل ثردة المطل على مطار دير الزور العسكري.",
+        Some("2016-09-17"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].place.as_deref(), Some("جبل ثردة"));
+}
