@@ -958,3 +958,28 @@ fn a_place_after_overlooking_only_locates_the_one_before() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].place.as_deref(), Some("جبل ثردة"));
 }
+
+#[test]
+fn unknown_gunmen_with_a_generic_verb_are_an_attack() {
+    let got = read(
+        "استهدف مسلحون مجهولون اليوم قائد شرطة بلدة طفس بالرصاص، ما أدى إلى إصابته.",
+        Some("2020-05-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::Attack);
+    let got = read(
+        "استهدف مسلحون مجهولون اليوم قائد شرطة في قرية اليادودة غرب درعا، ما أدى إلى إصابته.",
+        Some("2020-05-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::Attack);
+}
+
+#[test]
+fn a_pattern_over_recent_weeks_is_not_an_event() {
+    let got = read(
+        "وتشهد قرى ريف تل تمر تبادلاً لإطلاق النار والقذائف خلال الفترة الماضية دفع الأهالي إلى النزوح.",
+        Some("2019-12-01"),
+    );
+    assert!(got.is_empty(), "{got:#?}");
+}
