@@ -1464,8 +1464,21 @@ impl<'l> Engine<'l> {
                     }
                     // "مدعوم من تركيا", "مع النظام", "ضد": not the one who acted.
                     let prev_word = win.tok(it.first.saturating_sub(1));
+                    // "مسلحو فرقة الحمزة التابعة للجيش التركي": the named group acted, not
+                    // its patron.
+                    let patron = prev.is_some_and(|p| {
+                        p.disc(Disc::Patron)
+                            && it.first - p.end <= 1
+                            && j >= 2
+                            && items[j - 2].end <= p.first
+                            && p.first - items[j - 2].end <= 1
+                            && items[j - 2]
+                                .actor_roles()
+                                .any(|(_, k, _)| k == ActorKind::Name)
+                    });
                     if matches!(prev_word, "مع" | "with" | "ضد" | "against")
                         || prev.is_some_and(|p| p.disc(Disc::Backer) && it.first - p.end <= 1)
+                        || patron
                     {
                         continue;
                     }

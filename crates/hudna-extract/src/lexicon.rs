@@ -143,6 +143,9 @@ pub enum Disc {
     /// "المشرف على", "overlooking": after a place, the place named next only says where
     /// the first one is.
     Locator,
+    /// "التابعة لـ", "affiliated with": right after a named group, the actor named next is
+    /// its patron, and the named group is who acted.
+    Patron,
     Placetype,
     Placelist,
     Anaphor,
@@ -615,6 +618,7 @@ impl Lexicon {
                 "container_after" => Disc::ContainerAfter,
                 "vicinity" => Disc::Vicinity,
                 "locator" => Disc::Locator,
+                "patron" => Disc::Patron,
                 "placetype" => Disc::Placetype,
                 "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,

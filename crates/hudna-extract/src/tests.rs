@@ -983,3 +983,13 @@ fn a_pattern_over_recent_weeks_is_not_an_event() {
     );
     assert!(got.is_empty(), "{got:#?}");
 }
+
+#[test]
+fn a_named_group_acts_not_its_patron() {
+    let got = read(
+        "وقالت مصادر أهلية إن مسلحي \"فرقة الحمزة\" التابعة للاحتلال التركي اختطفت عشرين مدنياً من قرية ميدانكي في ريف عفرين.",
+        Some("2018-06-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "OPP");
+}
