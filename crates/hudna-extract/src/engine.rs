@@ -1477,7 +1477,10 @@ impl<'l> Engine<'l> {
                                 .any(|(_, k, _)| k == ActorKind::Name)
                     });
                     if matches!(prev_word, "مع" | "with" | "ضد" | "against")
-                        || prev.is_some_and(|p| p.disc(Disc::Backer) && it.first - p.end <= 1)
+                        || prev.is_some_and(|p| {
+                            (p.disc(Disc::Backer) || p.disc(Disc::Answered))
+                                && it.first - p.end <= 1
+                        })
                         || patron
                     {
                         continue;

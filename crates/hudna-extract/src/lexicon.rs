@@ -146,6 +146,9 @@ pub enum Disc {
     /// "التابعة لـ", "affiliated with": right after a named group, the actor named next is
     /// its patron, and the named group is who acted.
     Patron,
+    /// "الرد على نيران", "in response to": the actor named right after it is the one being
+    /// answered, not the one acting now.
+    Answered,
     Placetype,
     Placelist,
     Anaphor,
@@ -619,6 +622,7 @@ impl Lexicon {
                 "vicinity" => Disc::Vicinity,
                 "locator" => Disc::Locator,
                 "patron" => Disc::Patron,
+                "answered" => Disc::Answered,
                 "placetype" => Disc::Placetype,
                 "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,

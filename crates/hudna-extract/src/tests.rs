@@ -993,3 +993,13 @@ fn a_named_group_acts_not_its_patron() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].perpetrator, "OPP");
 }
+
+#[test]
+fn the_side_being_answered_is_not_the_one_acting() {
+    let got = read(
+        "وقال الجيش إنه يواصل الرد على نيران قسد عبر استهداف مواقعها في مسكنة شرق حلب.",
+        Some("2025-03-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_ne!(got[0].perpetrator, "SDF");
+}
