@@ -2022,6 +2022,8 @@ impl<'l> Engine<'l> {
                 !within(&scope.origin, it.first)
                     && !within(&scope.agent, it.first)
                     && !within(&scope.aftermath, it.first)
+                    // "a ridge overlooking the airport": the airport only says where.
+                    && !within(&scope.locator, it.first)
             })
             .filter_map(|it| it.target())
             .min_by_key(|t| rank(*t))

@@ -951,6 +951,9 @@ fn a_place_after_overlooking_only_locates_the_one_before() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].place.as_deref(), Some("Jabal Tharda"));
     assert_eq!(got[0].killed, Some(62));
+    assert_eq!(got[0].perpetrator, "COAL");
+    // What was hit is the positions, not the airport the ridge overlooks.
+    assert_eq!(got[0].target, Target::Armed);
     let got = read(
         "قصفت طائرات التحالف مواقع لقوات النظام في جبل ثردة المطل على مطار دير الزور العسكري.",
         Some("2016-09-17"),
