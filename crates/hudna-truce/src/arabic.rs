@@ -25,6 +25,18 @@ use crate::incident::{CheckedIncident, DatePrecision};
 use crate::model::{Facility, Status, ZoneKind};
 use crate::time::{days, show};
 
+/// The pieces joined into one string of exactly their length. A finding's explanation lives
+/// as long as the finding, and a check keeps hundreds of thousands of them: `format!` leaves
+/// up to half of each string's capacity unused, which `hudna bench check` measured as most of
+/// the cost of the second language. So the lines findings keep are built with this.
+fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// An incident type as an Arabic noun phrase, with its grammatical gender.
 #[derive(Debug, Clone, Copy)]
 struct Act {
@@ -307,25 +319,41 @@ const RECORDED: &str = "يُسجَّل للعلم ولا يُعدّ خرقًا";
 
 /// `excluded_perpetrator`: the attacker is designated.
 pub(crate) fn excluded_perpetrator(inc: &CheckedIncident, d: Listing<'_>, s: Scene<'_>) -> String {
-    format!(
-        "{} جهة مُصنَّفة ({})، {OUTSIDE}: {} {}، {}؛ {RECORDED}",
-        perpetrator(inc),
-        d.text(),
+    cat(&[
+        &perpetrator(inc),
+        " جهة مُصنَّفة (",
+        &d.text(),
+        ")، ",
+        OUTSIDE,
+        ": ",
         s.act,
+        " ",
         s.when,
-        s.place
-    )
+        "، ",
+        s.place,
+        "؛ ",
+        RECORDED,
+    ])
 }
 
 /// `excluded_target`: the side attacked is designated.
 pub(crate) fn excluded_target(side: &str, d: Listing<'_>, s: Scene<'_>) -> String {
-    format!(
-        "الطرف المستهدَف، {side}، جهة مُصنَّفة ({})، {OUTSIDE}: {} {}، {}؛ {RECORDED}",
-        d.text(),
+    cat(&[
+        "الطرف المستهدَف، ",
+        side,
+        "، جهة مُصنَّفة (",
+        &d.text(),
+        ")، ",
+        OUTSIDE,
+        ": ",
         s.act,
+        " ",
         s.when,
-        s.place
-    )
+        "، ",
+        s.place,
+        "؛ ",
+        RECORDED,
+    ])
 }
 
 /// Which side of the incident a caveat is about.
@@ -364,18 +392,43 @@ pub(crate) struct InPeriod<'a> {
 
 /// `unattributed`: nobody named, inside the period and the area.
 pub(crate) fn unattributed(s: Scene<'_>, p: InPeriod<'_>) -> String {
-    format!(
-        "{} {}، {}، خلال الفترة {} ({}){}: يستدعي التحقيق{}",
-        s.act, s.when, s.place, p.id, p.window, p.partial, p.caveat
-    )
+    cat(&[
+        s.act,
+        " ",
+        s.when,
+        "، ",
+        s.place,
+        "، خلال الفترة ",
+        p.id,
+        " (",
+        p.window,
+        ")",
+        p.partial,
+        ": يستدعي التحقيق",
+        p.caveat,
+    ])
 }
 
 /// `party_attack`: a party's incident inside the period and the area.
 pub(crate) fn party_attack(s: Scene<'_>, p: InPeriod<'_>, party: &str, since: &str) -> String {
-    format!(
-        "{} {}، {}، خلال الفترة {} ({}){}؛ علمًا بأن {party} طرف في الهدنة منذ {since}{}",
-        s.act, s.when, s.place, p.id, p.window, p.partial, p.caveat
-    )
+    cat(&[
+        s.act,
+        " ",
+        s.when,
+        "، ",
+        s.place,
+        "، خلال الفترة ",
+        p.id,
+        " (",
+        p.window,
+        ")",
+        p.partial,
+        "؛ علمًا بأن ",
+        party,
+        " طرف في الهدنة منذ ",
+        since,
+        p.caveat,
+    ])
 }
 
 /// Why a zone restriction binds whoever did it.
@@ -408,22 +461,38 @@ pub(crate) struct InZone<'a> {
 
 /// `zone_breach` and `no_fly_breach`: `who` is [`act`] or [`unknown_aircraft`].
 pub(crate) fn zone_breach(who: &str, when: &str, z: InZone<'_>, r: Restricted<'_>) -> String {
-    let name = z.name.map(|n| format!(" ({n})")).unwrap_or_default();
-    let tail = match r {
-        Restricted::Named(l) => format!("؛ الأطراف المقيَّدة فيها: {l}"),
-        Restricted::Unknown(l) => format!("؛ المنفِّذ مجهول — الأطراف المقيَّدة فيها: {l}"),
-        Restricted::UnknownFlying(l) => {
-            format!("؛ المنفِّذ مجهول — الأطراف المقيَّدة التي يحلّق طيرانها هناك: {l}")
-        }
+    let (open, close, name) = match z.name {
+        Some(n) => (" (", ")", n),
+        None => ("", "", ""),
     };
-    format!(
-        "{who} {when}، داخل {} {}{name} على بعد {} من أقرب حدودها، ضمن فترة سريانها ({}){}{tail}",
+    let (tail, list) = match r {
+        Restricted::Named(l) => ("؛ الأطراف المقيَّدة فيها: ", l),
+        Restricted::Unknown(l) => ("؛ المنفِّذ مجهول — الأطراف المقيَّدة فيها: ", l),
+        Restricted::UnknownFlying(l) => (
+            "؛ المنفِّذ مجهول — الأطراف المقيَّدة التي يحلّق طيرانها هناك: ",
+            l,
+        ),
+    };
+    cat(&[
+        who,
+        " ",
+        when,
+        "، داخل ",
         zone_kind(z.kind),
+        " ",
         z.id,
+        open,
+        name,
+        close,
+        " على بعد ",
         z.depth,
+        " من أقرب حدودها، ضمن فترة سريانها (",
         z.window,
-        z.partial
-    )
+        ")",
+        z.partial,
+        tail,
+        list,
+    ])
 }
 
 /// What a notification protects.
@@ -464,54 +533,85 @@ pub(crate) struct Notified<'a> {
 
 /// `notified_site_hit` and `notified_movement_hit`, `d` km from the site or route.
 pub(crate) fn notified_hit(act: &str, when: &str, d: f64, n: Notified<'_>) -> String {
-    let place = match n.what {
+    let (what, size_is, size) = match n.what {
         Protected::Site {
             facility: f,
             radius_km,
-        } => format!(
-            "على بعد {} من {} {} ({}؛ نطاق الحماية {})",
-            km(d),
-            facility(f),
-            n.name,
-            n.organisation,
-            km(radius_km)
-        ),
-        Protected::Movement { corridor_km } => format!(
-            "على بعد {} من مسار {} ({}؛ عرض الممر {})",
-            km(d),
-            n.name,
-            n.organisation,
-            km(corridor_km)
-        ),
+        } => (facility(f), "؛ نطاق الحماية ", km(radius_km)),
+        Protected::Movement { corridor_km } => ("مسار", "؛ عرض الممر ", km(corridor_km)),
     };
     let basis = if n.illustrative {
         " (إخطار توضيحي، غير موثَّق في السجل العام)"
     } else {
         ""
     };
-    format!(
-        "إخفاق في تجنّب الاستهداف رغم الإخطار: {} {}، {place}، أثناء سريان الإخطار ({}){}؛ الأطراف المُخطَرة: {}{basis}",
-        act, when, n.window, n.partial, n.told
-    )
+    cat(&[
+        "إخفاق في تجنّب الاستهداف رغم الإخطار: ",
+        act,
+        " ",
+        when,
+        "، على بعد ",
+        &km(d),
+        " من ",
+        what,
+        " ",
+        n.name,
+        " (",
+        n.organisation,
+        size_is,
+        &size,
+        ")، أثناء سريان الإخطار (",
+        n.window,
+        ")",
+        n.partial,
+        "؛ الأطراف المُخطَرة: ",
+        n.told,
+        basis,
+    ])
 }
 
 /// The opening of a finding that a proposed term would add or change: «لو كان البند
 /// المقترح X (باقتراح من Y) نافذًا: …».
 pub(crate) fn if_proposed(term: &str, by: Option<&str>, explanation: &str) -> String {
-    format!(
-        "لو كان البند المقترح {term}{} نافذًا: {explanation}",
-        whose(by)
-    )
+    let (open, by) = whose(by);
+    cat(&[
+        "لو كان البند المقترح ",
+        term,
+        open,
+        by,
+        close(by),
+        " نافذًا: ",
+        explanation,
+    ])
 }
 
 /// The opening of a finding that a proposed term would remove.
 pub(crate) fn no_longer_if_proposed(term: &str, by: Option<&str>, explanation: &str) -> String {
-    format!(
-        "يسقط هذا الاستنتاج لو أصبح البند المقترح {term}{} نافذًا: {explanation}",
-        whose(by)
-    )
+    let (open, by) = whose(by);
+    cat(&[
+        "يسقط هذا الاستنتاج لو أصبح البند المقترح ",
+        term,
+        open,
+        by,
+        close(by),
+        " نافذًا: ",
+        explanation,
+    ])
 }
 
-fn whose(by: Option<&str>) -> String {
-    by.map(|b| format!(" (باقتراح من {b})")).unwrap_or_default()
+/// Who proposed a term, as « (باقتراح من X)»: the opening and the name, both empty when no
+/// one is named.
+fn whose(by: Option<&str>) -> (&'static str, &str) {
+    match by {
+        Some(b) => (" (باقتراح من ", b),
+        None => ("", ""),
+    }
+}
+
+fn close(by: &str) -> &'static str {
+    if by.is_empty() {
+        ""
+    } else {
+        ")"
+    }
 }
