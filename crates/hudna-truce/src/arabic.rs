@@ -573,13 +573,13 @@ pub(crate) fn notified_hit(act: &str, when: &str, d: f64, n: Notified<'_>) -> St
 /// The opening of a finding that a proposed term would add or change: «لو كان البند
 /// المقترح X (باقتراح من Y) نافذًا: …».
 pub(crate) fn if_proposed(term: &str, by: Option<&str>, explanation: &str) -> String {
-    let (open, by) = whose(by);
+    let (open, by, close) = whose(by);
     cat(&[
         "لو كان البند المقترح ",
         term,
         open,
         by,
-        close(by),
+        close,
         " نافذًا: ",
         explanation,
     ])
@@ -587,31 +587,23 @@ pub(crate) fn if_proposed(term: &str, by: Option<&str>, explanation: &str) -> St
 
 /// The opening of a finding that a proposed term would remove.
 pub(crate) fn no_longer_if_proposed(term: &str, by: Option<&str>, explanation: &str) -> String {
-    let (open, by) = whose(by);
+    let (open, by, close) = whose(by);
     cat(&[
         "يسقط هذا الاستنتاج لو أصبح البند المقترح ",
         term,
         open,
         by,
-        close(by),
+        close,
         " نافذًا: ",
         explanation,
     ])
 }
 
-/// Who proposed a term, as « (باقتراح من X)»: the opening and the name, both empty when no
-/// one is named.
-fn whose(by: Option<&str>) -> (&'static str, &str) {
+/// Who proposed a term, as « (باقتراح من X)» in three pieces, all empty when no one is
+/// named.
+fn whose(by: Option<&str>) -> (&'static str, &str, &'static str) {
     match by {
-        Some(b) => (" (باقتراح من ", b),
-        None => ("", ""),
-    }
-}
-
-fn close(by: &str) -> &'static str {
-    if by.is_empty() {
-        ""
-    } else {
-        ")"
+        Some(b) => (" (باقتراح من ", b, ")"),
+        None => ("", "", ""),
     }
 }

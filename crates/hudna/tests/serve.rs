@@ -1237,9 +1237,16 @@ fn arabic_pages_speak_arabic() {
         p.body
     );
     // The convoy's facts, as the record names them, inside the Arabic sentence.
-    let arabic = p.body.split("<span lang=\"ar\" dir=\"rtl\">").nth(1).unwrap();
+    let arabic = p
+        .body
+        .split("<span lang=\"ar\" dir=\"rtl\">")
+        .nth(1)
+        .unwrap();
     let arabic = arabic.split("</span>").next().unwrap();
-    assert!(arabic.contains("2016-09-19") && arabic.contains(" كم"), "{arabic}");
+    assert!(
+        arabic.contains("2016-09-19") && arabic.contains(" كم"),
+        "{arabic}"
+    );
     assert!(!p.body.contains("deconfliction failure"));
     assert!(!p.body.contains("التعليل بالإنجليزية"));
     assert!(
@@ -1427,7 +1434,13 @@ fn explanations_without_arabic_are_shown_in_english_marked() {
     let s = TestServer::start(&db);
     let path = format!("/incidents/{convoy}");
 
-    let ar = request("GET", &s.url(&path), Some(&russia), &[("Accept-Language", "ar")], None);
+    let ar = request(
+        "GET",
+        &s.url(&path),
+        Some(&russia),
+        &[("Accept-Language", "ar")],
+        None,
+    );
     assert!(ar.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(
         ar.body.contains(
@@ -1438,17 +1451,28 @@ fn explanations_without_arabic_are_shown_in_english_marked() {
     );
     assert!(!ar.body.contains("إخفاق في تجنّب الاستهداف"));
 
-    let en = request("GET", &s.url(&path), Some(&russia), &[("Accept-Language", "en")], None);
+    let en = request(
+        "GET",
+        &s.url(&path),
+        Some(&russia),
+        &[("Accept-Language", "en")],
+        None,
+    );
     assert!(en.body.contains("<html lang=\"en\" dir=\"ltr\">"));
-    assert!(en
-        .body
-        .contains("<p class=\"explanation\"><span lang=\"en\" dir=\"ltr\">deconfliction failure: "));
+    assert!(en.body.contains(
+        "<p class=\"explanation\"><span lang=\"en\" dir=\"ltr\">deconfliction failure: "
+    ));
     assert!(!en.body.contains("Generated in English"));
 
     // The API gives both fields, the Arabic one empty.
-    let api = get(&s.url(&format!("/api/v1/findings?incident={convoy}")), Some(&russia)).json();
+    let api = get(
+        &s.url(&format!("/api/v1/findings?incident={convoy}")),
+        Some(&russia),
+    )
+    .json();
     let items = api["items"].as_array().unwrap();
     assert!(!items.is_empty());
-    assert!(items.iter().all(|f| f["explanation_ar"] == ""
-        && !f["explanation"].as_str().unwrap().is_empty()));
+    assert!(items
+        .iter()
+        .all(|f| f["explanation_ar"] == "" && !f["explanation"].as_str().unwrap().is_empty()));
 }

@@ -389,7 +389,10 @@ fn step_6_carries_the_old_hashes_over() {
             .unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), crate::MIGRATIONS.last().unwrap().0);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        crate::MIGRATIONS.last().unwrap().0
+    );
     let rehashed: Vec<String> = s
         .audit_entries(None, 1000)
         .unwrap()
@@ -449,7 +452,8 @@ fn step_7_adds_arabic_explanations_outside_the_audited_hash() {
     let kind = audited_kind("findings").unwrap();
     let before = current_hash(&s.conn, kind, "t|11").unwrap();
     s.begin().unwrap();
-    s.replace_findings("t", 11, &[finding("قصف مدفعي")]).unwrap();
+    s.replace_findings("t", 11, &[finding("قصف مدفعي")])
+        .unwrap();
     s.commit().unwrap();
     assert_eq!(s.truce_findings("t").unwrap(), vec![finding("قصف مدفعي")]);
     assert_eq!(current_hash(&s.conn, kind, "t|11").unwrap(), before);
