@@ -27,8 +27,9 @@ use crate::time::{days, show};
 
 /// The pieces joined into one string of exactly their length. A finding's explanation lives
 /// as long as the finding, and a check keeps hundreds of thousands of them: `format!` leaves
-/// up to half of each string's capacity unused, which `hudna bench check` measured as most of
-/// the cost of the second language. So the lines findings keep are built with this.
+/// up to half of each string's capacity unused, memory that `hudna bench check` showed the
+/// check paying for (in page faults) and keeping for nothing. So the lines findings keep are
+/// built with this.
 fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for p in parts {
