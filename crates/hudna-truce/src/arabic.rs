@@ -373,7 +373,7 @@ pub(crate) fn caveat(side: Side, label: &str, st: Status, listed_by: &str) -> St
         Side::Target => "الطرف المستهدَف",
     };
     format!(
-        "؛ وقد يكون {side} هو {label} (المُصنَّف تصنيفًا {} من قِبَل {listed_by})، وهو ما يضع الحادث خارج نطاق الهدنة",
+        "؛ وقد يكون {side} هو {label} (المُصنَّف تصنيفًا {} من قِبَل {listed_by})، وإن صحّ ذلك فالحادث خارج نطاق الهدنة",
         status_acc(st)
     )
 }
