@@ -410,10 +410,11 @@ fn step_6_carries_the_old_hashes_over() {
 }
 
 /// A database written before step 7 has findings without Arabic explanations: the step adds
-/// the column (empty for them), and the findings' audited hashes do not cover it, so the
-/// entries logged before the step still verify and nothing needs logging again.
+/// the column (empty for them), and an empty Arabic line hashes as before, so the entries
+/// logged before the step still verify. Once a finding has its Arabic, the audited hash
+/// covers it: the rewrite is logged, and an Arabic line edited outside hudna is found.
 #[test]
-fn step_7_adds_arabic_explanations_outside_the_audited_hash() {
+fn step_7_keeps_old_hashes_and_audits_arabic_explanations() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.db");
     let finding = |ar: &str| crate::StoredFinding {
@@ -448,7 +449,7 @@ fn step_7_adds_arabic_explanations_outside_the_audited_hash() {
     assert_eq!(problem(&s), None);
     assert_eq!(s.truce_findings("t").unwrap(), vec![finding("")]);
 
-    // Judged again: the Arabic is stored, the audited version of the findings is the same.
+    // Judged again: the Arabic is stored, and the new version is logged.
     let kind = audited_kind("findings").unwrap();
     let before = current_hash(&s.conn, kind, "t|11").unwrap();
     s.begin().unwrap();
@@ -456,6 +457,16 @@ fn step_7_adds_arabic_explanations_outside_the_audited_hash() {
         .unwrap();
     s.commit().unwrap();
     assert_eq!(s.truce_findings("t").unwrap(), vec![finding("قصف مدفعي")]);
-    assert_eq!(current_hash(&s.conn, kind, "t|11").unwrap(), before);
+    assert_ne!(current_hash(&s.conn, kind, "t|11").unwrap(), before);
     assert_eq!(problem(&s), None);
+    drop(s);
+
+    // An Arabic line rewritten outside hudna is found.
+    outside(&path, "UPDATE findings SET explanation_ar = 'نص آخر';");
+    let s = SqliteStore::open(&path).unwrap();
+    assert!(
+        problem(&s).is_some_and(|p| p.contains("findings")),
+        "{:?}",
+        problem(&s)
+    );
 }
