@@ -91,6 +91,7 @@ pub(crate) fn to_stored(
         confidence: f.confidence,
         distance_km: f.distance_km,
         explanation: f.explanation.clone(),
+        explanation_ar: f.explanation_ar.clone(),
         proposal: f.proposal.as_ref().map(|p| StoredProposal {
             term: p.term.clone(),
             effect: p.effect.as_str().to_string(),
@@ -127,6 +128,7 @@ pub(crate) fn from_stored(s: &StoredFinding) -> Result<Finding, CheckError> {
         confidence: s.confidence,
         distance_km: s.distance_km,
         explanation: s.explanation.clone(),
+        explanation_ar: s.explanation_ar.clone(),
         proposal,
     })
 }
@@ -197,6 +199,7 @@ mod tests {
             confidence: 0.37,
             distance_km: Some(0.123),
             explanation: "why".into(),
+            explanation_ar: "السبب".into(),
             proposal: Some(ProposalEffect {
                 term: "z".into(),
                 effect: Effect::WouldAdd,
@@ -218,6 +221,12 @@ mod tests {
             serde_json::from_value::<StoredFinding>(json.clone()).unwrap(),
             s
         );
+        // Findings written before the Arabic explanation existed still read, without it.
+        let mut old = json.clone();
+        old.as_object_mut().unwrap().remove("explanation_ar");
+        let read = serde_json::from_value::<StoredFinding>(old).unwrap();
+        assert_eq!(read.explanation_ar, "");
+        assert_eq!(read.explanation, s.explanation);
         json["incident"] = "r18#3fa9c2d1".into();
         assert!(serde_json::from_value::<StoredFinding>(json).is_err());
         let mut broken = s;

@@ -28,7 +28,8 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// The CSV columns, in order.
+/// The CSV columns, in order. Columns are only ever added at the end (`explanation_ar`
+/// came last), so that readers that pick columns by position keep working.
 pub const CSV_HEADER: &[&str] = &[
     "incident",
     "truce",
@@ -43,6 +44,7 @@ pub const CSV_HEADER: &[&str] = &[
     "explanation",
     "first_run",
     "run",
+    "explanation_ar",
 ];
 
 /// Checks a filter against what exists, so that a misspelt rule or truce is an error that
@@ -90,6 +92,7 @@ fn row(f: &StoredFinding) -> Vec<String> {
         f.explanation.clone(),
         f.first_run.to_string(),
         f.run.to_string(),
+        f.explanation_ar.clone(),
     ]
 }
 

@@ -11,6 +11,11 @@
 //! 4. judged before but no longer in the record (merged into another incident): their
 //!    findings are removed.
 //!
+//! Findings stored before hudna wrote explanations in Arabic as well (schema step 7) have
+//! none; their incidents are judged again in full once, so the record gains the Arabic. A
+//! finding whose Arabic explanation alone differs is rewritten but not reported as changed:
+//! the Arabic restates the English, so nothing was judged differently.
+//!
 //! Each finding added, removed or re-scored is logged with the run and the reason. The
 //! whole run for a truce is one transaction, so a check that fails leaves the last one's
 //! findings as they were.
@@ -134,6 +139,8 @@ enum Why {
     Version(u32),
     /// The notifications filed through hudna for the truce changed since the last check.
     Filed,
+    /// Its findings were stored without their Arabic explanations.
+    Arabic,
 }
 
 /// An incident's findings before and after, when they differ.
@@ -223,6 +230,13 @@ fn check_one(
                 stale.entry(s.version).or_default().push(c);
                 new_state.push(row);
             }
+            Some(_)
+                if stored
+                    .get(&rec.public_id)
+                    .is_some_and(|v| v.iter().any(|f| f.explanation_ar.is_empty())) =>
+            {
+                fresh.push((c, Why::Arabic));
+            }
             Some(_) => {}
         }
     }
@@ -303,6 +317,10 @@ fn check_one(
                     "the notifications filed through hudna for truce {id} changed, so \
                      incident {pid} was judged again in full"
                 ),
+                Why::Arabic => format!(
+                    "incident {pid} was judged before findings were explained in Arabic, and \
+                     again in full to add the Arabic"
+                ),
                 Why::Version(v) => format!(
                     "truce {id} v{v} → v{version}: the old version could not be compared term \
                      by term, so the incident was judged again in full"
@@ -338,8 +356,8 @@ fn check_one(
     let mut writes: Vec<(i64, Vec<StoredFinding>)> = Vec::new();
     let run_id = -1; // placeholder until the run row exists; fixed below
     for o in &outcomes {
-        let (list, rows) = compare(o, version, run_id)?;
-        if !list.is_empty() {
+        let (list, rows, rewrite) = compare(o, version, run_id)?;
+        if !list.is_empty() || rewrite {
             changes.extend(list);
             writes.push((o.incident, rows));
         }
@@ -439,16 +457,20 @@ fn key_of(f: &StoredFinding) -> Key {
     (f.incident, pt, pe, f.rule.clone(), f.term.clone())
 }
 
-/// The changes of one incident's findings (with their sort keys), and its rows to store.
-type Compared = (Vec<(Key, FindingChange)>, Vec<StoredFinding>);
+/// The changes of one incident's findings (with their sort keys), its rows to store, and
+/// whether they must be stored even without a change (an Arabic explanation added or
+/// reworded).
+type Compared = (Vec<(Key, FindingChange)>, Vec<StoredFinding>, bool);
 
 /// The changes of one incident's findings, and the rows to store for it. Findings written
-/// by this run carry `run` (negative: stamped once the run has its id).
+/// by this run carry `run` (negative: stamped once the run has its id). A finding whose
+/// Arabic explanation alone differs is no change: it keeps its run, and is rewritten.
 fn compare(o: &Outcome, version: u32, run: i64) -> Result<Compared, CheckError> {
     let before: BTreeMap<Key, &StoredFinding> = o.before.iter().map(|f| (key_of(f), f)).collect();
     let mut rows = Vec::with_capacity(o.after.len());
     let mut list = Vec::new();
     let mut seen: HashSet<Key> = HashSet::new();
+    let mut rewrite = false;
     for f in &o.after {
         let mut row = to_stored(f, version, run, run)?;
         let key = key_of(&row);
@@ -465,8 +487,12 @@ fn compare(o: &Outcome, version: u32, run: i64) -> Result<Compared, CheckError> 
             )),
             Some(old) => {
                 row.first_run = old.first_run;
-                if from_stored(old)? == *f {
+                let mut was = from_stored(old)?;
+                let arabic = was.explanation_ar != f.explanation_ar;
+                was.explanation_ar.clone_from(&f.explanation_ar);
+                if was == *f {
                     row.run = old.run;
+                    rewrite |= arabic;
                 } else {
                     list.push((
                         key,
@@ -495,7 +521,7 @@ fn compare(o: &Outcome, version: u32, run: i64) -> Result<Compared, CheckError> 
             ));
         }
     }
-    Ok((list, rows))
+    Ok((list, rows, rewrite))
 }
 
 fn parse_id(s: &str) -> Result<i64, CheckError> {

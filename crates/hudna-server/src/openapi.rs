@@ -173,7 +173,9 @@ pub fn document() -> Value {
                     "truce_version": { "type": "integer" }, "term_id": { "type": "string" },
                     "rule": { "type": "string" }, "severity": { "type": "string" },
                     "confidence": { "type": "number" }, "distance_km": { "type": "number", "nullable": true },
-                    "explanation": { "type": "string" }, "proposal": { "type": "object", "nullable": true } } },
+                    "explanation": { "type": "string", "description": "Why, in English: the term, the distance and the time that triggered it." },
+                    "explanation_ar": { "type": "string", "description": "The same, in Arabic, from the same facts; empty for findings stored before Arabic explanations existed and not judged since." },
+                    "proposal": { "type": "object", "nullable": true } } },
                 "AuditEntry": { "type": "object", "required": ["seq", "at", "actor", "action", "record_kind", "record_id", "before_hash", "after_hash", "prev_hash", "hash"], "properties": {
                     "seq": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
                     "actor": { "type": "string", "description": "user:<id>, cli:<operating-system user> or system" },

@@ -939,23 +939,29 @@ fn finding_html(ctx: &Ctx, f: &Value) -> String {
     s.push_str(&explanation_html(
         ctx,
         f["explanation"].as_str().unwrap_or(""),
+        f["explanation_ar"].as_str().unwrap_or(""),
     ));
     s.push_str("</div>");
     s
 }
 
-/// A finding's explanation. The compliance engine writes it in English (it is built from the
-/// truce's own texts, names and dates), so it is marked as English, left to right; an Arabic
-/// page says so before it.
-fn explanation_html(ctx: &Ctx, text: &str) -> String {
+/// A finding's explanation in the page's language. The compliance engine writes it in
+/// English and in Arabic from the same facts; findings stored before it wrote Arabic have only
+/// the English, which an Arabic page shows marked as English, left to right.
+fn explanation_html(ctx: &Ctx, english: &str, arabic: &str) -> String {
     let mut s = String::from("<p class=\"explanation\">");
-    if ctx.lang != Lang::En {
-        s.push_str("<span class=\"muted\">");
-        push_esc(&mut s, &ctx.t("finding.explanation_english"));
-        s.push_str("</span> ");
+    if ctx.lang == Lang::Ar && !arabic.is_empty() {
+        s.push_str("<span lang=\"ar\" dir=\"rtl\">");
+        push_esc(&mut s, arabic);
+    } else {
+        if ctx.lang != Lang::En {
+            s.push_str("<span class=\"muted\">");
+            push_esc(&mut s, &ctx.t("finding.explanation_english"));
+            s.push_str("</span> ");
+        }
+        s.push_str("<span lang=\"en\" dir=\"ltr\">");
+        push_esc(&mut s, english);
     }
-    s.push_str("<span lang=\"en\" dir=\"ltr\">");
-    push_esc(&mut s, text);
     s.push_str("</span></p>");
     s
 }
@@ -2252,7 +2258,7 @@ pub async fn findings_page(
             b.push_str("</em>");
         }
         b.push_str("</td><td>");
-        b.push_str(&explanation_html(&ctx, &f.explanation));
+        b.push_str(&explanation_html(&ctx, &f.explanation, &f.explanation_ar));
         b.push_str("</td></tr>");
     }
     b.push_str("</tbody></table>");

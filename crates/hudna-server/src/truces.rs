@@ -62,6 +62,7 @@ pub fn finding_json(f: &StoredFinding) -> Value {
         "confidence": f.confidence,
         "distance_km": f.distance_km,
         "explanation": f.explanation,
+        "explanation_ar": f.explanation_ar,
         "proposal": f.proposal.as_ref().map(|p| json!({ "term": p.term, "effect": p.effect })),
         "incident_url": format!("/api/v1/incidents/{}", f.incident),
     })

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_links",
         include_str!("../migrations/0006_audit_links.sql"),
     ),
+    (
+        7,
+        "finding_explanation_ar",
+        include_str!("../migrations/0007_finding_explanation_ar.sql"),
+    ),
 ];
 
 pub mod access;

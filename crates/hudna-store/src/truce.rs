@@ -154,6 +154,10 @@ pub struct StoredFinding {
     pub distance_km: Option<f64>,
     /// One line saying why.
     pub explanation: String,
+    /// The same line in Arabic; empty for findings stored before hudna wrote it (schema
+    /// step 7) and not judged since, and in JSON written before then.
+    #[serde(default)]
+    pub explanation_ar: String,
     /// Set when it is what a proposed term would change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposal: Option<StoredProposal>,

@@ -14,6 +14,7 @@ use hudna_core::{IncidentType, Target};
 use rstar::RTree;
 use rustc_hash::FxHashMap;
 
+use crate::arabic::{self, Listing, Notified, Protected, Restricted, Scene, Side};
 use crate::confidence::{inside_probability, UNATTRIBUTED_FACTOR, UNCERTAIN_GROUP_FACTOR};
 use crate::finding::{round2, Effect, Finding, ProposalEffect, Rule, Severity};
 use crate::incident::CheckedIncident;
@@ -75,16 +76,22 @@ enum TermRef {
     Segment(u32, u32),
 }
 
-/// Dates and lists as explanations print them, formatted once per truce.
+/// Dates and lists as explanations print them, formatted once per truce; the `_ar` fields
+/// are the same in the Arabic explanations' wording (dates themselves read the same in both).
 #[derive(Debug, Default)]
 struct Texts {
     periods: Vec<String>,
+    periods_ar: Vec<String>,
     accepted: Vec<String>,
     listed_from: Vec<String>,
     zone_windows: Vec<String>,
+    zone_windows_ar: Vec<String>,
     zone_restricted: Vec<String>,
-    notices: Vec<Vec<(i64, String)>>,
+    zone_restricted_ar: Vec<String>,
+    /// (instant, English, Arabic) of each notice.
+    notices: Vec<Vec<(i64, String, String)>>,
     notice_windows: Vec<String>,
+    notice_windows_ar: Vec<String>,
 }
 
 /// What the indexes found at an incident's location.
@@ -293,6 +300,11 @@ impl CompiledTruce {
                 .iter()
                 .map(|p| show_window(p.window.from, p.window.until))
                 .collect(),
+            periods_ar: truce
+                .periods
+                .iter()
+                .map(|p| arabic::window(p.window.from, p.window.until))
+                .collect(),
             accepted: truce.parties.iter().map(|p| show(p.accepted)).collect(),
             listed_from: truce
                 .designations
@@ -303,6 +315,16 @@ impl CompiledTruce {
                 .zones
                 .iter()
                 .map(|z| show_window(z.window.from, z.window.until))
+                .collect(),
+            zone_windows_ar: truce
+                .zones
+                .iter()
+                .map(|z| arabic::window(z.window.from, z.window.until))
+                .collect(),
+            zone_restricted_ar: truce
+                .zones
+                .iter()
+                .map(|z| arabic::restricted(&z.restricted))
                 .collect(),
             zone_restricted: truce
                 .zones
@@ -321,21 +343,25 @@ impl CompiledTruce {
                 .map(|n| {
                     n.notified
                         .iter()
-                        .map(|x| (x.at.timestamp(), format!("{} on {}", x.party, show(x.at))))
+                        .map(|x| {
+                            (
+                                x.at.timestamp(),
+                                format!("{} on {}", x.party, show(x.at)),
+                                arabic::notice(&x.party, x.at),
+                            )
+                        })
                         .collect()
                 })
                 .collect(),
             notice_windows: truce
                 .notifications
                 .iter()
-                .map(|n| {
-                    show_window(
-                        n.window
-                            .from
-                            .or_else(|| n.notified.iter().map(|x| x.at).min()),
-                        n.window.until,
-                    )
-                })
+                .map(|n| show_window(Self::notice_from(n), n.window.until))
+                .collect(),
+            notice_windows_ar: truce
+                .notifications
+                .iter()
+                .map(|n| arabic::window(Self::notice_from(n), n.window.until))
                 .collect(),
         };
         CompiledTruce {
@@ -351,6 +377,13 @@ impl CompiledTruce {
             text,
             truce,
         }
+    }
+
+    /// When a notification's protection starts: its own start, or else the first notice.
+    fn notice_from(n: &Notification) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        n.window
+            .from
+            .or_else(|| n.notified.iter().map(|x| x.at).min())
     }
 
     /// The box a notification's protection covers, for finding the incidents a change to
@@ -469,13 +502,16 @@ impl CompiledTruce {
         if !proposals.is_empty() {
             proposals.sort();
             proposals.dedup();
-            let base: Vec<Finding> = out[start..].to_vec();
+            // Compared with the findings in force where they lie, not copies of them.
+            let end = out.len();
             let mut tried = Vec::new();
+            let mut effects = Vec::new();
             for p in proposals {
                 tried.clear();
                 self.evaluate(inc, span, (lon, lat), hits, Some(p), &mut tried);
-                self.compare(p, &base, &tried, out);
+                self.compare(p, &out[start..end], &tried, &mut effects);
             }
+            out.append(&mut effects);
         }
         out[start..].sort_by(Finding::order);
     }
@@ -493,13 +529,28 @@ impl CompiledTruce {
             }
         };
         let whose = by.map(|b| format!(" ({b}'s proposal)")).unwrap_or_default();
-        let tag = |f: &Finding, effect: Effect, explanation: String| Finding {
-            proposal: Some(ProposalEffect {
-                term: id.clone(),
-                effect,
-            }),
-            explanation,
-            ..f.clone()
+        let tag = |f: &Finding, effect: Effect, explanation: String| {
+            let explanation_ar = match effect {
+                Effect::WouldRemove => arabic::no_longer_if_proposed(id, by, &f.explanation_ar),
+                Effect::WouldAdd | Effect::WouldChange => {
+                    arabic::if_proposed(id, by, &f.explanation_ar)
+                }
+            };
+            Finding {
+                incident: f.incident.clone(),
+                truce: f.truce.clone(),
+                term: f.term.clone(),
+                rule: f.rule,
+                severity: f.severity,
+                confidence: f.confidence,
+                distance_km: f.distance_km,
+                explanation,
+                explanation_ar,
+                proposal: Some(ProposalEffect {
+                    term: id.clone(),
+                    effect,
+                }),
+            }
         };
         for t in tried {
             match base.iter().find(|b| b.rule == t.rule && b.term == t.term) {
@@ -663,13 +714,23 @@ impl CompiledTruce {
         };
         let when_cell = OnceCell::new();
         let when = || when_cell.get_or_init(|| inc.when()).as_str();
+        // The same facts in the Arabic wording, formatted on first use too.
+        let act_ar_cell = OnceCell::new();
+        let act_ar = || {
+            act_ar_cell
+                .get_or_init(|| arabic::act(inc, unknown))
+                .as_str()
+        };
+        let when_ar_cell = OnceCell::new();
+        let when_ar = || when_ar_cell.get_or_init(|| arabic::when(inc)).as_str();
         let push = |out: &mut Vec<Finding>,
                     term: &str,
                     rule: Rule,
                     severity: Severity,
                     confidence: f64,
                     distance: Option<f64>,
-                    explanation: String| {
+                    explanation: String,
+                    explanation_ar: String| {
             let confidence = round2(confidence.clamp(0.0, 1.0));
             if confidence > 0.0 {
                 out.push(Finding {
@@ -680,7 +741,8 @@ impl CompiledTruce {
                     severity,
                     confidence,
                     distance_km: distance.filter(|d| d.is_finite()).map(round2),
-                    explanation,
+                    explanation: exact(explanation),
+                    explanation_ar,
                     proposal: None,
                 });
             }
@@ -731,6 +793,10 @@ impl CompiledTruce {
                 }
                 _ => "in the truce's territory (no covered area set)".to_string(),
             };
+            let where_ar = || match (cov, distance()) {
+                (Some((z, _, _)), Some(d)) => arabic::inside_covered(&arabic::depth(d, cap), &z.id),
+                _ => arabic::EVERYWHERE.to_string(),
+            };
             let mid = span.mid();
             let (pm, pd) = self.designated(
                 &inc.perpetrator,
@@ -758,6 +824,15 @@ impl CompiledTruce {
                         d.listed_by,
                         self.text.listed_from[di],
                         where_(), what = what(), by = by(), when = when()),
+                    arabic::excluded_perpetrator(
+                        inc,
+                        self.listing(di),
+                        Scene {
+                            act: act_ar(),
+                            when: when_ar(),
+                            place: &where_ar(),
+                        },
+                    ),
                 );
             }
             if let (Match::Certain, Some(di)) = (tm, td) {
@@ -777,12 +852,25 @@ impl CompiledTruce {
                         d.listed_by,
                         self.text.listed_from[di],
                         where_(), what = what(), by = by(), when = when()),
+                    arabic::excluded_target(
+                        inc.target_actor.as_deref().unwrap_or_default(),
+                        self.listing(di),
+                        Scene {
+                            act: act_ar(),
+                            when: when_ar(),
+                            place: &where_ar(),
+                        },
+                    ),
                 );
             }
             if pm != Match::Certain && tm != Match::Certain {
                 let mut caveat = String::new();
+                let mut caveat_ar = String::new();
                 let mut factor = 1.0;
-                for (m, d, side) in [(pm, pd, "the perpetrator"), (tm, td, "the side attacked")] {
+                for (m, d, side, side_ar) in [
+                    (pm, pd, "the perpetrator", Side::Perpetrator),
+                    (tm, td, "the side attacked", Side::Target),
+                ] {
                     if let (Match::Possible, Some(di)) = (m, d) {
                         let d = &t.designations[di];
                         factor *= UNCERTAIN_GROUP_FACTOR;
@@ -791,6 +879,12 @@ impl CompiledTruce {
                             d.label(),
                             d.status.as_str(),
                             d.listed_by
+                        ));
+                        caveat_ar.push_str(&arabic::caveat(
+                            side_ar,
+                            d.label(),
+                            d.status,
+                            &d.listed_by,
                         ));
                     }
                 }
@@ -808,6 +902,19 @@ impl CompiledTruce {
                             t.periods[k].id,
                             self.period_window(k),
                             partial(p_time), what = what(), by = by(), when = when()),
+                        arabic::unattributed(
+                            Scene {
+                                act: act_ar(),
+                                when: when_ar(),
+                                place: &where_ar(),
+                            },
+                            arabic::InPeriod {
+                                id: &t.periods[k].id,
+                                window: &self.text.periods_ar[k],
+                                partial: &arabic::partial(p_time),
+                                caveat: &caveat_ar,
+                            },
+                        ),
                     );
                 } else if let Some((f, pi, k)) = self.bound(&inc.perpetrator, span) {
                     push(
@@ -825,6 +932,21 @@ impl CompiledTruce {
                             partial(f),
                             inc.perpetrator,
                             self.text.accepted[pi], what = what(), by = by(), when = when()),
+                        arabic::party_attack(
+                            Scene {
+                                act: act_ar(),
+                                when: when_ar(),
+                                place: &where_ar(),
+                            },
+                            arabic::InPeriod {
+                                id: &t.periods[k].id,
+                                window: &self.text.periods_ar[k],
+                                partial: &arabic::partial(f),
+                                caveat: &caveat_ar,
+                            },
+                            &inc.perpetrator,
+                            &self.text.accepted[pi],
+                        ),
                     );
                 }
             }
@@ -853,7 +975,7 @@ impl CompiledTruce {
             if !applies {
                 continue;
             }
-            let (f, window) = self.zone_time(z as usize, span);
+            let (f, window, window_ar) = self.zone_time(z as usize, span);
             if f <= 0.0 {
                 continue;
             }
@@ -874,6 +996,15 @@ impl CompiledTruce {
                 format!("air_strike by an unknown aircraft on {}", target_text(inc))
             } else {
                 format!("{by} {what}", what = what(), by = by())
+            };
+            let list_ar = &self.text.zone_restricted_ar[z as usize];
+            let (who_ar, restricted_ar) = match (unknown, rule) {
+                (true, Rule::NoFlyBreach) => (
+                    arabic::unknown_aircraft(inc),
+                    Restricted::UnknownFlying(list_ar),
+                ),
+                (true, _) => (act_ar().to_string(), Restricted::Unknown(list_ar)),
+                (false, _) => (act_ar().to_string(), Restricted::Named(list_ar)),
             };
             let tail = if unknown {
                 if rule == Rule::NoFlyBreach {
@@ -897,6 +1028,19 @@ impl CompiledTruce {
                     zone.kind.as_str(),
                     zone.id,
                     partial(f), when = when()),
+                arabic::zone_breach(
+                    &who_ar,
+                    when_ar(),
+                    arabic::InZone {
+                        kind: zone.kind,
+                        id: &zone.id,
+                        name: zone.name.as_deref(),
+                        depth: &arabic::depth(d, cap),
+                        window: window_ar,
+                        partial: &arabic::partial(f),
+                    },
+                    restricted_ar,
+                ),
             );
         }
 
@@ -913,6 +1057,11 @@ impl CompiledTruce {
                 .filter(|x| x.0 < span.end)
                 .map(|x| x.1.as_str())
                 .collect();
+            let told_ar: Vec<&str> = self.text.notices[n as usize]
+                .iter()
+                .filter(|x| x.0 < span.end)
+                .map(|x| x.2.as_str())
+                .collect();
             if told.is_empty() {
                 continue;
             }
@@ -921,7 +1070,7 @@ impl CompiledTruce {
                 Basis::Illustrative => " (illustrative notification, not on the public record)",
             };
             let window = &self.text.notice_windows[n as usize];
-            let (rule, limit, place) = match &note.kind {
+            let (rule, limit, place, protected_ar) = match &note.kind {
                 NotificationKind::Site(s) => (
                     Rule::NotifiedSiteHit,
                     s.radius_km,
@@ -932,6 +1081,10 @@ impl CompiledTruce {
                         note.organisation,
                         km(s.radius_km)
                     ),
+                    Protected::Site {
+                        facility: s.facility,
+                        radius_km: s.radius_km,
+                    },
                 ),
                 NotificationKind::Movement(m) => (
                     Rule::NotifiedMovementHit,
@@ -942,6 +1095,9 @@ impl CompiledTruce {
                         note.organisation,
                         km(m.corridor_km)
                     ),
+                    Protected::Movement {
+                        corridor_km: m.corridor_km,
+                    },
                 ),
             };
             push(
@@ -956,23 +1112,64 @@ impl CompiledTruce {
                     km(d),
                     partial(f),
                     told.join(", "), what = what(), by = by(), when = when()),
+                arabic::notified_hit(
+                    act_ar(),
+                    when_ar(),
+                    d,
+                    Notified {
+                        what: protected_ar,
+                        name: &note.name,
+                        organisation: &note.organisation,
+                        window: &self.text.notice_windows_ar[n as usize],
+                        partial: &arabic::partial(f),
+                        told: &arabic::notices(&told_ar),
+                        illustrative: note.basis == Basis::Illustrative,
+                    },
+                ),
             );
         }
     }
 
     /// Share of the span inside a zone's window (its own, or the truce's periods), and the
-    /// window as text.
-    fn zone_time(&self, z: usize, span: Span) -> (f64, &str) {
+    /// window as text, in English and in Arabic.
+    fn zone_time(&self, z: usize, span: Span) -> (f64, &str, &str) {
         let zone = &self.truce.zones[z];
         if zone.window.is_open() {
             match self.period(span) {
-                Some((f, k)) => (f, self.period_window(k)),
-                None => (0.0, ""),
+                Some((f, k)) => (f, self.period_window(k), &self.text.periods_ar[k]),
+                None => (0.0, "", ""),
             }
         } else {
             let (a, b) = self.zone_windows[z];
-            (span.fraction_in(a, b), &self.text.zone_windows[z])
+            (
+                span.fraction_in(a, b),
+                &self.text.zone_windows[z],
+                &self.text.zone_windows_ar[z],
+            )
         }
+    }
+
+    /// A designation's facts, for the Arabic explanations.
+    fn listing(&self, di: usize) -> Listing<'_> {
+        let d = &self.truce.designations[di];
+        Listing {
+            status: d.status,
+            label: d.label(),
+            listed_by: &d.listed_by,
+            from: &self.text.listed_from[di],
+        }
+    }
+}
+
+/// The string in an allocation of its length. `format!` leaves up to half of a string's
+/// capacity unused, and a check keeps every finding's explanation: copied once, the spare
+/// room goes back to the allocator for the next finding instead of staying with this one
+/// (measured with `hudna bench check`).
+fn exact(s: String) -> String {
+    if s.capacity() > s.len() {
+        s.as_str().to_owned()
+    } else {
+        s
     }
 }
 

@@ -170,6 +170,9 @@ pub struct Finding {
     pub distance_km: Option<f64>,
     /// One line saying why, with the distance and the time that triggered it.
     pub explanation: String,
+    /// The same line in Arabic, written from the same facts (term ids, actor codes, names,
+    /// distances and ISO dates as in the English), for readers of the Arabic interface.
+    pub explanation_ar: String,
     /// Set when this is what a proposed term would change, not a finding under the terms in
     /// force.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,8 @@
 //!   caller passes in ([`ActorCodes`]) so that this crate stays theatre-neutral.
 //! - [`Engine`] compiles truces into R-tree indexes and turns [`CheckedIncident`]s into
 //!   [`Finding`]s: which truce and term, which [`Rule`], how grave, how certain, and a
-//!   one-line explanation with the distance and the time that triggered it.
+//!   one-line explanation with the distance and the time that triggered it, in English and
+//!   in Arabic (the Arabic wording lives in one module, `arabic.rs`).
 //! - [`Checker`] keeps incidents and findings between runs so that only new or changed
 //!   incidents, and only the incidents a changed term can touch, are evaluated again; it
 //!   reports what changed as a [`FindingDiff`].
@@ -23,6 +24,7 @@
 //! Nothing here touches storage: the record (incidents, truce versions, findings) is the
 //! store's job; this crate is the pure function from terms and incidents to findings.
 
+mod arabic;
 pub mod bench;
 mod checker;
 mod confidence;

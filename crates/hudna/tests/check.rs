@@ -467,12 +467,18 @@ fn findings_export_as_jsonl_and_csv_with_filters() {
             "proposal_effect",
             "explanation",
             "first_run",
-            "run"
+            "run",
+            "explanation_ar"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), all.len());
     assert_eq!(&rows[0][0], all[0]["incident"].as_str().unwrap());
+    // The Arabic explanation, last, as the JSON Lines give it.
+    assert_eq!(&rows[0][13], all[0]["explanation_ar"].as_str().unwrap());
+    assert!(rows
+        .iter()
+        .all(|r| r[13].chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c))));
     assert!(rows.iter().any(|r| &r[9] == "would_add"));
     let one = all[0]["incident"].as_str().unwrap().to_string();
     let of_one = json_lines(&ok(run(

@@ -968,6 +968,10 @@ fn findings_truces_and_changes_through_the_api() {
         .all(|x| x["rule"] == "notified_movement_hit" && x["proposal"].is_null()));
     let convoy = items[0]["incident_id"].as_str().unwrap().to_string();
     assert!(items[0]["explanation"].as_str().unwrap().len() > 20);
+    assert!(items[0]["explanation_ar"]
+        .as_str()
+        .unwrap()
+        .starts_with("إخفاق في تجنّب الاستهداف رغم الإخطار: "));
     let with_rule = all_pages(&s, "rule=notified_movement_hit", m);
     let ids: Vec<&str> = with_rule
         .iter()
@@ -1164,9 +1168,10 @@ fn sign_in(s: &TestServer, user: &str, password: &str) -> String {
 
 /// On Arabic pages the interface's own words are Arabic: errors (with the field named),
 /// notification statuses, who may see a record (organisations by name), the audit log's
-/// actions, record kinds and actors, and the rules and severities of findings. What stays
-/// English is marked as such: the server's technical detail of an error, and the
-/// explanations the compliance engine writes.
+/// actions, record kinds and actors, the rules and severities of findings, and the
+/// explanations the compliance engine writes. What stays English is marked as such: the
+/// server's technical detail of an error (and explanations stored before the engine wrote
+/// Arabic ones, see `explanations_without_arabic_are_shown_in_english_marked`).
 #[test]
 fn arabic_pages_speak_arabic() {
     let dir = tempfile::tempdir().unwrap();
@@ -1212,7 +1217,7 @@ fn arabic_pages_speak_arabic() {
     let r = request("GET", &s.url("/?since=yesterday"), Some(&russia), &ar, None);
     assert!(r.body.contains("قيمة since ليست تاريخاً"), "{}", r.body);
 
-    // The convoy finding: rule and severity in Arabic, the explanation marked as English.
+    // The convoy finding: rule, severity and explanation in Arabic.
     let convoy = get(
         &s.url("/api/v1/findings?rule=notified_movement_hit"),
         Some(&russia),
@@ -1224,9 +1229,26 @@ fn arabic_pages_speak_arabic() {
     let p = page(&format!("/incidents/{convoy}"), &russia);
     assert!(p.body.contains("إصابة تحرّك جرى الإخطار به"));
     assert!(p.body.contains("</strong> · جسيم"));
-    assert!(p
+    assert!(
+        p.body.contains(
+            "<p class=\"explanation\"><span lang=\"ar\" dir=\"rtl\">إخفاق في تجنّب الاستهداف رغم الإخطار: "
+        ),
+        "{}",
+        p.body
+    );
+    // The convoy's facts, as the record names them, inside the Arabic sentence.
+    let arabic = p
         .body
-        .contains("<span lang=\"en\" dir=\"ltr\">deconfliction failure"));
+        .split("<span lang=\"ar\" dir=\"rtl\">")
+        .nth(1)
+        .unwrap();
+    let arabic = arabic.split("</span>").next().unwrap();
+    assert!(
+        arabic.contains("2016-09-19") && arabic.contains(" كم"),
+        "{arabic}"
+    );
+    assert!(!p.body.contains("deconfliction failure"));
+    assert!(!p.body.contains("التعليل بالإنجليزية"));
     assert!(
         p.body.contains("متاح للعموم"),
         "its visibility (the demo publishes it)"
@@ -1235,6 +1257,10 @@ fn arabic_pages_speak_arabic() {
     assert!(p
         .body
         .contains("<td>إصابة تحرّك جرى الإخطار به</td><td>جسيم</td>"));
+    assert!(p.body.contains(
+        "<td><p class=\"explanation\"><span lang=\"ar\" dir=\"rtl\">إخفاق في تجنّب الاستهداف"
+    ));
+    assert!(!p.body.contains("deconfliction failure"));
 
     // Forms: a missing CSRF token and a bad value, in Arabic.
     let cookie = sign_in(&s, "sarc", &passwords["sarc"]);
@@ -1379,4 +1405,74 @@ fn a_notification_filed_through_the_api_is_judged_at_once() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(site_hits(&chair).is_empty());
+}
+
+/// A finding stored before the engine explained findings in Arabic has only the English: an
+/// Arabic page shows it marked as English, left to right; an English page shows the English
+/// line whatever the Arabic, and never the Arabic.
+#[test]
+fn explanations_without_arabic_are_shown_in_english_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    demo_db(&db);
+    let russia = token_for(&db, "ru.member");
+    // As a row migrated from schema step 6 has it.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let convoy: i64 = conn
+        .query_row(
+            "SELECT incident_id FROM findings WHERE rule = 'notified_movement_hit' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE findings SET explanation_ar = '' WHERE incident_id = ?1",
+        [convoy],
+    )
+    .unwrap();
+    drop(conn);
+    let s = TestServer::start(&db);
+    let path = format!("/incidents/{convoy}");
+
+    let ar = request(
+        "GET",
+        &s.url(&path),
+        Some(&russia),
+        &[("Accept-Language", "ar")],
+        None,
+    );
+    assert!(ar.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(
+        ar.body.contains(
+            "<p class=\"explanation\"><span class=\"muted\">التعليل بالإنجليزية كما يولّده النظام:</span> <span lang=\"en\" dir=\"ltr\">deconfliction failure: "
+        ),
+        "{}",
+        ar.body
+    );
+    assert!(!ar.body.contains("إخفاق في تجنّب الاستهداف"));
+
+    let en = request(
+        "GET",
+        &s.url(&path),
+        Some(&russia),
+        &[("Accept-Language", "en")],
+        None,
+    );
+    assert!(en.body.contains("<html lang=\"en\" dir=\"ltr\">"));
+    assert!(en.body.contains(
+        "<p class=\"explanation\"><span lang=\"en\" dir=\"ltr\">deconfliction failure: "
+    ));
+    assert!(!en.body.contains("Generated in English"));
+
+    // The API gives both fields, the Arabic one empty.
+    let api = get(
+        &s.url(&format!("/api/v1/findings?incident={convoy}")),
+        Some(&russia),
+    )
+    .json();
+    let items = api["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items
+        .iter()
+        .all(|f| f["explanation_ar"] == "" && !f["explanation"].as_str().unwrap().is_empty()));
 }

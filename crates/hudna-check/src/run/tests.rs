@@ -189,6 +189,38 @@ fn a_first_check_stores_findings_and_a_rerun_judges_nothing() {
     assert_eq!(store.check_runs(None, 10).unwrap().len(), 2);
 }
 
+/// Findings stored before they were explained in Arabic (rows of schema step 6) get their
+/// Arabic at the next check, which reports no change for them: the findings are the same.
+#[test]
+fn findings_stored_without_arabic_get_it_at_the_next_check_unreported() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    load(&mut store, |t| t);
+    put(&mut store, &incidents());
+    run(&mut store);
+    let stored = store.truce_findings("issg-2016").unwrap();
+    assert!(stored.iter().all(|f| !f.explanation_ar.is_empty()));
+
+    // As a database migrated from step 6 has them.
+    let mut by_incident: BTreeMap<i64, Vec<StoredFinding>> = BTreeMap::new();
+    for f in &stored {
+        let mut old = f.clone();
+        old.explanation_ar.clear();
+        by_incident.entry(f.incident).or_default().push(old);
+    }
+    store.begin().unwrap();
+    for (pid, rows) in &by_incident {
+        store.replace_findings("issg-2016", *pid, rows).unwrap();
+    }
+    store.commit().unwrap();
+
+    let again = run(&mut store);
+    assert_eq!(again.evaluated, by_incident.len() as u64);
+    assert_eq!((again.added, again.removed, again.changed), (0, 0, 0));
+    assert!(again.changes.is_empty(), "{:#?}", again.changes);
+    assert_eq!(store.truce_findings("issg-2016").unwrap(), stored);
+    assert_eq!(run(&mut store).evaluated, 0);
+}
+
 #[test]
 fn changed_incidents_and_terms_are_judged_again_and_the_result_matches_a_fresh_check() {
     let mut store = SqliteStore::open_in_memory().unwrap();

@@ -212,15 +212,21 @@ pub const AUDITED: &[AuditedKind] = &[
         ],
     },
     // The findings of one incident under one truce, as the compliance engine last wrote
-    // them (run numbers left out: they are bookkeeping).
+    // them (run numbers left out: they are bookkeeping). The Arabic explanation of schema
+    // step 7 is covered where a finding has one: rows written before it (empty) hash as
+    // they always did, so entries already logged stay valid, and a hand-edited Arabic line
+    // is found like an English one.
     AuditedKind {
         kind: "findings",
         table: "(SELECT DISTINCT truce_id AS t, incident_id AS i FROM findings) g",
         filter: "1 = 1",
         one: Some(
-            "SELECT g.t, g.i, (SELECT json_group_array(json(x.f)) FROM (SELECT json_array(\
-             f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, f.severity, \
-             f.confidence, f.distance_km, f.explanation) AS f FROM findings f WHERE \
+            "SELECT g.t, g.i, (SELECT json_group_array(json(x.f)) FROM (SELECT CASE WHEN \
+             f.explanation_ar = '' THEN json_array(f.proposal_term, f.proposal_effect, f.rule, \
+             f.term, f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation) \
+             ELSE json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, \
+             f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation, \
+             f.explanation_ar) END AS f FROM findings f WHERE \
              f.truce_id = g.t AND f.incident_id = g.i ORDER BY f.proposal_term, \
              f.proposal_effect, f.rule, f.term) x) FROM (SELECT substr(?1, 1, instr(?1, '|') - 1) \
              AS t, CAST(substr(?1, instr(?1, '|') + 1) AS INTEGER) AS i) g WHERE EXISTS (SELECT 1 \
@@ -232,9 +238,12 @@ pub const AUDITED: &[AuditedKind] = &[
             ("incident_id", "g.i"),
             (
                 "findings",
-                "(SELECT json_group_array(json(x.f)) FROM (SELECT json_array(f.proposal_term, \
-                 f.proposal_effect, f.rule, f.term, f.truce_version, f.severity, f.confidence, \
-                 f.distance_km, f.explanation) AS f FROM findings f WHERE f.truce_id = g.t AND \
+                "(SELECT json_group_array(json(x.f)) FROM (SELECT CASE WHEN f.explanation_ar = '' \
+                 THEN json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, \
+                 f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation) ELSE \
+                 json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, \
+                 f.severity, f.confidence, f.distance_km, f.explanation, f.explanation_ar) END \
+                 AS f FROM findings f WHERE f.truce_id = g.t AND \
                  f.incident_id = g.i ORDER BY f.proposal_term, f.proposal_effect, f.rule, f.term) x)",
             ),
         ],

@@ -46,7 +46,8 @@ pub fn peek_meta(path: &Path, key: &str) -> Result<Option<String>, StoreError> {
 /// Columns of `findings` in the order [`finding_from_row`] reads them.
 pub(crate) const FINDING_COLS: &str =
     "incident_id, truce_id, truce_version, term, rule, severity, \
-     confidence, distance_km, explanation, proposal_term, proposal_effect, first_run, run";
+     confidence, distance_km, explanation, proposal_term, proposal_effect, first_run, run, \
+     explanation_ar";
 
 pub(crate) fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
     let proposal_term: String = r.get(9)?;
@@ -67,6 +68,7 @@ pub(crate) fn finding_from_row(r: &Row<'_>) -> rusqlite::Result<StoredFinding> {
         }),
         first_run: r.get(11)?,
         run: r.get(12)?,
+        explanation_ar: r.get(13)?,
     })
 }
 
@@ -375,7 +377,8 @@ impl TruceStore for SqliteStore {
             self.exec(
                 "INSERT INTO findings (truce_id, incident_id, proposal_term, proposal_effect, \
                  rule, term, truce_version, severity, confidence, distance_km, explanation, \
-                 first_run, run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 first_run, run, explanation_ar) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+                 ?10, ?11, ?12, ?13, ?14)",
                 params![
                     truce,
                     incident,
@@ -389,7 +392,8 @@ impl TruceStore for SqliteStore {
                     f.distance_km,
                     f.explanation,
                     f.first_run,
-                    f.run
+                    f.run,
+                    f.explanation_ar
                 ],
             )?;
         }

@@ -359,8 +359,12 @@ fn step_6_carries_the_old_hashes_over() {
     // the old definitions' hashes.
     {
         let conn = Connection::open(&path).unwrap();
-        conn.execute("DELETE FROM schema_version WHERE version = 6", [])
-            .unwrap();
+        // (and before the later steps, undone here).
+        conn.execute_batch(
+            "DELETE FROM schema_version WHERE version >= 6;
+             ALTER TABLE findings DROP COLUMN explanation_ar;",
+        )
+        .unwrap();
         let at = Utc::now();
         for (old, id) in [(&ARTICLE_V5, "1"), (&ARTICLE_V5, "2"), (&INCIDENT_V5, "11")] {
             let h = current_hash(&conn, old, id).unwrap().unwrap();
@@ -385,7 +389,10 @@ fn step_6_carries_the_old_hashes_over() {
             .unwrap();
     }
     let s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 6);
+    assert_eq!(
+        s.schema_version().unwrap(),
+        crate::MIGRATIONS.last().unwrap().0
+    );
     let rehashed: Vec<String> = s
         .audit_entries(None, 1000)
         .unwrap()
@@ -400,4 +407,66 @@ fn step_6_carries_the_old_hashes_over() {
         .problem
         .unwrap()
         .contains("article 2 was changed outside hudna"),);
+}
+
+/// A database written before step 7 has findings without Arabic explanations: the step adds
+/// the column (empty for them), and an empty Arabic line hashes as before, so the entries
+/// logged before the step still verify. Once a finding has its Arabic, the audited hash
+/// covers it: the rewrite is logged, and an Arabic line edited outside hudna is found.
+#[test]
+fn step_7_keeps_old_hashes_and_audits_arabic_explanations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let finding = |ar: &str| crate::StoredFinding {
+        incident: 11,
+        truce: "t".into(),
+        truce_version: 1,
+        term: "p1".into(),
+        rule: "party_attack".into(),
+        severity: "grave".into(),
+        confidence: 1.0,
+        distance_km: Some(2.5),
+        explanation: "SYR_GOV shelling on civilians on 2016-09-18".into(),
+        explanation_ar: ar.into(),
+        proposal: None,
+        first_run: 1,
+        run: 1,
+    };
+    {
+        let mut s = record(&path);
+        s.begin().unwrap();
+        s.replace_findings("t", 11, &[finding("")]).unwrap();
+        s.commit().unwrap();
+    }
+    // Make it look like schema 6: no column, no step 7.
+    outside(
+        &path,
+        "ALTER TABLE findings DROP COLUMN explanation_ar;
+         DELETE FROM schema_version WHERE version = 7;",
+    );
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 7);
+    assert_eq!(problem(&s), None);
+    assert_eq!(s.truce_findings("t").unwrap(), vec![finding("")]);
+
+    // Judged again: the Arabic is stored, and the new version is logged.
+    let kind = audited_kind("findings").unwrap();
+    let before = current_hash(&s.conn, kind, "t|11").unwrap();
+    s.begin().unwrap();
+    s.replace_findings("t", 11, &[finding("قصف مدفعي")])
+        .unwrap();
+    s.commit().unwrap();
+    assert_eq!(s.truce_findings("t").unwrap(), vec![finding("قصف مدفعي")]);
+    assert_ne!(current_hash(&s.conn, kind, "t|11").unwrap(), before);
+    assert_eq!(problem(&s), None);
+    drop(s);
+
+    // An Arabic line rewritten outside hudna is found.
+    outside(&path, "UPDATE findings SET explanation_ar = 'نص آخر';");
+    let s = SqliteStore::open(&path).unwrap();
+    assert!(
+        problem(&s).is_some_and(|p| p.contains("findings")),
+        "{:?}",
+        problem(&s)
+    );
 }

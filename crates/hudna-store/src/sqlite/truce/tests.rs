@@ -32,6 +32,7 @@ fn finding(incident: i64, rule: &str, proposal: Option<&str>) -> StoredFinding {
         confidence: 0.5,
         distance_km: Some(1.25),
         explanation: "why".into(),
+        explanation_ar: "السبب".into(),
         proposal: proposal.map(|p| StoredProposal {
             term: p.into(),
             effect: "would_change".into(),

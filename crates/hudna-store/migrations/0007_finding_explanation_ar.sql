@@ -1,0 +1,11 @@
+-- 0007: every finding's explanation in Arabic beside the English one.
+--
+-- The compliance engine now writes each explanation twice, from the same facts: in English
+-- (`explanation`, as before) and in Arabic, for readers of the Arabic interface. Findings
+-- written before this step have no Arabic ('') until their incident is judged again; the
+-- dashboard shows the English one for them, marked as English.
+--
+-- The audited version of an incident's findings does not cover the new column: the Arabic
+-- line says nothing the audited English line and fields do not, and leaving it out keeps
+-- the hashes of the entries already logged valid (no rehash step is needed).
+ALTER TABLE findings ADD COLUMN explanation_ar TEXT NOT NULL DEFAULT '';
