@@ -1,7 +1,8 @@
 //! Consolidation: which mentions report the same event, and what the record says of it.
 //!
 //! Two mentions can be the same event when they have the same type, the same place (same
-//! name, or points within [`NEAR_KM`]), days that meet, and perpetrators that could be
+//! name, fine points within [`NEAR_KM`], or coarse places at one gazetteer point named in
+//! Arabic and in English — the same mountain or city), days that meet, and perpetrators that could be
 //! confused (the same, one unknown, or actors that share a side). Days meet when two known
 //! days are at most one apart; a mention that gives no day is dated by its article's
 //! publication day and the [`REPORTED_BEFORE`] days before it, so it only meets the days
@@ -258,17 +259,49 @@ fn same_place(a: &Spot, b: &Spot) -> bool {
             return hudna_gazetteer::haversine_km(la, lo, lb, ob) <= NEAR_KM;
         }
     }
+    // One gazetteer point named in the two languages ("Jabal Tharda", "جبل ثردة"; "Aleppo",
+    // "حلب"): a coarse place, but the same one. Names in one script that differ are other
+    // places, even at one point: villages the gazetteer lacks are placed at the point of the
+    // town they are near.
+    if same_point_place(a)
+        && same_point_place(b)
+        && a.precision == b.precision
+        && arabic(&a.place_key) != arabic(&b.place_key)
+    {
+        if let (Some(la), Some(lo), Some(lb), Some(ob)) = (a.lat, a.lon, b.lat, b.lon) {
+            return hudna_gazetteer::haversine_km(la, lo, lb, ob) <= SAME_POINT_KM;
+        }
+    }
     false
 }
 
-/// The box to search for spots near `s` (`None` when `s` has no fine point).
+/// How close two coarse places' points must be to be the same place: the points are
+/// gazetteer rows, so one place gives one point to within rounding.
+pub const SAME_POINT_KM: f64 = 0.05;
+
+/// Whether a place name is written in Arabic script.
+fn arabic(name: &str) -> bool {
+    name.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// A coarse place with a point that stands for one named place (a mountain, a large city,
+/// a countryside), not a governorate or the country.
+fn same_point_place(s: &Spot) -> bool {
+    s.lat.is_some() && s.lon.is_some() && s.precision == Some(GeoPrecision::District)
+}
+
+/// The box to search for spots near `s` (`None` when `s` has no point to search around).
 pub fn search_box(s: &Spot) -> Option<((f64, f64), (f64, f64))> {
-    if !fine(s) {
+    let km = if fine(s) {
+        NEAR_KM
+    } else if same_point_place(s) {
+        SAME_POINT_KM
+    } else {
         return None;
-    }
+    };
     let (lat, lon) = (s.lat?, s.lon?);
-    let dlat = NEAR_KM / 110.5 * 1.01;
-    let dlon = NEAR_KM / (111.3 * lat.to_radians().cos().max(0.05)) * 1.01;
+    let dlat = km / 110.5 * 1.01;
+    let dlon = km / (111.3 * lat.to_radians().cos().max(0.05)) * 1.01;
     Some(((lat - dlat, lat + dlat), (lon - dlon, lon + dlon)))
 }
 

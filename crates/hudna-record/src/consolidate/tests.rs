@@ -101,6 +101,34 @@ fn one_event_needs_type_place_day_and_a_compatible_perpetrator() {
 }
 
 #[test]
+fn a_coarse_place_named_in_two_languages_is_one_place() {
+    let s = sides();
+    let coarse = |id: i64, place: &str, lat: f64| {
+        let mut m = mention(id, id * 10, id * 10, day(17), place, lat, "SYR_GOV", None).spot;
+        m.precision = Some(GeoPrecision::District);
+        m
+    };
+    let arabic = coarse(1, "جبل ثردة", 35.257);
+    let english = coarse(2, "Jabal Tharda", 35.257);
+    assert!(compatible(&arabic, &english, &s));
+    assert!(search_box(&english).is_some(), "found by its point");
+    // Another coarse place a few km off is not the same one (a ridge is not the airport it
+    // overlooks); fine points that close would be.
+    let nearby = coarse(3, "Deir ez-Zor airport", 35.257 + 0.03);
+    assert!(!compatible(&arabic, &nearby, &s));
+    // Two names in one script at one point are two places: villages the gazetteer lacks
+    // take the point of the town they are near.
+    let village = coarse(4, "تل الورد", 35.257);
+    assert!(!compatible(&arabic, &village, &s));
+    // A governorate's point says only the governorate.
+    let mut governorate = english.clone();
+    governorate.precision = Some(GeoPrecision::Admin1);
+    let mut other = arabic.clone();
+    other.precision = Some(GeoPrecision::Admin1);
+    assert!(!compatible(&governorate, &other, &s));
+}
+
+#[test]
 fn clusters_do_not_depend_on_input_order() {
     let s = sides();
     let ms = vec![
