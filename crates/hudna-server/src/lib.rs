@@ -110,6 +110,10 @@ pub struct AppState {
     pub basemap: &'static hudna_map::Basemap,
     /// The configuration.
     pub config: Config,
+    /// Stored truces already parsed, by their content: pages that hide notifications from a
+    /// caller read every truce's terms on each request, and parsing its geometries took more
+    /// than half of such a request's time.
+    pub truces: truces::ParsedTruces,
 }
 
 /// The shared state, as handlers receive it.
@@ -131,6 +135,7 @@ impl AppState {
             labels,
             basemap,
             config,
+            truces: truces::ParsedTruces::default(),
         }))
     }
 }

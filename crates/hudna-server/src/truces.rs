@@ -291,9 +291,48 @@ pub fn current_truce(
         return Ok(None);
     };
     let versions = s.truce_versions(id)?;
-    let t = hudna_check::stored_truce(&v, &app.config.actors)
-        .map_err(|e| ApiError::internal(format!("truce {id}: {e}")))?;
+    let t = app.truces.parse(&v, &app.config.actors)?;
     Ok(Some((v, t, versions)))
+}
+
+/// Stored truces already parsed, keyed by a hash of exactly the text parsed (the TOML and
+/// its files), so a new version, or a row changed under the server, is parsed afresh.
+#[derive(Default, Debug)]
+pub struct ParsedTruces {
+    parsed: std::sync::Mutex<std::collections::HashMap<u64, Truce>>,
+}
+
+/// Parsed truces kept at most; past it the cache starts again (truces are few).
+const PARSED_TRUCES_KEPT: usize = 64;
+
+impl ParsedTruces {
+    /// The truce of a stored version, parsed once per content.
+    pub fn parse(
+        &self,
+        v: &hudna_store::TruceVersion,
+        actors: &hudna_truce::ActorCodes,
+    ) -> Result<Truce, ApiError> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&v.truce_id, v.version, &v.toml, &v.files).hash(&mut h);
+        let key = h.finish();
+        if let Some(t) = self.lock().get(&key) {
+            return Ok(t.clone());
+        }
+        let t = hudna_check::stored_truce(v, actors)
+            .map_err(|e| ApiError::internal(format!("truce {}: {e}", v.truce_id)))?;
+        let mut cache = self.lock();
+        if cache.len() >= PARSED_TRUCES_KEPT {
+            cache.clear();
+        }
+        cache.insert(key, t.clone());
+        Ok(t)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<u64, Truce>> {
+        // A panic while holding the lock leaves a map that is still whole: go on with it.
+        self.parsed.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Every stored truce's current terms (for the map).
@@ -866,4 +905,63 @@ async fn change_designation(
     Ok(Json(
         edit_terms(&app, &who, id, "designation", Some(term), object(&body)).await?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUCE: &str = r#"
+id = "t"
+utc_offset = "+03:00"
+[name]
+en = "T"
+ar = "ت"
+[source]
+title = "T"
+date = 2016-09-09
+[[period]]
+id = "p"
+from = 2016-09-12
+until = 2016-09-19
+"#;
+
+    fn version(n: u32, toml: &str) -> hudna_store::TruceVersion {
+        hudna_store::TruceVersion {
+            truce_id: "t".into(),
+            version: n,
+            current: true,
+            content_hash: String::new(),
+            source: "t.toml".into(),
+            name_en: "T".into(),
+            name_ar: "ت".into(),
+            loaded_at: String::new(),
+            changes: "[]".into(),
+            toml: toml.into(),
+            files: Vec::new(),
+            terms: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_truce_is_parsed_once_per_content() {
+        let actors = hudna_truce::ActorCodes::new(["RUS"]);
+        let cache = ParsedTruces::default();
+        let first = cache.parse(&version(1, TRUCE), &actors).unwrap();
+        assert_eq!(cache.lock().len(), 1);
+        assert_eq!(cache.parse(&version(1, TRUCE), &actors).unwrap(), first);
+        assert_eq!(
+            cache.lock().len(),
+            1,
+            "the same content is not parsed again"
+        );
+        // A changed text (a new version, or a row edited under the server) is read afresh.
+        let renewed = TRUCE.replace("2016-09-19", "2016-09-26");
+        let second = cache.parse(&version(2, &renewed), &actors).unwrap();
+        assert_ne!(second, first);
+        assert_eq!(cache.lock().len(), 2);
+        // Bad stored text is an error, not a cached truce.
+        assert!(cache.parse(&version(3, "id = "), &actors).is_err());
+        assert_eq!(cache.lock().len(), 2);
+    }
 }
