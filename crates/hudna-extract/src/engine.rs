@@ -2508,7 +2508,10 @@ impl<'l> Engine<'l> {
                         PlaceKind::Village
                     }
                 });
-            let namepart = prev_adjacent.filter(|p| p.disc(Disc::Namepart));
+            // A name part joins the name written right after it ("تل رفعت"), not a place
+            // introduced by a preposition ("مدينة التل بريف دمشق").
+            let namepart = prev_adjacent
+                .filter(|p| p.disc(Disc::Namepart) && !cl.contains(['ب', 'ل', 'ف', 'و', 'ك']));
             let name = match namepart {
                 Some(np) => win.span_name(np.start, it.end),
                 None => win.written(it),
@@ -3608,9 +3611,16 @@ fn contains_as(
     match op.kind {
         PlaceKind::Country => ip.kind != PlaceKind::Country,
         PlaceKind::Admin1 => ip.kind != PlaceKind::Admin1 && ip.admin1 == op.admin1,
+        // A city's quarters and sites lie within 15 km of its point; a town is smaller, and
+        // an airbase 7 km off is beside it, not in it ("Tal Rifaat and Menagh").
         PlaceKind::MajorCity | PlaceKind::Town => {
+            let reach = if op.kind == PlaceKind::MajorCity {
+                15.0
+            } else {
+                5.0
+            };
             matches!(ip.kind, PlaceKind::Neighbourhood | PlaceKind::Site)
-                && hudna_gazetteer::haversine_km(op.lat, op.lon, ip.lat, ip.lon) < 15.0
+                && hudna_gazetteer::haversine_km(op.lat, op.lon, ip.lat, ip.lon) < reach
         }
         _ => false,
     }

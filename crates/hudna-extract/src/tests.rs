@@ -1006,3 +1006,35 @@ fn the_side_being_answered_is_not_the_one_acting() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_ne!(got[0].perpetrator, "SDF");
 }
+
+#[test]
+fn a_town_listed_beside_an_airbase_is_a_place_of_its_own() {
+    let got = read(
+        "Turkish-backed factions shelled the villages of Tal Rifaat and Minnagh with artillery.",
+        Some("2019-05-10"),
+    );
+    assert_eq!(places(&got), ["Tal Rifaat", "Minnagh"], "{got:#?}");
+}
+
+#[test]
+fn a_name_part_does_not_swallow_the_place_after_a_preposition() {
+    let got = read(
+        "اعتقلت قوات النظام أكثر من 20 شاباً في مدينة التل بريف دمشق.",
+        Some("2019-05-10"),
+    );
+    assert!(
+        got.iter()
+            .all(|i| !i.place.as_deref().unwrap_or("").contains("بريف")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn aircraft_believed_to_be_a_sides_are_that_sides() {
+    let got = read(
+        "شنت طائرات حربية يعتقد أنها روسية غارات جوية على مدينة معرة النعمان.",
+        Some("2019-05-10"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "RUS");
+}
