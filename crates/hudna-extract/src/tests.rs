@@ -1038,3 +1038,25 @@ fn aircraft_believed_to_be_a_sides_are_that_sides() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].perpetrator, "RUS");
 }
+
+#[test]
+fn a_defence_ministry_reporting_its_aircraft_destroyed_a_target_is_an_air_strike() {
+    let got = read(
+        "أعلنت وزارة الدفاع الروسية أن طائراتها دمرت مستودعات أسلحة لجبهة النصرة في ريف إدلب.",
+        Some("2016-09-22"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].kind, IncidentType::AirStrike);
+    assert_eq!(got[0].perpetrator, "RUS");
+    assert_eq!(got[0].target, Target::Armed);
+}
+
+#[test]
+fn a_checkpoint_run_by_a_group_makes_the_group_the_target() {
+    let got = read(
+        "A car bomb killed eight people at a checkpoint run by Ahrar al-Sham near the Bab al-Salama crossing.",
+        Some("2016-09-22"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].perpetrator, "UNKNOWN");
+}
