@@ -2272,7 +2272,18 @@ impl<'l> Engine<'l> {
                 }
             });
             let after_container = container_word.is_some();
-            let after_vicinity = prev_adjacent.is_some_and(|p| p.disc(Disc::Vicinity));
+            // "قرب X", and "قرب مدينة X" past a place word.
+            let vicinity_word = prev_adjacent.and_then(|p| {
+                if p.disc(Disc::Vicinity) {
+                    return Some(p);
+                }
+                if !p.disc(Disc::Placetype) {
+                    return None;
+                }
+                let before = ii.checked_sub(2).map(|b| &items[b])?;
+                (before.end == p.first && before.disc(Disc::Vicinity)).then_some(before)
+            });
+            let after_vicinity = vicinity_word.is_some();
             let cl = win.clitics(it);
             // (Past a Latin article written apart: "in al-Lataminah".)
             let before_at = match it.first.checked_sub(1) {
@@ -2444,7 +2455,7 @@ impl<'l> Engine<'l> {
             } else if after_vicinity {
                 // "on Jabal Tharda near Deir ez-Zor airport", "في قرية X قرب مدينة Y": the
                 // second place only says where the first is.
-                let locator = prev_adjacent.is_some_and(|p| {
+                let locator = vicinity_word.is_some_and(|p| {
                     matches!(win.tok(p.first), "near" | "قرب" | "بالقرب")
                         && last_place_end.is_some_and(|e| {
                             e == p.first && !win.gap(e, e).contains([',', '.', ';'])

@@ -1060,3 +1060,22 @@ fn a_checkpoint_run_by_a_group_makes_the_group_the_target() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].perpetrator, "UNKNOWN");
 }
+
+#[test]
+fn near_a_city_past_its_place_word_only_locates_the_village() {
+    let got = read(
+        "قصفت المدفعية التركية مواقع لقوات سوريا الديمقراطية في قرية مرعناز قرب مدينة عفرين مساء أمس.",
+        Some("2016-09-21"),
+    );
+    assert_eq!(places(&got), ["مرعناز"], "{got:#?}");
+}
+
+#[test]
+fn wounded_taken_to_hospitals_do_not_make_a_hospital_the_target() {
+    let got = read(
+        "قتل 12 مدنياً جراء قصف مدفعي على مخيم قاح للنازحين بريف إدلب، وتوزع الجرحى على المشافي القريبة.",
+        Some("2019-11-21"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].target, Target::Civilians);
+}
