@@ -576,14 +576,25 @@ impl Window<'_, '_> {
         w.chars().count() >= 2 && w.chars().all(|c| !c.is_lowercase())
     }
 
+    ///
+    /// A name of several words counts when any of them is: "eastern Ghouta", "rural Damascus"
+    /// are written with a small first letter as often as not.
     fn capitalised(&self, it: &Item<'_>) -> bool {
         let start = it.start as usize;
         let (s, _) = self.norm.original_range(start, start + 1);
-        self.original[s..]
+        let first = self.original[s..]
             .chars()
             .next()
-            .is_some_and(|c| !c.is_ascii_alphabetic() || c.is_uppercase())
+            .is_some_and(|c| !c.is_ascii_alphabetic() || c.is_uppercase());
+        first || (it.first..it.end).any(|k| self.capital(k))
     }
+}
+
+/// Sides whose attacks in the theatre come from the air: a plain "struck" of theirs, with no
+/// weapon named, is an air strike (a missile is still fired from the ground unless aircraft
+/// are named). Theatre knowledge still written here, not yet in the actor data.
+fn air_power(code: &str) -> bool {
+    matches!(code, "RUS" | "ISR" | "COAL" | "USA")
 }
 
 /// Casualty statements in a sentence.
@@ -1734,7 +1745,7 @@ impl<'l> Engine<'l> {
                             Some(pk)
                         } else if let Some(k) = same_actor_kind {
                             Some(k)
-                        } else if matches!(actor_code, Some("RUS" | "ISR" | "COAL" | "USA")) {
+                        } else if actor_code.is_some_and(air_power) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
                             // "An aid convoy was struck …, killing 20": something named was
@@ -2469,10 +2480,18 @@ impl<'l> Engine<'l> {
             } else {
                 PlaceRole::Head
             };
-            // "X countryside", "X province" (English): X contains the event's place.
+            // "X countryside", "X province" (English): X contains the event's place, and
+            // stands for it when no place inside is named, as "ريف X" and "محافظة X" do.
+            let mut countryside_after = false;
+            let mut province_after = false;
             if let Some(next) = items.get(ii + 1) {
                 if next.first == it.end && next.disc(Disc::ContainerAfter) {
                     role = PlaceRole::Container;
+                    if next.disc(Disc::Countryside) {
+                        countryside_after = true;
+                    } else {
+                        province_after = true;
+                    }
                 }
                 // "on al-Khourafi road": the road's name, not where the event was.
                 if latin && next.first == it.end && next.disc(Disc::Route) {
@@ -2535,8 +2554,21 @@ impl<'l> Engine<'l> {
                 Some(group)
             };
             let key = strip_article(key);
+            let rural = rural || countryside_after;
+            // A dateline stands for the event's place only at home: "BEIRUT (Reuters) -" is
+            // where the reporter was.
+            let home = || {
+                group.iter().flat_map(|g| g.iter()).any(|&c| {
+                    self.lex
+                        .gazetteer
+                        .place(c)
+                        .admin1
+                        .is_some_and(|a| self.lex.gazetteer.is_home(a))
+                })
+            };
             let direction = !rural
-                && (it.first < dateline_end
+                && (province_after
+                    || (it.first < dateline_end && home())
                     || container_word.is_some_and(|p| {
                         !matches!(
                             win.tok(p.first),

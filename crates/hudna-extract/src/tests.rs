@@ -1079,3 +1079,27 @@ fn wounded_taken_to_hospitals_do_not_make_a_hospital_the_target() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].target, Target::Civilians);
 }
+
+#[test]
+fn an_english_province_or_countryside_alone_is_the_place() {
+    for text in [
+        "Israeli missiles struck an air base in Homs province early on Monday, killing 14 people.",
+        "Israeli missiles struck an air base in the Homs countryside early on Monday, killing 14 people.",
+    ] {
+        let got = read(text, Some("2018-04-09"));
+        assert_eq!(got.len(), 1, "{text}: {got:#?}");
+        assert_eq!(got[0].admin1.as_deref(), Some("Homs"), "{text}");
+        assert_eq!(got[0].killed, Some(14), "{text}");
+    }
+}
+
+#[test]
+fn a_foreign_dateline_is_not_where_the_event_was() {
+    let got = read(
+        "BEIRUT (Reuters) - Government bombardment killed at least 100 people in eastern Ghouta on Monday, a war monitor said.",
+        Some("2018-02-20"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].place.as_deref(), Some("eastern Ghouta"));
+    assert_eq!(got[0].admin1.as_deref(), Some("Rural Damascus"));
+}
