@@ -817,6 +817,8 @@ struct Scope {
     /// Places that only locate the place named before them ("Jabal Tharda, a ridge
     /// overlooking Deir ez-Zor airport").
     locator: Vec<(u32, u32)>,
+    /// Who told the news ("وفق الدفاع المدني"): not what was hit.
+    source: Vec<(u32, u32)>,
     aftermath: Vec<(u32, u32)>,
     facility: Vec<(u32, u32)>,
     flight: Vec<(u32, u32)>,
@@ -1046,6 +1048,9 @@ impl<'l> Engine<'l> {
             }
             if it.disc(Disc::Aftermath) {
                 scope.aftermath.push((it.end, it.end + 4));
+            }
+            if it.disc(Disc::Source) {
+                scope.source.push((it.end, it.end + 3));
             }
         }
 
@@ -2035,6 +2040,7 @@ impl<'l> Engine<'l> {
                     && !within(&scope.aftermath, it.first)
                     // "a ridge overlooking the airport": the airport only says where.
                     && !within(&scope.locator, it.first)
+                    && !within(&scope.source, it.first)
             })
             .filter_map(|it| it.target())
             .min_by_key(|t| rank(*t))
@@ -2375,6 +2381,12 @@ impl<'l> Engine<'l> {
             {
                 continue;
             }
+            // "على كفرزيتا واللطامنة ومورك": joined by "و" or a comma to a place just read
+            // as where the event was, a village continues that list.
+            let joins_place = last_place_end.is_some_and(|e| coordinated(win, e, it.first))
+                && out
+                    .last()
+                    .is_some_and(|p| matches!(p.role, PlaceRole::Head | PlaceRole::Vicinity));
             let ok = if it.is_word() || stop {
                 // Also a word of the lexicons, or a common word: a place only where the text
                 // says a place comes.
@@ -2387,6 +2399,7 @@ impl<'l> Engine<'l> {
                     || object
                     || after_container
                     || after_vicinity
+                    || joins_place
                     || (locative && latin)
             };
             if !ok {

@@ -149,6 +149,9 @@ pub enum Disc {
     /// "الرد على نيران", "in response to": the actor named right after it is the one being
     /// answered, not the one acting now.
     Answered,
+    /// "وفق", "according to": who is named right after it told the news; a target word
+    /// there ("الدفاع المدني") is the source, not what was hit.
+    Source,
     Placetype,
     Placelist,
     Anaphor,
@@ -623,6 +626,7 @@ impl Lexicon {
                 "locator" => Disc::Locator,
                 "patron" => Disc::Patron,
                 "answered" => Disc::Answered,
+                "source" => Disc::Source,
                 "placetype" => Disc::Placetype,
                 "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,

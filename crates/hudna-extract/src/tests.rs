@@ -1103,3 +1103,26 @@ fn a_foreign_dateline_is_not_where_the_event_was() {
     assert_eq!(got[0].place.as_deref(), Some("eastern Ghouta"));
     assert_eq!(got[0].admin1.as_deref(), Some("Rural Damascus"));
 }
+
+#[test]
+fn villages_joined_to_a_place_just_read_continue_its_list() {
+    for list in [
+        "على كفرزيتا واللطامنة ومورك",
+        "في كفرزيتا واللطامنة ومورك",
+        "على مناطق في كفرزيتا واللطامنة ومورك",
+    ] {
+        let text = format!("نفذت طائرات النظام الحربية 14 غارة {list} بريف حماة الشمالي.");
+        let got = read(&text, Some("2019-06-01"));
+        assert_eq!(places(&got), ["كفرزيتا", "اللطامنة", "مورك"], "{text}");
+    }
+}
+
+#[test]
+fn the_source_of_the_news_is_not_the_target() {
+    let got = read(
+        "انفجرت سيارة مفخخة في مدينة أعزاز شمال حلب، ما أسفر عن مقتل 5 مدنيين، وفق الدفاع المدني.",
+        Some("2019-06-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].target, Target::Civilians);
+}
