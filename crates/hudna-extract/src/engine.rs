@@ -731,12 +731,23 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
         if subset {
             continue;
         }
+        // "The death toll … rose to 17", "ارتفعت حصيلة القتلى … إلى 17": the new figure of
+        // a toll named earlier in the sentence, however far back.
+        let risen = n.first >= 2
+            && matches!(win.tok(n.first - 1), "to" | "الي" | "لي")
+            && (n.first.saturating_sub(3)..n.first - 1).any(|k| {
+                let w = win.tok(k);
+                matches!(w, "rose" | "risen" | "climbed" | "reached" | "rises")
+                    || w.starts_with("ارتفع")
+                    || w.starts_with("وارتفع")
+            });
+        let reach = if risen { n.first } else { 4 };
         let before = cues
             .iter()
             .filter(|&&(_, e, k)| {
                 matches!(k, CasualtyKind::Killed | CasualtyKind::Injured)
                     && e <= n.first
-                    && n.first - e <= 4
+                    && n.first - e <= reach
             })
             .max_by_key(|&&(_, e, _)| e);
         let after = cues
@@ -754,10 +765,10 @@ fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
                 // "21 قتيلاً و55 جريحاً": a casualty noun right after the number is what it
                 // counts.
                 let counted = f == n.end && !win.tok(f).starts_with('و');
-                // "One was killed and nine others were injured": an English count is the
-                // subject of the passive verb after it.
-                let passive =
-                    (n.end..f).any(|k| matches!(win.tok(k), "were" | "was" | "are" | "is"));
+                // "One was killed and nine others were injured", "five others wounded": an
+                // English count is the subject of the passive verb after it.
+                let passive = (n.end..f)
+                    .any(|k| matches!(win.tok(k), "were" | "was" | "are" | "is" | "others"));
                 if !counted && !passive && n.first - e <= f - n.end + 1 {
                     kb
                 } else {
@@ -1051,6 +1062,12 @@ impl<'l> Engine<'l> {
             }
             if it.disc(Disc::Source) {
                 scope.source.push((it.end, it.end + 3));
+            }
+            if it.disc(Disc::SourceAfter) {
+                // The speaker ends right before the verb: the item that ends there.
+                if let Some(speaker) = items.iter().rev().find(|x| x.end == it.first) {
+                    scope.source.push((speaker.first, speaker.end));
+                }
             }
         }
 

@@ -152,6 +152,9 @@ pub enum Disc {
     /// "وفق", "according to": who is named right after it told the news; a target word
     /// there ("الدفاع المدني") is the source, not what was hit.
     Source,
+    /// "said", "told": the words right before it name who spoke ("the civil defence said"),
+    /// not what was hit.
+    SourceAfter,
     Placetype,
     Placelist,
     Anaphor,
@@ -627,6 +630,7 @@ impl Lexicon {
                 "patron" => Disc::Patron,
                 "answered" => Disc::Answered,
                 "source" => Disc::Source,
+                "source_after" => Disc::SourceAfter,
                 "placetype" => Disc::Placetype,
                 "placelist" => Disc::Placelist,
                 "anaphor" => Disc::Anaphor,

@@ -1126,3 +1126,25 @@ fn the_source_of_the_news_is_not_the_target() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].target, Target::Civilians);
 }
+
+#[test]
+fn a_toll_that_rose_belongs_to_the_toll_named_before_it() {
+    let got = read(
+        "The death toll from Thursday's air strikes on the market in Maarat al-Numan rose to 17, the civil defence said.",
+        Some("2019-06-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].killed, Some(17));
+    // The civil defence spoke; the market was hit.
+    assert_eq!(got[0].target, Target::Infrastructure);
+}
+
+#[test]
+fn others_wounded_without_a_verb_are_the_wounded() {
+    let got = read(
+        "Two civilians were killed and five others wounded when regime artillery shelled the town of Jisr al-Shughur.",
+        Some("2019-06-01"),
+    );
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].killed, got[0].injured), (Some(2), Some(5)));
+}
