@@ -590,13 +590,6 @@ impl Window<'_, '_> {
     }
 }
 
-/// Sides whose attacks in the theatre come from the air: a plain "struck" of theirs, with no
-/// weapon named, is an air strike (a missile is still fired from the ground unless aircraft
-/// are named). Theatre knowledge still written here, not yet in the actor data.
-fn air_power(code: &str) -> bool {
-    matches!(code, "RUS" | "ISR" | "COAL" | "USA")
-}
-
 /// Casualty statements in a sentence.
 fn tolls(win: &Window<'_, '_>, items: &[Item<'_>]) -> Vec<Toll> {
     let mut out = Vec::new();
@@ -1738,7 +1731,6 @@ impl<'l> Engine<'l> {
                         last_kind
                     }
                     Some(Means::Support) | None => {
-                        let actor_code = actor.map(|(a, _)| self.lex.code(a));
                         // "القصف", "الاستهداف": the event already reported.
                         let definite = trig.article && !weak;
                         let prev_kind = if similar || weak || definite {
@@ -1767,7 +1759,7 @@ impl<'l> Engine<'l> {
                             Some(pk)
                         } else if let Some(k) = same_actor_kind {
                             Some(k)
-                        } else if actor_code.is_some_and(air_power) {
+                        } else if actor.is_some_and(|(a, _)| self.lex.air_power(a)) {
                             Some(IncidentType::AirStrike)
                         } else if weak {
                             // "An aid convoy was struck …, killing 20": something named was

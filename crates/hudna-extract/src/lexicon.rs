@@ -251,6 +251,9 @@ pub struct Actor {
     pub code: String,
     /// English name.
     pub name: String,
+    /// Its attacks in the theatre come from the air (`strikes` = `air` in `actors.tsv`): a
+    /// plain "struck" of its, with no weapon named, is an air strike.
+    pub air_power: bool,
 }
 
 /// Everything the extractor matches, compiled; see the module documentation.
@@ -371,9 +374,22 @@ impl Lexicon {
             }
             let code = cell(src, &actors_rel, line, &row, 0, "code")?;
             let name = row.get(1).copied().unwrap_or(code);
+            let air_power = match row.get(3).copied().unwrap_or("") {
+                "air" => true,
+                "" | "ground" => false,
+                other => {
+                    return Err(bad(
+                        src,
+                        &actors_rel,
+                        line,
+                        format!("field `strikes`: `{other}` is neither `air` nor `ground`"),
+                    ))
+                }
+            };
             actors.push(Actor {
                 code: code.to_string(),
                 name: name.to_string(),
+                air_power,
             });
         }
         let unknown = actors
@@ -779,5 +795,10 @@ impl Lexicon {
     /// The code of an actor.
     pub fn code(&self, id: ActorId) -> &str {
         &self.actors[id as usize].code
+    }
+
+    /// Whether the actor's attacks come from the air (see [`Actor::air_power`]).
+    pub fn air_power(&self, id: ActorId) -> bool {
+        self.actors[id as usize].air_power
     }
 }

@@ -1148,3 +1148,33 @@ fn others_wounded_without_a_verb_are_the_wounded() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!((got[0].killed, got[0].injured), (Some(2), Some(5)));
 }
+
+#[test]
+fn a_bad_strikes_column_names_the_file_line_and_field() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dest = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), dest).unwrap();
+            }
+        }
+    }
+    let repo_data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let dir = std::env::temp_dir().join(format!("hudna-strikes-{}", std::process::id()));
+    copy(&repo_data, &dir);
+    let actors = dir.join("theatres/syria/actors.tsv");
+    let text = std::fs::read_to_string(&actors).unwrap();
+    std::fs::write(&actors, text.replace("\tstate\tair\n", "\tstate\tsky\n")).unwrap();
+    let err = Extractor::new(&crate::DataSource::dir(&dir), "syria")
+        .err()
+        .expect("a bad value is refused")
+        .to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(err.contains("actors.tsv"), "{err}");
+    assert!(err.contains("strikes") && err.contains("sky"), "{err}");
+    assert!(err.contains(":7") || err.contains("line 7"), "{err}");
+}
