@@ -62,6 +62,21 @@ pub struct AuditedKind {
     pub columns: &'static [(&'static str, &'static str)],
 }
 
+/// The findings of incident `g.i` under truce `g.t`, as one JSON array: the audited version
+/// of a `findings` record, in `one` and in `columns` alike. A finding's Arabic explanation
+/// is appended only where it has one, so rows written before schema step 7 hash as before.
+macro_rules! findings_of_g {
+    () => {
+        "(SELECT json_group_array(json(x.f)) FROM (SELECT CASE WHEN f.explanation_ar = '' \
+         THEN json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, \
+         f.severity, f.confidence, f.distance_km, f.explanation) ELSE json_array(\
+         f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, f.severity, \
+         f.confidence, f.distance_km, f.explanation, f.explanation_ar) END AS f FROM findings f \
+         WHERE f.truce_id = g.t AND f.incident_id = g.i ORDER BY f.proposal_term, \
+         f.proposal_effect, f.rule, f.term) x)"
+    };
+}
+
 /// Every audited kind. Adding a column to a kind changes every hash of that kind: such a
 /// migration must log a new version of each record of the kind (see hudna-audit).
 pub const AUDITED: &[AuditedKind] = &[
@@ -220,32 +235,18 @@ pub const AUDITED: &[AuditedKind] = &[
         kind: "findings",
         table: "(SELECT DISTINCT truce_id AS t, incident_id AS i FROM findings) g",
         filter: "1 = 1",
-        one: Some(
-            "SELECT g.t, g.i, (SELECT json_group_array(json(x.f)) FROM (SELECT CASE WHEN \
-             f.explanation_ar = '' THEN json_array(f.proposal_term, f.proposal_effect, f.rule, \
-             f.term, f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation) \
-             ELSE json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, \
-             f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation, \
-             f.explanation_ar) END AS f FROM findings f WHERE \
-             f.truce_id = g.t AND f.incident_id = g.i ORDER BY f.proposal_term, \
-             f.proposal_effect, f.rule, f.term) x) FROM (SELECT substr(?1, 1, instr(?1, '|') - 1) \
-             AS t, CAST(substr(?1, instr(?1, '|') + 1) AS INTEGER) AS i) g WHERE EXISTS (SELECT 1 \
-             FROM findings f WHERE f.truce_id = g.t AND f.incident_id = g.i)",
-        ),
+        one: Some(concat!(
+            "SELECT g.t, g.i, ",
+            findings_of_g!(),
+            " FROM (SELECT substr(?1, 1, instr(?1, '|') - 1) AS t, \
+             CAST(substr(?1, instr(?1, '|') + 1) AS INTEGER) AS i) g WHERE EXISTS (SELECT 1 \
+             FROM findings f WHERE f.truce_id = g.t AND f.incident_id = g.i)"
+        )),
         id_column: "g.t || '|' || g.i",
         columns: &[
             ("truce_id", "g.t"),
             ("incident_id", "g.i"),
-            (
-                "findings",
-                "(SELECT json_group_array(json(x.f)) FROM (SELECT CASE WHEN f.explanation_ar = '' \
-                 THEN json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, \
-                 f.truce_version, f.severity, f.confidence, f.distance_km, f.explanation) ELSE \
-                 json_array(f.proposal_term, f.proposal_effect, f.rule, f.term, f.truce_version, \
-                 f.severity, f.confidence, f.distance_km, f.explanation, f.explanation_ar) END \
-                 AS f FROM findings f WHERE f.truce_id = g.t AND \
-                 f.incident_id = g.i ORDER BY f.proposal_term, f.proposal_effect, f.rule, f.term) x)",
-            ),
+            ("findings", findings_of_g!()),
         ],
     },
     // One run of the compliance engine.
