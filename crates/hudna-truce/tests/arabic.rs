@@ -91,6 +91,13 @@ fn same_facts(f: &Finding, names: &[&str]) {
     }
 }
 
+/// The finding a proposed term would make with `effect`.
+fn proposed(f: &[Finding], effect: Effect) -> &Finding {
+    f.iter()
+        .find(|x| x.proposal.as_ref().is_some_and(|p| p.effect == effect))
+        .unwrap_or_else(|| panic!("no finding that a proposal would {effect:?}: {f:#?}"))
+}
+
 fn one(f: &[Finding], rule: Rule) -> &Finding {
     let v = of(f, rule);
     assert_eq!(v.len(), 1, "{rule}: {f:#?}");
@@ -296,14 +303,7 @@ fn proposal_openings() {
         ASKED.0,
         ASKED.1,
     ));
-    let add = f
-        .iter()
-        .find(|x| {
-            x.proposal
-                .as_ref()
-                .is_some_and(|p| p.effect == Effect::WouldAdd)
-        })
-        .expect("would add");
+    let add = proposed(&f, Effect::WouldAdd);
     same_facts(add, &["nofly-asked", "USA"]);
     assert!(
         add.explanation_ar
@@ -322,14 +322,7 @@ fn proposal_openings() {
         OPEN.0,
         OPEN.1,
     ));
-    let changed = f
-        .iter()
-        .find(|x| {
-            x.proposal
-                .as_ref()
-                .is_some_and(|p| p.effect == Effect::WouldChange)
-        })
-        .expect("would change");
+    let changed = proposed(&f, Effect::WouldChange);
     same_facts(changed, &["ahrar", "Ahrar al-Sham", "RUS"]);
     assert!(changed
         .explanation_ar
@@ -346,14 +339,7 @@ fn proposal_openings() {
     );
     named.perpetrator_group = Some("Ahrar al-Sham".into());
     let f = check(named);
-    let gone = f
-        .iter()
-        .find(|x| {
-            x.proposal
-                .as_ref()
-                .is_some_and(|p| p.effect == Effect::WouldRemove)
-        })
-        .expect("would remove");
+    let gone = proposed(&f, Effect::WouldRemove);
     same_facts(gone, &["ahrar", "Ahrar al-Sham"]);
     assert!(
         gone.explanation_ar
