@@ -281,7 +281,8 @@ pub const SAME_POINT_KM: f64 = 0.05;
 
 /// Whether a place name is written in Arabic script.
 fn arabic(name: &str) -> bool {
-    name.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+    name.chars()
+        .any(|c| hudna_text::script_of(c) == Some(hudna_text::Script::Arabic))
 }
 
 /// A coarse place with a point that stands for one named place (a mountain, a large city,

@@ -14,6 +14,6 @@ mod tokens;
 pub use normalize::{fold, is_arabic_diacritic, is_invisible, Normalized};
 pub use phrases::{skeleton, Added, PhraseMatch, PhraseOptions, PhraseSet, PhraseSetBuilder};
 pub use tokens::{
-    proclitic_splits, pronoun_suffix_split, sentences, tokenize, tokenize_into, Script, Splits,
-    Token,
+    proclitic_splits, pronoun_suffix_split, script_of, sentences, tokenize, tokenize_into, Script,
+    Splits, Token,
 };

@@ -42,7 +42,9 @@ impl Token {
     }
 }
 
-fn script_of(c: char) -> Option<Script> {
+/// The script of a letter or digit (`None` for punctuation, spaces and other marks): one
+/// classification for tokens and for whatever else needs to tell Arabic from Latin.
+pub fn script_of(c: char) -> Option<Script> {
     if c.is_ascii() {
         return if c.is_ascii_digit() {
             Some(Script::Digits)
